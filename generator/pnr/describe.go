@@ -20,7 +20,8 @@ type Description struct {
 	ControlDigit         bool       `json:"control_digit"` // satisfies modulus-11
 	OnNoControlDigitList bool       `json:"on_no_control_digit_list"`
 	Error                string     `json:"error,omitempty"`    // why it is invalid
-	Position             int        `json:"position,omitempty"` // 1-based position of the problem
+	Position             int        `json:"position,omitempty"`     // 1-based position where the problem starts
+	PositionEnd          int        `json:"position_end,omitempty"` // and where it ends
 }
 
 // Describe parses s and describes it. It never fails: an invalid s gives Valid false and the reason.
@@ -31,7 +32,7 @@ func Describe(s string) Description {
 		var pe *ParseError
 		if errors.As(err, &pe) {
 			d.Error = pe.Reason()
-			d.Position = pe.Pos
+			d.Position, d.PositionEnd = pe.Pos, pe.End
 		}
 		return d
 	}

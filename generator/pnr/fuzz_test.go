@@ -15,6 +15,10 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		n, err := Parse(s)
+		nb, errb := ParseBytes([]byte(s))
+		if nb != n || (err == nil) != (errb == nil) || (err != nil && err.Error() != errb.Error()) {
+			t.Fatalf("ParseBytes(%q) = %v, %v; Parse = %v, %v", s, nb, errb, n, err)
+		}
 		d := Describe(s)
 		if err != nil {
 			var pe *ParseError

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is the release this binary was built from, set with -ldflags "-X main.version=…".
+var version = "dev"
+
+// Exit codes, documented in the package comment and the README.
+const (
+	exitOK          = 0
+	exitInvalid     = 1
+	exitUsage       = 2
+	exitFailure     = 3
+	exitInterrupted = 130
+)
+
+// usageError is a mistake in how the command was called. main prints it with a hint to the command's help.
+type usageError struct {
+	command string // the full command, e.g. "testdata pnr allocate"
+	err     error
+}
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(c *cli.Context, format string, args ...any) error {
+	return &usageError{command: c.Command.HelpName, err: fmt.Errorf(format, args...)}
+}
+
+// errInvalidFound reports that a check found invalid input. The command has already said what it found, so
+// main prints nothing more and exits with exitInvalid.
+var errInvalidFound = errors.New("invalid input found")
+
+// run runs the command line args and returns the exit code. Errors are printed here, once.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(stdin, stdout, stderr)
+	err := app.RunContext(ctx, args)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errInvalidFound):
+		return exitInvalid
+	case ctx.Err() != nil:
+		fmt.Fprintln(stderr, "testdata: interrupted")
+		return exitInterrupted
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "testdata: %v\nRun '%s --help' for usage.\n", ue.err, ue.command)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "testdata: %v\n", err)
+	return exitFailure
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:    "testdata",
+		Usage:   "synthetic Danish CPR test data for programs that receive CPR data",
+		Version: version,
+		Description: `testdata makes and checks test data for receiving programs of Det Centrale Personregister:
+personnumre with and without a control digit, substitute numbers, and the rules behind them.
+
+Examples:
+   testdata pnr describe 070761-4285 0101650001 2902001234
+   testdata pnr validate numbers.txt
+   testdata pnr allocate --date 1965-01-01 --gender M --count 5
+
+Exit codes: 0 ok, 1 invalid input found, 2 usage error, 3 failure, 130 interrupted.`,
+		Reader:          stdin,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*cli.Context, error) {}, // run picks the exit code
+		OnUsageError:    onUsageError,
+		Action:          unknownCommand,
+		Commands:        []*cli.Command{pnrCommand()},
+	}
+}
+
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "flag provided but not defined: ")
+	if msg != err.Error() {
+		return usagef(c, "unknown flag %s", msg)
+	}
+	return usagef(c, "%v", err)
+}
+
+// unknownCommand is the action of commands that only group subcommands: without arguments it shows help,
+// with one it reports that there is no such command.
+func unknownCommand(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef(c, "unknown command %q", c.Args().First())
+	}
+	return cli.ShowSubcommandHelp(c)
+}
