@@ -12,6 +12,6 @@ numbers (erstatningspersonnumre), and allocation in CPR's official order.`,
 		OnUsageError:    onUsageError,
 		Action:          unknownCommand,
 		HideHelpCommand: true,
-		Subcommands:  []*cli.Command{pnrDescribeCommand(), pnrValidateCommand(), pnrAllocateCommand()},
+		Subcommands:     []*cli.Command{pnrDescribeCommand(), pnrValidateCommand(), pnrAllocateCommand()},
 	}
 }

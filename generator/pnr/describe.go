@@ -19,7 +19,7 @@ type Description struct {
 	Gender               Gender     `json:"gender"`
 	ControlDigit         bool       `json:"control_digit"` // satisfies modulus-11
 	OnNoControlDigitList bool       `json:"on_no_control_digit_list"`
-	Error                string     `json:"error,omitempty"`    // why it is invalid
+	Error                string     `json:"error,omitempty"`        // why it is invalid
 	Position             int        `json:"position,omitempty"`     // 1-based position where the problem starts
 	PositionEnd          int        `json:"position_end,omitempty"` // and where it ends
 }
