@@ -390,7 +390,9 @@ func parseSlow(s string) (Number, error) {
 		}
 		switch {
 		case r >= '0' && r <= '9':
-		case r == '-' && pos == 7:
+		case r == '-' && pos == 7 && len(s) == 10:
+			return Number{}, perr(s, pos, pos, ErrCharacter, "'-' must be followed by four digits (DDMMYY-SSSS has 11 characters)")
+		case r == '-' && pos == 7: // hyphen, or a wrong length the check below reports
 		case isLetter(r) && (digitIndex == 7 || digitIndex == 8):
 		case r == '-':
 			return Number{}, perr(s, pos, pos, ErrCharacter, "'-' is only allowed at position 7 (DDMMYY-SSSS)")

@@ -87,6 +87,8 @@ func TestParseInvalid(t *testing.T) {
 		{"space for hyphen", "070761 4285", ErrCharacter, 7},
 		{"hyphen misplaced", "07076-14285", ErrCharacter, 6},
 		{"two hyphens", "070761--4285", ErrCharacter, 8},
+		{"hyphen with three digits", "010100-000", ErrCharacter, 7},
+		{"hyphen, too short", "010100-00", ErrLength, 0},
 		{"arabic-indic digit", "070761٤285", ErrCharacter, 7},
 		{"fullwidth digit", "０７０７６１４２８５", ErrCharacter, 1},
 		{"lower-case letters", "0203291wq3", ErrCharacter, 8},
