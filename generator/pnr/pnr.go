@@ -406,7 +406,7 @@ func parseSlow(s string) (Number, error) {
 	}
 	if len(s) != 10 && !hyphen {
 		return Number{}, &ParseError{Input: s, Err: ErrLength,
-			msg: fmt.Sprintf("%d characters, want 10 (DDMMYYSSSS) or 11 (DDMMYY-SSSS)", pos)}
+			msg: fmt.Sprintf("%d characters; want 10 (DDMMYYSSSS) or 11 with '-' at position 7 (DDMMYY-SSSS)", pos)}
 	}
 	var n Number
 	if hyphen {
