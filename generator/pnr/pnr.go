@@ -176,6 +176,23 @@ func (n Number) String() string {
 	return string(n.b[:])
 }
 
+// MarshalText implements encoding.TextMarshaler: the ten characters, or empty for the zero Number.
+func (n Number) MarshalText() ([]byte, error) { return []byte(n.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler with Parse; empty text gives the zero Number.
+func (n *Number) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*n = Number{}
+		return nil
+	}
+	p, err := ParseBytes(b)
+	if err != nil {
+		return err
+	}
+	*n = p
+	return nil
+}
+
 // Formatted returns the number with CPR's hyphen, DDMMYY-SSSS.
 func (n Number) Formatted() string {
 	if n.IsZero() {

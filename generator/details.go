@@ -1,0 +1,309 @@
+package generator
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/brianvoe/gofakeit/v7"
+
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
+)
+
+// detailer fills in a group's persons from its skeleton and numbers, drawing from the group's second
+// random stream.
+type detailer struct {
+	b     builder // r and asOf; members unused
+	w     *world
+	src   *rand.PCG
+	faker *gofakeit.Faker // for foreign names and addresses; made when first needed
+}
+
+func newDetailer(w *world, asOf civil.Date) *detailer {
+	src := rand.NewPCG(0, 0)
+	return &detailer{b: builder{r: rand.New(src), asOf: asOf}, w: w, src: src}
+}
+
+func (d *detailer) fake() *gofakeit.Faker {
+	if d.faker == nil {
+		d.faker = gofakeit.NewFaker(d.src, false)
+	}
+	return d.faker
+}
+
+// lastDay is the last day a person's records may speak of: the death, or asOf.
+func lastDay(m *member, asOf civil.Date) civil.Date {
+	if m.status == StatusDead {
+		return m.event
+	}
+	return asOf
+}
+
+// fill makes the persons of one group. persons[i] corresponds to members[i] and numbers[i].
+func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person) {
+	b := &d.b
+	asOf := b.asOf
+	// A surname for the family, and the shared home of those who do not live elsewhere.
+	family := d.surname()
+	home := d.address(members)
+	marriages := map[[2]int]civil.Date{}
+	for i := range members {
+		m := &members[i]
+		p := &persons[i]
+		*p = Person{Number: numbers[i], Status: m.status, Gender: m.gender, BirthDate: m.birth,
+			BirthDateUncertain: m.flags&flagUncertainBirth != 0, Scenarios: nil}
+		if m.scenario != "" {
+			p.Scenarios = []string{m.scenario}
+		}
+		last := lastDay(m, asOf)
+		p.StatusDate = m.birth
+		if m.status >= firstInactive {
+			p.StatusDate = m.event
+		}
+		if m.current >= 0 {
+			p.CurrentNumber = numbers[m.current]
+		}
+		d.names(m, p, family)
+		immigrant := m.flags&flagImmigrant != 0 || m.late
+		arrived := m.birth
+		if immigrant {
+			arrived = b.between(maxDate(m.birth, yearsBefore(asOf, 25)), last)
+			if m.late {
+				arrived = b.between(maxDate(noControlDigitSince, m.birth), last)
+			}
+			p.StatusDate = arrived
+			if m.status >= firstInactive {
+				p.StatusDate = maxDate(m.event, arrived)
+			}
+		}
+		// Citizenship, church and birth place.
+		if immigrant {
+			c := d.w.countries[d.w.foreignCountries[b.r.IntN(len(d.w.foreignCountries))]]
+			p.BirthPlace = BirthPlace{Authority: c.Code, Text: ""}
+			p.Citizenship = Citizenship{Country: c.Code, Start: m.birth}
+			p.Church = Church{Code: 'U', Start: arrived}
+		} else {
+			mu := home.muni
+			if mu == nil {
+				mu = &d.w.munis[d.w.danish.draw(b.r)]
+			}
+			p.BirthPlace = BirthPlace{Authority: mu.code, Text: mu.name}
+			p.Citizenship = Citizenship{Country: 5100, Start: m.birth}
+			baptism := minDate(m.birth.AddDays(60+b.r.IntN(120)), last)
+			p.Church = Church{Code: 'F', Start: baptism}
+			if b.r.IntN(100) < 26 {
+				if left := baptism.AddDays(18 * 365); left.Before(last) && b.r.IntN(2) == 0 {
+					p.ChurchHistory = []Church{{Code: 'F', Start: baptism, End: left}}
+					p.Church = Church{Code: 'U', Start: left}
+				} else {
+					p.Church = Church{Code: 'U', Start: m.birth}
+				}
+			}
+		}
+		// Where the person lives, or lived.
+		if m.status.HasAddress() {
+			a := home
+			if m.elsewhere || home.muni == nil {
+				a = d.address([]member{*m})
+			}
+			p.Address = d.place(a, m, arrived)
+			d.history(m, p, arrived)
+		} else if m.status != StatusAdministrative {
+			// Gone: the last Danish address ended with the event.
+			end := maxDate(m.event, m.birth)
+			a := d.address([]member{*m})
+			in := b.between(maxDate(arrived, yearsBefore(end, 15)), end)
+			p.AddressHistory = append(p.AddressHistory, HistoricAddress{Municipality: a.muni.code, RoadCode: roadCode(a.road),
+				HouseNumber: a.house, Floor: a.floor, Door: a.door, MovedIn: in, MovedOut: end})
+		}
+		switch m.status {
+		case StatusEmigrated:
+			c := d.w.countries[d.w.foreignCountries[b.r.IntN(len(d.w.foreignCountries))]]
+			p.Emigration = &Emigration{Country: c.Code, Date: m.event, ForeignAddress: d.foreignAddress(c.Name)}
+		case StatusDisappeared:
+			p.Disappeared = m.event
+		}
+		if m.flags&flagReturnedEmigrant != 0 {
+			exit := b.between(yearsBefore(asOf, 12), yearsBefore(asOf, 3))
+			exit = maxDate(exit, m.birth.AddDays(18*365))
+			entry := b.between(exit.AddDays(30), minDate(exit.AddDays(5*365), asOf))
+			c := d.w.countries[d.w.foreignCountries[b.r.IntN(len(d.w.foreignCountries))]]
+			p.Migrations = []Migration{{ExitCountry: c.Code, Exit: exit, EntryCountry: c.Code, Entry: entry, ForeignAddress: d.foreignAddress(c.Name)}}
+			if p.Address != nil && p.Address.MovedIn.Before(entry) {
+				p.Address.MovedIn, p.Address.MunicipalityMovedIn = entry, entry
+				p.AddressHistory = nil
+			}
+		}
+		if m.flags&flagFoundDisappeared != 0 {
+			gone := b.between(yearsBefore(asOf, 10), yearsBefore(asOf, 1))
+			gone = maxDate(gone, m.birth.AddDays(18*365))
+			p.Disappearances = []Disappearance{{Disappeared: gone, Found: b.between(gone.AddDays(7), minDate(gone.AddDays(400), asOf))}}
+		}
+		d.protections(m, p)
+		if m.status.Active() && ageAt(m.birth, asOf) >= 20 && b.r.IntN(10) == 0 {
+			p.Occupation = occupations[b.r.IntN(len(occupations))]
+		}
+	}
+	// Links: old numbers, parents and children, spouses, custody, guardianship.
+	for i := range members {
+		m, p := &members[i], &persons[i]
+		if m.current >= 0 {
+			cur := &persons[m.current]
+			cur.OldNumbers = append(cur.OldNumbers, PreviousNumber{Number: p.Number, Start: m.birth, End: m.event})
+			// The person behind both numbers is the same: the old record keeps the names as they were.
+			p.Name = cur.Name
+			p.Name.Start = m.birth
+		}
+		for _, par := range [2]int{m.mother, m.father} {
+			if par < 0 {
+				continue
+			}
+			persons[par].Children = append(persons[par].Children, p.Number)
+			ref := Parent{Number: persons[par].Number}
+			if members[par].gender == pnr.Female {
+				p.Mother = ref
+			} else {
+				p.Father = ref
+			}
+		}
+		if m.mother < 0 && m.current < 0 {
+			p.Mother = d.outsideParent(m, pnr.Female)
+		}
+		if m.father < 0 && m.current < 0 && m.flags&flagCustodyOther == 0 && !(m.scenario == "unknown-father") {
+			p.Father = d.outsideParent(m, pnr.Male)
+		}
+		if m.flags&flagCustodyOther != 0 {
+			p.Mother, p.Father = Parent{}, Parent{}
+		}
+		d.civil(members, persons, i, marriages)
+	}
+	d.custody(members, persons)
+}
+
+var occupations = []string{"Sygeplejerske", "Tømrer", "Lærer", "Ingeniør", "Pensionist", "Studerende",
+	"Elektriker", "Læge", "Kontorassistent", "Landmand", "Murer", "Pædagog", "Chauffør", "Direktør"}
+
+func (d *detailer) surname() string { return d.w.last.draw(&d.b) }
+
+// home is a chosen address before it is given to a person.
+type home struct {
+	muni        *muni
+	road        int
+	roadCode    int
+	house       string
+	floor, door string
+	greenland   bool
+}
+
+// address chooses an address fitting the members' status: Danish, Greenlandic, or a special road code.
+func (d *detailer) address(members []member) home {
+	b := &d.b
+	var h home
+	if len(members) == 0 || !members[0].status.HasAddress() {
+		// Inactive groups still had addresses; choose a Danish one.
+		h.muni = &d.w.munis[d.w.danish.draw(b.r)]
+	} else {
+		switch members[0].status {
+		case StatusGreenland, StatusGreenlandSpecialRoad:
+			h.muni = &d.w.munis[d.w.greenland[b.r.IntN(len(d.w.greenland))]]
+			h.greenland = true
+		default:
+			h.muni = &d.w.munis[d.w.danish.draw(b.r)]
+		}
+	}
+	h.road = b.r.IntN(h.muni.roads)
+	h.roadCode = roadCode(h.road)
+	if s := members[0].status; len(members) > 0 && (s == StatusActiveSpecialRoad || s == StatusGreenlandSpecialRoad) {
+		h.roadCode = 9900 + b.r.IntN(100)
+	}
+	h.house = fmt.Sprintf("%03d", 1+b.r.IntN(b.r.IntN(150)+1))
+	if b.r.IntN(20) == 0 {
+		h.house += string(rune('A' + b.r.IntN(4)))
+	}
+	if b.r.IntN(100) < 45 { // a flat
+		if f := b.r.IntN(7); f == 0 {
+			h.floor = "st"
+		} else {
+			h.floor = fmt.Sprintf("%02d", f)
+		}
+		h.door = [...]string{"th", "tv", "mf", "1", "2"}[b.r.IntN(5)]
+	}
+	return h
+}
+
+// place gives a person the address h, moved in after arrived.
+func (d *detailer) place(h home, m *member, arrived civil.Date) *Address {
+	b := &d.b
+	pc := roadPostcode(h.muni, h.road)
+	road := roadName(h.muni.code, h.road)
+	if h.roadCode >= 9900 {
+		road = "Uden fast bopæl"
+	}
+	lo := maxDate(arrived, yearsBefore(b.asOf, 30))
+	if ageAt(m.birth, b.asOf) >= 18 {
+		lo = maxDate(lo, yearsBefore(b.asOf, ageAt(m.birth, b.asOf)-18))
+	}
+	in := b.between(lo, b.asOf)
+	a := &Address{Municipality: h.muni.code, RoadCode: h.roadCode, Road: road, HouseNumber: h.house, Floor: h.floor,
+		Door: h.door, Postcode: pc.Code, City: pc.City, MovedIn: in, MunicipalityMovedIn: in}
+	return a
+}
+
+// history gives an adult a previous address, and with it the municipality moved from.
+func (d *detailer) history(m *member, p *Person, arrived civil.Date) {
+	b := &d.b
+	a := p.Address
+	adult := m.birth.AddDays(18 * 365)
+	if a == nil || !a.MovedIn.After(maxDate(adult, arrived)) || b.r.IntN(100) < 30 {
+		return
+	}
+	prev := d.address([]member{*m})
+	in := b.between(maxDate(adult, arrived), a.MovedIn.AddDays(-1))
+	p.AddressHistory = append(p.AddressHistory, HistoricAddress{Municipality: prev.muni.code, RoadCode: roadCode(prev.road),
+		HouseNumber: prev.house, Floor: prev.floor, Door: prev.door, MovedIn: in, MovedOut: a.MovedIn})
+	if prev.muni.code != a.Municipality {
+		a.PreviousMunicipality = prev.muni.code
+		a.PreviousMunicipalityLeft = a.MovedIn
+	} else {
+		a.MunicipalityMovedIn = in
+	}
+}
+
+func (d *detailer) foreignAddress(country string) []string {
+	f := d.fake()
+	return []string{f.Street(), f.Zip() + " " + f.City(), strings.ToUpper(country)}
+}
+
+func (d *detailer) protections(m *member, p *Person) {
+	b := &d.b
+	if !m.status.Active() {
+		return
+	}
+	adult := ageAt(m.birth, b.asOf) >= 18
+	if m.flags&flagAddressProtection != 0 || (adult && b.r.IntN(200) == 0) {
+		start := b.between(maxDate(m.birth, b.asOf.AddDays(-300)), b.asOf)
+		p.Protections = append(p.Protections, Protection{Type: ProtectionNameAndAddress, Start: start, End: start.AddDays(365)})
+	}
+	if m.flags&flagOtherProtections != 0 {
+		for _, t := range []int{ProtectionLocalDirectory, ProtectionMarketing, ProtectionResearch} {
+			p.Protections = append(p.Protections, Protection{Type: t, Start: b.between(maxDate(m.birth, yearsBefore(b.asOf, 10)), b.asOf)})
+		}
+	} else if adult && b.r.IntN(100) < 6 {
+		p.Protections = append(p.Protections, Protection{Type: ProtectionMarketing, Start: b.between(maxDate(m.birth, yearsBefore(b.asOf, 10)), b.asOf)})
+	}
+}
+
+// outsideParent describes a parent who is not in the population: by name and birth date, or unknown.
+func (d *detailer) outsideParent(m *member, g pnr.Gender) Parent {
+	b := &d.b
+	if b.r.IntN(100) < 25 {
+		return Parent{}
+	}
+	first := d.w.male
+	if g == pnr.Female {
+		first = d.w.female
+	}
+	born := civil.FromDayNumber(m.birth.DayNumber() - (20+b.r.IntN(20))*365 - b.r.IntN(365))
+	return Parent{Name: first.draw(b) + " " + d.surname(), BirthDate: born}
+}

@@ -1,0 +1,270 @@
+package generator
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
+)
+
+// Version is the generator's model version. It is part of what determines the output: the same Version,
+// Config and seed give the same population, byte for byte.
+const Version = "0.1.0"
+
+// chunkGroups is how many family groups are made at a time: it bounds memory whatever the population.
+const chunkGroups = 8192
+
+// group is one family group on its way through the pipeline.
+type group struct {
+	index   int // group number
+	first   int // index of its first person
+	members []member
+	numbers []pnr.Number
+	persons []Person
+}
+
+// Generate makes the population cfg describes and calls emit with each person, in index order, from one
+// goroutine. Persons are fresh values emit may keep. It returns the manifest of what was made. Memory is
+// bounded by the chunk size and the number of distinct birth dates, not by the population size.
+func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manifest, error) {
+	r, err := cfg.resolve()
+	if err != nil {
+		return nil, err
+	}
+	w, err := loadWorld()
+	if err != nil {
+		return nil, err
+	}
+	g := &generation{cfg: r, world: w, ages: anchorAges(), numbers: newNumberer(), manifest: newManifest(r)}
+	g.plan = newPlan(r)
+	lo, hi := 0, r.Persons
+	if r.Shard.Count > 0 {
+		lo, hi = r.Persons*r.Shard.Index/r.Shard.Count, r.Persons*(r.Shard.Index+1)/r.Shard.Count
+	}
+	skel := &builder{r: rand.New(rand.NewPCG(0, 0)), asOf: r.AsOf}
+	person, index := 0, 0
+	for person < r.Persons && person < hi {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		// Skeletons and numbers, in order: cheap, and sequential because numbers are.
+		var chunk []*group
+		for len(chunk) < chunkGroups && person < r.Persons && person < hi {
+			gr := &group{index: index, first: person}
+			if err := g.skeleton(skel, gr); err != nil {
+				return nil, err
+			}
+			person += len(gr.members)
+			index++
+			if gr.first >= lo {
+				chunk = append(chunk, gr)
+			}
+		}
+		// Details in parallel, then out in order.
+		g.details(chunk)
+		for _, gr := range chunk {
+			for i := range gr.persons {
+				p := &gr.persons[i]
+				g.manifest.add(p, gr.members[i].scenario)
+				if err := emit(p); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if err := g.plan.done(); err != nil && r.Shard.Count == 0 {
+		return nil, err
+	}
+	return g.manifest, nil
+}
+
+type generation struct {
+	cfg      *resolved
+	world    *world
+	ages     sampler
+	numbers  *numberer
+	plan     *plan
+	manifest *Manifest
+}
+
+// streams returns the seeds of group g's two random streams: skeleton (0) and details (1).
+func streamSeeds(seed uint64, g int, stream uint64) (uint64, uint64) {
+	a := splitmix(seed ^ splitmix(uint64(g)+0x9e3779b97f4a7c15))
+	return a, splitmix(a ^ (stream + 1))
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+func (g *generation) skeleton(b *builder, gr *group) error {
+	b.r = rand.New(rand.NewPCG(streamSeeds(g.cfg.Seed, gr.index, 0)))
+	b.reset()
+	g.plan.build(b, gr.first)
+	gr.members = append([]member(nil), b.members...)
+	gr.numbers = make([]pnr.Number, len(gr.members))
+	for i := range gr.members {
+		m := &gr.members[i]
+		n, err := g.numbers.next(m.birth, m.gender, m.late)
+		if err != nil {
+			return err
+		}
+		gr.numbers[i] = n
+	}
+	return nil
+}
+
+func (g *generation) details(chunk []*group) {
+	work := make(chan *group)
+	var wg sync.WaitGroup
+	for w := 0; w < max(1, g.cfg.Workers); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := newDetailer(g.world, g.cfg.AsOf)
+			for gr := range work {
+				d.src.Seed(streamSeeds(g.cfg.Seed, gr.index, 1))
+				d.faker = nil
+				gr.persons = make([]Person, len(gr.members))
+				d.fill(gr.members, gr.numbers, gr.persons)
+				for i := range gr.persons {
+					gr.persons[i].Index = gr.first + i
+					gr.persons[i].Group = gr.index
+				}
+			}
+		}()
+	}
+	for _, gr := range chunk {
+		work <- gr
+	}
+	close(work)
+	wg.Wait()
+}
+
+// plan decides what each family group is: a scenario instance at regular intervals until every quota is
+// met, ordinary groups otherwise, and single persons to fill the population to its exact size.
+type plan struct {
+	persons   int
+	instances []*scenario // in the order they are placed: round robin over the catalogue
+	stride    int
+	placed    int
+	needed    int // persons the unplaced instances need
+	made      int // persons made so far
+	groups    int
+	ordinary  sampler
+	ages      sampler
+}
+
+func newPlan(r *resolved) *plan {
+	p := &plan{persons: r.Persons, ordinary: newSampler(ordinaryWeights[:]), ages: anchorAges()}
+	for round := 0; ; round++ {
+		added := false
+		for _, q := range r.quotas {
+			if q.n > round && q.s.build != nil {
+				p.instances = append(p.instances, q.s)
+				p.needed += q.s.persons
+				added = true
+			}
+		}
+		if !added {
+			break
+		}
+	}
+	p.stride = max(1, r.Persons/(3*max(1, len(p.instances))))
+	return p
+}
+
+// maxOrdinary is more than any ordinary group has members.
+const maxOrdinary = 40
+
+func (p *plan) build(b *builder, first int) {
+	remaining := p.persons - first
+	defer func() {
+		p.made += len(b.members)
+		p.groups++
+	}()
+	if p.placed < len(p.instances) && (p.groups%p.stride == 0 || remaining-p.needed < maxOrdinary) {
+		s := p.instances[p.placed]
+		p.placed++
+		p.needed -= s.persons
+		s.build(b)
+		return
+	}
+	ordinaryGroup(b, p.ordinary.draw(b.r), p.ages)
+	if len(b.members) > remaining-p.needed {
+		b.reset()
+		b.single(StatusActive, 18, 80)
+	}
+}
+
+func (p *plan) done() error {
+	if p.placed < len(p.instances) {
+		return fmt.Errorf("generator: only %d of %d scenario instances placed", p.placed, len(p.instances))
+	}
+	return nil
+}
+
+// Ordinary group kinds, weighted per group so that about a third of all numbers are inactive (dead,
+// emigrated and the rest), as in CPR.
+const (
+	kindHousehold = iota
+	kindDead
+	kindEmigrated
+	kindDisappeared
+	kindAdministrative
+	kindGreenland
+	kindSpecialRoad
+	kindAnnulled
+	kindChangedNumber
+	kindDuplicate
+	kinds
+)
+
+var ordinaryWeights = [kinds]float64{
+	kindHousehold: 0.60, kindDead: 0.42, kindEmigrated: 0.10, kindDisappeared: 0.003, kindAdministrative: 0.012,
+	kindGreenland: 0.004, kindSpecialRoad: 0.004, kindAnnulled: 0.001, kindChangedNumber: 0.001, kindDuplicate: 0.001,
+}
+
+func ordinaryGroup(b *builder, kind int, ages sampler) {
+	switch kind {
+	case kindHousehold:
+		b.household(ages)
+	case kindDead:
+		b.dead()
+	case kindEmigrated:
+		b.emigrated()
+	case kindDisappeared:
+		b.single(StatusDisappeared, 18, 70)
+	case kindAdministrative:
+		i := b.single(StatusAdministrative, 20, 65)
+		b.members[i].flags |= flagImmigrant
+	case kindGreenland:
+		s := StatusGreenland
+		if b.r.IntN(5) == 0 {
+			s = StatusGreenlandSpecialRoad
+		}
+		b.single(s, 0, 85)
+	case kindSpecialRoad:
+		b.single(StatusActiveSpecialRoad, 18, 80)
+	case kindAnnulled:
+		b.single(StatusAnnulled, 18, 70)
+	case kindChangedNumber:
+		cur := b.single(StatusActive, 20, 70)
+		c := b.members[cur]
+		if b.r.IntN(2) == 0 {
+			b.replaced(cur, c.birth, other(c.gender), StatusChangedNumber, flagGenderChange)
+		} else {
+			b.replaced(cur, civil.FromDayNumber(c.birth.DayNumber()-1-b.r.IntN(300)), c.gender, StatusChangedNumber, flagBirthDateFixed)
+		}
+	case kindDuplicate:
+		cur := b.single(StatusActive, 18, 80)
+		c := b.members[cur]
+		b.replaced(cur, c.birth, c.gender, StatusDeletedDuplicate, 0)
+	}
+}

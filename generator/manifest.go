@@ -1,0 +1,82 @@
+package generator
+
+import (
+	"fmt"
+
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+)
+
+// Manifest records what a run made: its inputs, counts, and for every scenario the persons made to carry
+// it with the values a test should expect of them. Its JSON form is part of the output.
+type Manifest struct {
+	Version   string          `json:"version"`
+	Seed      uint64          `json:"seed"`
+	AsOf      civil.Date      `json:"as_of"`
+	Persons   int             `json:"persons"`         // the whole population
+	Shard     string          `json:"shard,omitempty"` // K/N when only a slice was made
+	Made      int             `json:"made"`            // persons made by this run
+	Statuses  map[string]int  `json:"statuses"`        // persons made, by status "01".."90"
+	Scenarios []ScenarioEntry `json:"scenarios"`       // in catalogue order
+	index     map[string]int  // scenario name → position in Scenarios
+}
+
+// ScenarioEntry is one scenario's quota and the persons that carry it.
+type ScenarioEntry struct {
+	Name        string     `json:"name"`
+	Description string     `json:"description"`
+	Quota       int        `json:"quota"`
+	Persons     []Expected `json:"persons"`
+}
+
+// Expected is what a test can rely on for one person.
+type Expected struct {
+	Number        string     `json:"number"`
+	Group         int        `json:"group"` // persons of one scenario instance share it
+	Kind          string     `json:"kind"`  // control-digit or no-control-digit
+	BirthDate     civil.Date `json:"birth_date"`
+	Gender        string     `json:"gender"`
+	Status        string     `json:"status"`
+	StatusDate    civil.Date `json:"status_date"`
+	CurrentNumber string     `json:"current_number,omitempty"` // for status 50 and 60
+	OldNumbers    []string   `json:"old_numbers,omitempty"`
+	Spouse        string     `json:"spouse,omitempty"`
+	CivilStatus   string     `json:"civil_status"`
+	Mother        string     `json:"mother,omitempty"`
+	Father        string     `json:"father,omitempty"`
+	Children      []string   `json:"children,omitempty"`
+	Name          string     `json:"addressing_name"`
+}
+
+func newManifest(r *resolved) *Manifest {
+	m := &Manifest{Version: Version, Seed: r.Seed, AsOf: r.AsOf, Persons: r.Persons, Shard: r.Shard.String(),
+		Statuses: map[string]int{}, index: map[string]int{}}
+	for _, q := range r.quotas {
+		m.index[q.s.name] = len(m.Scenarios)
+		m.Scenarios = append(m.Scenarios, ScenarioEntry{Name: q.s.name, Description: q.s.description, Quota: q.n, Persons: []Expected{}})
+	}
+	return m
+}
+
+// StatusCode formats a status as CPR writes it: two digits.
+func StatusCode(s Status) string { return fmt.Sprintf("%02d", int(s)) }
+
+func (m *Manifest) add(p *Person, scenario string) {
+	m.Made++
+	m.Statuses[StatusCode(p.Status)]++
+	if scenario == "" {
+		return
+	}
+	e := Expected{Number: p.Number.String(), Group: p.Group, Kind: p.Number.Kind().String(), BirthDate: p.BirthDate,
+		Gender: p.Gender.String(), Status: StatusCode(p.Status), StatusDate: p.StatusDate,
+		CurrentNumber: p.CurrentNumber.String(), Spouse: p.Civil.Spouse.String(), CivilStatus: string(p.Civil.Code),
+		Mother: p.Mother.Number.String(), Father: p.Father.Number.String(), Name: p.Name.Addressing}
+	for _, o := range p.OldNumbers {
+		e.OldNumbers = append(e.OldNumbers, o.Number.String())
+	}
+	for _, c := range p.Children {
+		e.Children = append(e.Children, c.String())
+	}
+	i := m.index[scenario]
+	m.Scenarios[i].Persons = append(m.Scenarios[i].Persons, e)
+}
+

@@ -1,0 +1,73 @@
+package generator
+
+import (
+	"fmt"
+
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
+)
+
+// numberer hands out personnumre in CPR's allocation order, per birth date and gender, in the order the
+// population's members ask for them. On the dates of CPR's no-control-digit list a member registered late
+// (after October 2007) takes a number without a control digit, as those dates' numbers with one are all
+// issued; everyone else takes the next number of the date, control digit first.
+type numberer struct {
+	dates map[dateGender]*dateNumbers
+}
+
+type dateGender struct {
+	day    int32 // civil day number
+	gender pnr.Gender
+}
+
+type dateNumbers struct {
+	seq    *pnr.Sequence // numbers in allocation order
+	series *pnr.Sequence // on listed dates: the numbers without control digit, for late registrations
+	cap    pnr.Capacity
+}
+
+func newNumberer() *numberer { return &numberer{dates: make(map[dateGender]*dateNumbers)} }
+
+// next returns the next number for birth date d and gender g.
+func (n *numberer) next(d civil.Date, g pnr.Gender, late bool) (pnr.Number, error) {
+	key := dateGender{int32(d.DayNumber()), g}
+	dn := n.dates[key]
+	if dn == nil {
+		seq, err := pnr.NewSequence(d, g)
+		if err != nil {
+			return pnr.Number{}, err
+		}
+		dn = &dateNumbers{seq: seq}
+		if pnr.OnNoControlDigitList(d) {
+			if dn.cap, err = pnr.CapacityOf(d, g); err != nil {
+				return pnr.Number{}, err
+			}
+		}
+		n.dates[key] = dn
+	}
+	if dn.cap.Total == 0 { // not a listed date: one sequence
+		if num, ok := dn.seq.Next(); ok {
+			return num, nil
+		}
+		return pnr.Number{}, n.full(d, g, dn.seq.Position())
+	}
+	// A listed date: the control-digit numbers for those registered in time, the series for the rest.
+	if !late && dn.seq.Position() < dn.cap.WithControlDigit {
+		num, _ := dn.seq.Next()
+		return num, nil
+	}
+	if dn.series == nil {
+		dn.series, _ = pnr.NewSequence(d, g)
+		for i := 0; i < dn.cap.WithControlDigit; i++ {
+			dn.series.Next()
+		}
+	}
+	if num, ok := dn.series.Next(); ok {
+		return num, nil
+	}
+	return pnr.Number{}, n.full(d, g, dn.cap.Total)
+}
+
+func (n *numberer) full(d civil.Date, g pnr.Gender, capacity int) error {
+	return fmt.Errorf("%w: more persons born on %s of gender %s than the date's %d numbers", ErrConfig, d, g, capacity)
+}

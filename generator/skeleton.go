@@ -1,0 +1,394 @@
+package generator
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
+)
+
+// A skeleton is a family group's structure: who is in it, born when, of which gender and status, and how
+// they are related. It is everything the numbers depend on, drawn from the group's first random stream,
+// so that numbers can be assigned in one cheap sequential pass; details come from a second stream.
+
+// cprStart is when CPR began (2 April 1968): the register holds no one who died before it.
+var cprStart = civil.Date{Year: 1968, Month: time.April, Day: 2}
+
+// noControlDigitSince is when numbers without a control digit were first issued.
+var noControlDigitSince = civil.Date{Year: 2007, Month: time.October, Day: 1}
+
+// flag asks the detail pass for something a scenario needs.
+type flag uint32
+
+const (
+	flagLongName flag = 1 << iota
+	flagSpecialChars
+	flagAddressProtection
+	flagOtherProtections
+	flagGuardianship
+	flagCustodyOther // custody held by someone other than a parent (the group's member custodian)
+	flagCustodian    // this member holds custody of the group's minors
+	flagUncertainBirth
+	flagReturnedEmigrant
+	flagFoundDisappeared
+	flagPartnership // the couple's link is a registered partnership, not a marriage
+	flagDivorced
+	flagImmigrant
+	flagGenderChange   // a status 60 number replaced because of a change of gender
+	flagBirthDateFixed // a status 60 number replaced because of a wrong birth date
+	flagSeparated
+)
+
+type member struct {
+	birth  civil.Date
+	gender pnr.Gender
+	status Status
+	// event is the date of what gave the status: death, emigration, disappearance, annulment, the
+	// issue of the replacing number; zero for active persons.
+	event civil.Date
+	// partner is the current spouse or partner, ex a former spouse; mother and father are parents in the
+	// group; current is, for a status 50 or 60 record, the member holding the current number. -1 when none.
+	partner, ex, mother, father, current int
+	married                              bool // partner link is recorded in CPR (marriage or partnership)
+	late                                 bool // registered on a listed 1 January after October 2007: no control digit
+	elsewhere                            bool // lives at an address of its own, not the group's
+	flags                                flag
+	scenario                             string // the scenario this member was made to carry, if any
+}
+
+// builder makes one skeleton; it is reused from group to group.
+type builder struct {
+	r       *rand.Rand
+	asOf    civil.Date
+	members []member
+}
+
+func (b *builder) reset() { b.members = b.members[:0] }
+
+func (b *builder) add(m member) int {
+	b.members = append(b.members, m)
+	return len(b.members) - 1
+}
+
+func newMember(birth civil.Date, g pnr.Gender, s Status) member {
+	return member{birth: birth, gender: g, status: s, partner: -1, ex: -1, mother: -1, father: -1, current: -1}
+}
+
+// ageAt returns the age in whole years on d of a person born on birth.
+func ageAt(birth, d civil.Date) int {
+	age := d.Year - birth.Year
+	if d.Month < birth.Month || (d.Month == birth.Month && d.Day < birth.Day) {
+		age--
+	}
+	return age
+}
+
+// yearsBefore returns the date n years before d (28 February for 29 February in a common year).
+func yearsBefore(d civil.Date, n int) civil.Date {
+	e := civil.Date{Year: d.Year - n, Month: d.Month, Day: d.Day}
+	if !e.IsValid() {
+		e.Day--
+	}
+	return e
+}
+
+var firstBirth = civil.Date{Year: pnr.FirstBirthYear, Month: time.January, Day: 1}
+
+// birthForAge returns a random birth date of someone aged age on asOf, never before 1858-01-01 nor after
+// asOf.
+func (b *builder) birthForAge(age int) civil.Date {
+	hi := yearsBefore(b.asOf, age).DayNumber()
+	lo := yearsBefore(b.asOf, age+1).DayNumber() + 1
+	lo = max(lo, firstBirth.DayNumber())
+	if hi < lo {
+		hi = lo
+	}
+	return civil.FromDayNumber(lo + b.r.IntN(hi-lo+1))
+}
+
+// maxAgeNow is the oldest age a person born in 1858 or later can have on asOf.
+func (b *builder) maxAgeNow() int { return min(maxAge, ageAt(firstBirth, b.asOf)) }
+
+func (b *builder) gender(age int) pnr.Gender {
+	if b.r.Float64() < womenShare(age) {
+		return pnr.Female
+	}
+	return pnr.Male
+}
+
+func other(g pnr.Gender) pnr.Gender {
+	if g == pnr.Male {
+		return pnr.Female
+	}
+	return pnr.Male
+}
+
+// between returns a random date in [lo, hi], or lo when hi is before it.
+func (b *builder) between(lo, hi civil.Date) civil.Date {
+	l, h := lo.DayNumber(), hi.DayNumber()
+	if h <= l {
+		return lo
+	}
+	return civil.FromDayNumber(l + b.r.IntN(h-l+1))
+}
+
+// deathDate returns a date of death for someone born on birth: in CPR's time, before asOf.
+func (b *builder) deathDate(birth civil.Date) civil.Date {
+	lo := birth.AddDays(1)
+	if b.asOf.After(cprStart) && lo.Before(cprStart) {
+		lo = cprStart
+	}
+	// Most die old: aim at 60-95 years, within [lo, asOf].
+	aim := birth.AddDays((60 + b.r.IntN(36)) * 365)
+	if aim.Before(lo) || aim.After(b.asOf) {
+		return b.between(lo, b.asOf)
+	}
+	return aim
+}
+
+// household makes a group of living people: a family with children, a couple, a single person, a widow
+// or widower with the dead spouse, or a divorced person with the former spouse. ages draws the anchor's age.
+func (b *builder) household(ages sampler) {
+	age := min(ages.draw(b.r), b.maxAgeNow())
+	if age < 18 {
+		b.family(age)
+		return
+	}
+	anchorG := b.gender(age)
+	anchor := b.add(newMember(b.birthForAge(age), anchorG, StatusActive))
+	pPartner := partnerShare(age)
+	switch x := b.r.Float64(); {
+	case x < pPartner:
+		pAge := clamp(age+int(b.r.NormFloat64()*3.5), 18, b.maxAgeNow())
+		g := other(anchorG)
+		var fl flag
+		if b.r.IntN(100) < 2 { // same-sex couples
+			g = anchorG
+			fl = flagPartnership
+		}
+		p := b.add(newMember(b.birthForAge(pAge), g, StatusActive))
+		b.couple(anchor, p, age >= 24 && b.r.IntN(100) < 68, fl)
+	case age >= 55 && x < pPartner+widowShare(age):
+		dAge := clamp(age+int(b.r.NormFloat64()*4), 18, b.maxAgeNow()+20)
+		dm := newMember(b.birthForAge(min(dAge, b.maxAgeNow())), other(anchorG), StatusDead)
+		d := b.add(dm)
+		married := b.between(yearsBefore(b.asOf, age-22), yearsBefore(b.asOf, age-30))
+		b.members[d].event = b.between(maxDate(married, yearsBefore(b.asOf, 30)), b.asOf)
+		b.link(anchor, d, true)
+	case age >= 28 && x < pPartner+widowShare(age)+0.18:
+		exAge := clamp(age+int(b.r.NormFloat64()*3), 20, b.maxAgeNow())
+		ex := b.add(newMember(b.birthForAge(exAge), other(anchorG), StatusActive))
+		b.members[ex].elsewhere = true
+		b.divorce(anchor, ex)
+		if b.r.IntN(100) < 40 { // the former spouse has remarried
+			nAge := clamp(exAge+int(b.r.NormFloat64()*4), 20, b.maxAgeNow())
+			n := b.add(newMember(b.birthForAge(nAge), anchorG, StatusActive))
+			b.members[n].elsewhere = true
+			b.couple(ex, n, true, 0)
+		}
+	}
+	// Grown-up children living on their own.
+	if age >= 45 && b.r.IntN(100) < 55 {
+		for k := 1 + b.r.IntN(3); k > 0; k-- {
+			cAge := age - 22 - b.r.IntN(16)
+			if cAge < 18 {
+				continue
+			}
+			c := b.add(newMember(b.birthForAge(cAge), b.gender(cAge), StatusActive))
+			b.members[c].elsewhere = true
+			b.parentOf(anchor, c)
+			if p := b.members[anchor].partner; p >= 0 && b.members[p].gender != anchorG {
+				b.parentOf(p, c)
+			}
+		}
+	}
+}
+
+func partnerShare(age int) float64 {
+	switch {
+	case age < 22:
+		return 0.08
+	case age < 26:
+		return 0.3
+	case age < 35:
+		return 0.55
+	case age < 70:
+		return 0.62
+	case age < 80:
+		return 0.5
+	}
+	return 0.25
+}
+
+func widowShare(age int) float64 {
+	if age < 55 {
+		return 0
+	}
+	return min(0.6, float64(age-55)/60)
+}
+
+// family makes a family around a child aged age: mother, usually a father, and brothers and sisters.
+func (b *builder) family(age int) {
+	motherAtBirth := 20 + b.r.IntN(12) + b.r.IntN(10)
+	mAge := min(age+motherAtBirth, b.maxAgeNow())
+	mother := b.add(newMember(b.birthForAge(mAge), pnr.Female, StatusActive))
+	father := -1
+	switch x := b.r.IntN(100); {
+	case x < 78: // living together
+		fAge := clamp(mAge+2+int(b.r.NormFloat64()*3), age+18, b.maxAgeNow())
+		father = b.add(newMember(b.birthForAge(fAge), pnr.Male, StatusActive))
+		b.couple(mother, father, b.r.IntN(100) < 60, 0)
+	case x < 92: // separated parents: the father lives elsewhere
+		fAge := clamp(mAge+2+int(b.r.NormFloat64()*3), age+18, b.maxAgeNow())
+		father = b.add(newMember(b.birthForAge(fAge), pnr.Male, StatusActive))
+		b.members[father].elsewhere = true
+		if b.r.IntN(2) == 0 {
+			b.divorce(mother, father)
+		}
+	default: // the father is unknown
+	}
+	n := 1
+	switch x := b.r.IntN(100); {
+	case x < 40:
+		n = 2
+	case x < 52:
+		n = 3
+	case x < 56:
+		n = 4
+	}
+	first := b.child(mother, father, b.birthForAge(age))
+	for i := 1; i < n; i++ {
+		if b.r.IntN(60) == 0 { // twins
+			b.child(mother, father, b.members[first].birth)
+			continue
+		}
+		sAge := age + b.r.IntN(13) - 6
+		if sAge < 0 || sAge > 24 || sAge == age || mAge-sAge < 18 {
+			continue
+		}
+		c := b.child(mother, father, b.birthForAge(sAge))
+		if sAge >= 20 {
+			b.members[c].elsewhere = true
+		}
+	}
+}
+
+// child adds a child of mother and father (either may be -1) born on birth.
+func (b *builder) child(mother, father int, birth civil.Date) int {
+	c := b.add(newMember(birth, b.gender(0), StatusActive))
+	if mother >= 0 {
+		b.parentOf(mother, c)
+	}
+	if father >= 0 {
+		b.parentOf(father, c)
+	}
+	return c
+}
+
+func (b *builder) parentOf(p, c int) {
+	if b.members[p].gender == pnr.Female {
+		b.members[c].mother = p
+	} else {
+		b.members[c].father = p
+	}
+}
+
+// couple makes a and p partners; married says whether CPR records it (marriage or partnership).
+func (b *builder) couple(a, p int, married bool, fl flag) {
+	b.link(a, p, married)
+	b.members[a].flags |= fl
+	b.members[p].flags |= fl
+}
+
+func (b *builder) link(a, p int, married bool) {
+	b.members[a].partner, b.members[p].partner = p, a
+	b.members[a].married, b.members[p].married = married, married
+}
+
+func (b *builder) divorce(a, ex int) {
+	b.members[a].ex, b.members[ex].ex = ex, a
+	b.members[a].flags |= flagDivorced
+	b.members[ex].flags |= flagDivorced
+}
+
+func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
+
+func maxDate(a, b civil.Date) civil.Date {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minDate(a, b civil.Date) civil.Date {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// dead makes a group of people who died in CPR's time: one person, or a couple.
+func (b *builder) dead() {
+	birth := b.between(maxDate(firstBirth, civil.Date{Year: b.asOf.Year - 120, Month: 1, Day: 1}), yearsBefore(b.asOf, 1))
+	// Weigh towards the old: the earlier of two draws.
+	if other := b.between(maxDate(firstBirth, civil.Date{Year: b.asOf.Year - 120, Month: 1, Day: 1}), yearsBefore(b.asOf, 1)); other.Before(birth) {
+		birth = other
+	}
+	g := b.gender(80)
+	d := b.add(newMember(birth, g, StatusDead))
+	b.members[d].event = b.deathDate(birth)
+	if ageAt(birth, b.members[d].event) >= 25 && b.r.IntN(100) < 35 {
+		pBirth := civil.FromDayNumber(birth.DayNumber() + int(b.r.NormFloat64()*3*365))
+		pBirth = maxDate(pBirth, firstBirth)
+		if pBirth.Before(yearsBefore(b.asOf, 1)) {
+			p := b.add(newMember(pBirth, other(g), StatusDead))
+			b.members[p].event = b.deathDate(pBirth)
+			b.link(d, p, true)
+		}
+	}
+}
+
+// emigrated makes one to three people who left Denmark.
+func (b *builder) emigrated() {
+	age := clamp(20+b.r.IntN(45), 0, b.maxAgeNow())
+	g := b.gender(age)
+	a := b.add(newMember(b.birthForAge(age), g, StatusEmigrated))
+	left := b.between(maxDate(yearsBefore(b.asOf, age-18), yearsBefore(b.asOf, 30)), b.asOf)
+	b.members[a].event = left
+	if b.r.IntN(100) < 35 {
+		pAge := clamp(age+int(b.r.NormFloat64()*3), 18, b.maxAgeNow())
+		p := b.add(newMember(b.birthForAge(pAge), other(g), StatusEmigrated))
+		b.members[p].event = left
+		b.couple(a, p, true, 0)
+		if age < 45 && b.r.IntN(2) == 0 {
+			cAge := b.r.IntN(min(age-18, 16) + 1)
+			c := b.child(-1, -1, b.birthForAge(cAge))
+			b.parentOf(a, c)
+			b.parentOf(p, c)
+			b.members[c].status = StatusEmigrated
+			b.members[c].event = maxDate(left, b.members[c].birth)
+		}
+	}
+}
+
+// single makes one person of status s aged 18 or more with the status event in the past.
+func (b *builder) single(s Status, minAge, maxAge int) int {
+	age := clamp(minAge+b.r.IntN(maxAge-minAge+1), 0, b.maxAgeNow())
+	m := newMember(b.birthForAge(age), b.gender(age), s)
+	if s >= firstInactive {
+		m.event = b.between(maxDate(yearsBefore(b.asOf, max(age-18, 0)), yearsBefore(b.asOf, 20)), b.asOf)
+	}
+	return b.add(m)
+}
+
+// replaced adds a member holding the number that member cur held before (status 60 or 50), born on
+// birth with gender g as that number says, and links the two.
+func (b *builder) replaced(cur int, birth civil.Date, g pnr.Gender, s Status, fl flag) int {
+	c := &b.members[cur]
+	old := newMember(birth, g, s)
+	old.current = cur
+	old.flags = fl
+	old.event = b.between(maxDate(c.birth, birth).AddDays(30), b.asOf)
+	return b.add(old)
+}

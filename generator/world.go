@@ -1,0 +1,126 @@
+package generator
+
+import (
+	"fmt"
+	"hash/fnv"
+	"sync"
+
+	"github.com/cprtestdata/cprtestdata/fixtures"
+)
+
+// world is the fixed geography and name stock the generator draws from, built once from the embedded
+// reference tables. It does not depend on the seed: road code 0123 of a municipality always has the same
+// name and postal code.
+type world struct {
+	male, female, middle, last names
+	danish                     sampler // municipalities by population (Denmark)
+	munis                      []muni
+	greenland                  []int // indexes into munis
+	countries                  []fixtures.Country
+	foreignCountries           []int // indexes into countries: not Danmark
+}
+
+type names struct {
+	list []string
+	s    sampler
+}
+
+func (n names) draw(b *builder) string { return n.list[n.s.draw(b.r)] }
+
+type muni struct {
+	code      int
+	name      string
+	roads     int // roads 0..roads-1 have codes roadCode(i)
+	postcodes []fixtures.Postcode
+}
+
+var loadWorld = sync.OnceValues(buildWorld)
+
+func buildWorld() (*world, error) {
+	t, err := fixtures.Load()
+	if err != nil {
+		return nil, fmt.Errorf("reference tables: %w", err)
+	}
+	w := &world{
+		male: nameList(t.FirstNamesMale), female: nameList(t.FirstNamesFemale),
+		middle: nameList(t.MiddleNames), last: nameList(t.LastNames),
+		countries: t.Countries,
+	}
+	byMuni := map[int][]fixtures.Postcode{}
+	for _, p := range t.Postcodes {
+		byMuni[p.Municipality] = append(byMuni[p.Municipality], p)
+	}
+	var weights []float64
+	for _, m := range t.Municipalities {
+		pcs := byMuni[m.Code]
+		if len(pcs) == 0 {
+			return nil, fmt.Errorf("reference tables: municipality %04d has no postal code", m.Code)
+		}
+		w.munis = append(w.munis, muni{code: m.Code, name: m.Name, roads: clamp(m.Population/300, 40, 3000), postcodes: pcs})
+		wt := float64(m.Population)
+		if m.Greenland {
+			w.greenland = append(w.greenland, len(w.munis)-1)
+			wt = 0
+		}
+		weights = append(weights, wt)
+	}
+	w.danish = newSampler(weights)
+	for i, c := range t.Countries {
+		if c.Code != 5100 {
+			w.foreignCountries = append(w.foreignCountries, i)
+		}
+	}
+	return w, nil
+}
+
+func nameList(ns []fixtures.Name) names {
+	n := names{list: make([]string, len(ns))}
+	weights := make([]float64, len(ns))
+	for i, x := range ns {
+		n.list[i], weights[i] = x.Name, float64(x.Count)
+	}
+	n.s = newSampler(weights)
+	return n
+}
+
+// roadCode returns the VEJKOD of road i of a municipality: spread over 0010-9000, below the special
+// codes 9900-9999.
+func roadCode(i int) int { return 10 + 3*i }
+
+// Road names are made of a first part and an ending, both common in Danish road names; road i of a
+// municipality gets a pair no other road of it has.
+var (
+	roadFirst = []string{
+		"Skov", "Strand", "Kirke", "Mølle", "Bøge", "Ege", "Birke", "Lind", "Ahorn", "Hassel", "Rosen", "Lærke",
+		"Vibe", "Svane", "Ørne", "Falke", "Høge", "Rådhus", "Skole", "Bane", "Hav", "Sø", "Å", "Eng", "Mark",
+		"Ager", "Bakke", "Dal", "Høj", "Klint", "Fjord", "Vig", "Næs", "Holm", "Lund", "Kær", "Mose", "Hede",
+		"Fælled", "Torve", "Kongens ", "Dronning ", "Prins ", "Nørre ", "Søndre ", "Øster ", "Vester ",
+		"Gammel ", "Ny ", "Lille ", "Store ", "H.C. Andersens ", "Grundtvigs ", "Frederiks", "Christians",
+		"Valdemars", "Absalons", "Tordenskjolds", "Niels Bohrs ", "Karen Blixens ", "Bernstorffs", "Tietgens",
+		"Rørholms", "Hyldebær", "Kastanje", "Valnødde", "Æble", "Blomme", "Kirsebær", "Hvede", "Rug", "Byg",
+		"Havre", "Hør", "Humle", "Krage", "Spurve", "Solsorte", "Drossel", "Stær", "Måge", "Terne", "Viol",
+		"Anemone", "Syren", "Jasmin", "Kløver", "Timian", "Enebær", "Gran", "Fyrre", "Pile", "Poppel",
+		"Elme", "Ask", "Tjørne", "Slåen", "Bregne", "Siv", "Tang", "Klit", "Sand", "Sten", "Flint", "Kridt",
+		"Ler", "Tegl", "Smedie", "Bager", "Brygger", "Skomager", "Møller", "Præste", "Degne", "Fogeds",
+		"Herregårds", "Slots", "Park", "Have", "Vænge", "Toft", "Gade",
+	}
+	roadEnding = []string{
+		"vej", "gade", "alle", "stræde", "vænget", "parken", "toften", "højen", "bakken", "engen", "haven",
+		"stien", "gyden", "plads", "torvet", "kvarteret", "lunden", "marken", "ager", "holmen", "bo",
+		"vangen", "lykken", "krogen", "ringen", "buen", "løkken", "skrænten", "brinken",
+	}
+)
+
+// roadName returns the name of road i of municipality code m.
+func roadName(m, i int) string {
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%d", m)
+	off := int(h.Sum32() % uint32(len(roadFirst)*len(roadEnding)))
+	k := (off + i*7919) % (len(roadFirst) * len(roadEnding)) // 7919 is prime to the product: a permutation
+	return roadFirst[k%len(roadFirst)] + roadEnding[k/len(roadFirst)]
+}
+
+// roadPostcode returns the postal code of road i of municipality mu.
+func roadPostcode(mu *muni, i int) fixtures.Postcode {
+	return mu.postcodes[(i*2654435761>>7)%len(mu.postcodes)]
+}
