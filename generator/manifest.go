@@ -79,4 +79,3 @@ func (m *Manifest) add(p *Person, scenario string) {
 	i := m.index[scenario]
 	m.Scenarios[i].Persons = append(m.Scenarios[i].Persons, e)
 }
-
