@@ -189,8 +189,8 @@ func (b *builder) household(ages sampler) {
 		}
 	}
 	// Grown-up children living on their own.
-	if age >= 45 && b.r.IntN(100) < 55 {
-		for k := 1 + b.r.IntN(3); k > 0; k-- {
+	if age >= 45 && b.r.IntN(100) < 22 {
+		for k := 1 + b.r.IntN(2); k > 0; k-- {
 			cAge := age - 22 - b.r.IntN(16)
 			if cAge < 18 {
 				continue
@@ -230,7 +230,7 @@ func widowShare(age int) float64 {
 
 // family makes a family around a child aged age: mother, usually a father, and brothers and sisters.
 func (b *builder) family(age int) {
-	motherAtBirth := 20 + b.r.IntN(12) + b.r.IntN(10)
+	motherAtBirth := 18 + b.r.IntN(14) + b.r.IntN(13)
 	mAge := min(age+motherAtBirth, b.maxAgeNow())
 	mother := b.add(newMember(b.birthForAge(mAge), pnr.Female, StatusActive))
 	father := -1
@@ -250,11 +250,11 @@ func (b *builder) family(age int) {
 	}
 	n := 1
 	switch x := b.r.IntN(100); {
-	case x < 40:
+	case x < 45:
 		n = 2
-	case x < 52:
+	case x < 62:
 		n = 3
-	case x < 56:
+	case x < 68:
 		n = 4
 	}
 	first := b.child(mother, father, b.birthForAge(age))
@@ -341,9 +341,12 @@ func (b *builder) dead() {
 	if ageAt(birth, b.members[d].event) >= 25 && b.r.IntN(100) < 35 {
 		pBirth := civil.FromDayNumber(birth.DayNumber() + int(b.r.NormFloat64()*3*365))
 		pBirth = maxDate(pBirth, firstBirth)
-		if pBirth.Before(yearsBefore(b.asOf, 1)) {
+		death := b.deathDate(pBirth)
+		// Only a couple who both lived to marry: past 20, each while the other was alive.
+		adults := maxDate(yearsBefore(birth, -20), yearsBefore(pBirth, -20))
+		if pBirth.Before(yearsBefore(b.asOf, 1)) && adults.Before(minDate(death, b.members[d].event)) {
 			p := b.add(newMember(pBirth, other(g), StatusDead))
-			b.members[p].event = b.deathDate(pBirth)
+			b.members[p].event = death
 			b.link(d, p, true)
 		}
 	}

@@ -1,0 +1,418 @@
+package generator
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/cprtestdata/cprtestdata/fixtures"
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
+)
+
+// population is 100,000 persons with the default settings, made once for the tests that only read it.
+var population = sync.OnceValues(func() ([]*Person, *Manifest) {
+	var ps []*Person
+	m, err := Generate(context.Background(), Config{Persons: 100_000, Seed: 7}, func(p *Person) error {
+		ps = append(ps, p)
+		return nil
+	})
+	if err != nil {
+		panic(err) // surfaced by every test that uses it
+	}
+	return ps, m
+})
+
+func byNumber(ps []*Person) map[pnr.Number]*Person {
+	m := make(map[pnr.Number]*Person, len(ps))
+	for _, p := range ps {
+		m[p.Number] = p
+	}
+	return m
+}
+
+func TestPopulationSizeAndOrder(t *testing.T) {
+	ps, m := population()
+	if len(ps) != 100_000 || m.Made != 100_000 {
+		t.Fatalf("made %d persons (manifest %d), want exactly 100000", len(ps), m.Made)
+	}
+	for i, p := range ps {
+		if p.Index != i {
+			t.Fatalf("person %d has Index %d", i, p.Index)
+		}
+	}
+}
+
+func TestNumbersUniqueAndDecode(t *testing.T) {
+	ps, _ := population()
+	seen := map[pnr.Number]int{}
+	for _, p := range ps {
+		if prev, ok := seen[p.Number]; ok {
+			t.Fatalf("%v held by persons %d and %d", p.Number, prev, p.Index)
+		}
+		seen[p.Number] = p.Index
+		again, err := pnr.Parse(p.Number.String())
+		if err != nil || again != p.Number {
+			t.Fatalf("person %d: number %v does not parse: %v", p.Index, p.Number, err)
+		}
+		if p.Number.Kind() == pnr.Substitute {
+			t.Fatalf("person %d: a substitute number %v in CPR data", p.Index, p.Number)
+		}
+		if p.Number.BirthDate() != p.BirthDate || p.Number.Gender() != p.Gender {
+			t.Fatalf("person %d: %v decodes to %v %v, person has %v %v", p.Index, p.Number,
+				p.Number.BirthDate(), p.Number.Gender(), p.BirthDate, p.Gender)
+		}
+	}
+}
+
+// TestLinksMutual checks that every link between two persons is recorded on both.
+func TestLinksMutual(t *testing.T) {
+	ps, _ := population()
+	idx := byNumber(ps)
+	get := func(from *Person, n pnr.Number, what string) *Person {
+		t.Helper()
+		q := idx[n]
+		if q == nil {
+			t.Fatalf("person %d (%v): %s %v is not in the population", from.Index, from.Number, what, n)
+		}
+		if q.Group != from.Group {
+			t.Fatalf("person %d: %s %v is in another family group", from.Index, what, n)
+		}
+		return q
+	}
+	spouses := func(p *Person) map[pnr.Number]bool {
+		s := map[pnr.Number]bool{}
+		for _, c := range append([]CivilStatus{p.Civil}, p.CivilHistory...) {
+			if !c.Spouse.IsZero() {
+				s[c.Spouse] = true
+			}
+		}
+		return s
+	}
+	for _, p := range ps {
+		for n := range spouses(p) {
+			if !spouses(get(p, n, "spouse"))[p.Number] {
+				t.Fatalf("person %d (%v) names spouse %v, who does not name it back", p.Index, p.Number, n)
+			}
+		}
+		for _, c := range p.Children {
+			child := get(p, c, "child")
+			if child.Mother.Number != p.Number && child.Father.Number != p.Number {
+				t.Fatalf("person %d lists child %v, whose parents are %v and %v", p.Index, c, child.Mother.Number, child.Father.Number)
+			}
+		}
+		for what, par := range map[string]Parent{"mother": p.Mother, "father": p.Father} {
+			if par.Number.IsZero() {
+				continue
+			}
+			q := get(p, par.Number, what)
+			if !containsNumber(q.Children, p.Number) {
+				t.Fatalf("person %d's %s %v does not list it as a child", p.Index, what, par.Number)
+			}
+			if (what == "mother") != (q.Gender == pnr.Female) {
+				t.Fatalf("person %d's %s %v has gender %v", p.Index, what, q.Number, q.Gender)
+			}
+		}
+		if !p.CurrentNumber.IsZero() {
+			cur := get(p, p.CurrentNumber, "current number")
+			if p.Status != StatusChangedNumber && p.Status != StatusDeletedDuplicate {
+				t.Fatalf("person %d has a current number but status %v", p.Index, p.Status)
+			}
+			found := false
+			for _, o := range cur.OldNumbers {
+				found = found || o.Number == p.Number
+			}
+			if !found {
+				t.Fatalf("person %d (%v) points to %v, which does not list it in 022", p.Index, p.Number, cur.Number)
+			}
+		}
+		for _, o := range p.OldNumbers {
+			if get(p, o.Number, "old number").CurrentNumber != p.Number {
+				t.Fatalf("person %d lists old number %v, which does not point back", p.Index, o.Number)
+			}
+		}
+		if p.Civil.Code == 'E' || p.Civil.Code == 'L' {
+			if s := get(p, p.Civil.Spouse, "dead spouse"); s.Status != StatusDead {
+				t.Fatalf("widowed person %d's spouse %v has status %v, not 90", p.Index, s.Number, s.Status)
+			}
+		}
+		for _, c := range p.Custody {
+			get(p, c.Holder, "custody holder")
+		}
+		if p.Guardianship != nil {
+			get(p, p.Guardianship.Guardian, "guardian")
+		}
+	}
+}
+
+func containsNumber(ns []pnr.Number, n pnr.Number) bool {
+	for _, x := range ns {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
+
+// TestEventsWithinLife checks that no event of a person is dated before the birth or after the death
+// (or after the as-of date).
+func TestEventsWithinLife(t *testing.T) {
+	ps, m := population()
+	for _, p := range ps {
+		last := m.AsOf
+		if p.Status == StatusDead {
+			last = p.StatusDate
+		}
+		check := func(what string, d civil.Date) {
+			t.Helper()
+			if d.IsZero() {
+				return
+			}
+			if d.Before(p.BirthDate) || d.After(last) {
+				t.Fatalf("person %d (%v, born %v, last day %v): %s %v outside its life", p.Index, p.Number, p.BirthDate, last, what, d)
+			}
+		}
+		check("status date", p.StatusDate)
+		check("name start", p.Name.Start)
+		for _, h := range p.NameHistory {
+			check("old name start", h.Start)
+			check("old name end", h.End)
+		}
+		if a := p.Address; a != nil {
+			check("moved in", a.MovedIn)
+			check("moved to municipality", a.MunicipalityMovedIn)
+			check("left previous municipality", a.PreviousMunicipalityLeft)
+		}
+		for _, h := range p.AddressHistory {
+			check("historic address moved in", h.MovedIn)
+			check("historic address moved out", h.MovedOut)
+			if h.MovedOut.Before(h.MovedIn) {
+				t.Fatalf("person %d: address history moved out %v before in %v", p.Index, h.MovedOut, h.MovedIn)
+			}
+		}
+		for _, pr := range p.Protections {
+			check("protection start", pr.Start)
+		}
+		if p.Emigration != nil {
+			check("emigration", p.Emigration.Date)
+		}
+		for _, mg := range p.Migrations {
+			check("exit", mg.Exit)
+			check("entry", mg.Entry)
+		}
+		check("disappearance", p.Disappeared)
+		for _, d := range p.Disappearances {
+			check("disappeared", d.Disappeared)
+			check("found", d.Found)
+		}
+		check("citizenship", p.Citizenship.Start)
+		check("church", p.Church.Start)
+		for _, c := range p.ChurchHistory {
+			check("church history start", c.Start)
+			check("church history end", c.End)
+		}
+		check("civil status", p.Civil.Start)
+		for _, c := range p.CivilHistory {
+			check("civil history start", c.Start)
+			check("civil history end", c.End)
+			if c.End.Before(c.Start) {
+				t.Fatalf("person %d: civil history %c ends %v before it starts %v", p.Index, c.Code, c.End, c.Start)
+			}
+		}
+		for _, c := range p.Custody {
+			check("custody", c.Start)
+		}
+		if g := p.Guardianship; g != nil {
+			check("guardianship", g.Start)
+		}
+		for _, o := range p.OldNumbers {
+			check("old number end", o.End)
+		}
+	}
+}
+
+func TestAddressesConsistent(t *testing.T) {
+	ps, _ := population()
+	tb, err := fixtures.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	serves := map[[2]int]string{}
+	greenland := map[int]bool{}
+	for _, pc := range tb.Postcodes {
+		serves[[2]int{pc.Code, pc.Municipality}] = pc.City
+	}
+	for _, m := range tb.Municipalities {
+		if m.Greenland {
+			greenland[m.Code] = true
+		}
+	}
+	for _, p := range ps {
+		a := p.Address
+		if (a != nil) != p.Status.HasAddress() {
+			t.Fatalf("person %d: status %02d with address %v", p.Index, p.Status, a != nil)
+		}
+		if a == nil {
+			continue
+		}
+		city, ok := serves[[2]int{a.Postcode, a.Municipality}]
+		if !ok || city != a.City {
+			t.Fatalf("person %d: postcode %d %s does not serve municipality %04d", p.Index, a.Postcode, a.City, a.Municipality)
+		}
+		special := a.RoadCode >= 9900
+		if special != (p.Status == StatusActiveSpecialRoad || p.Status == StatusGreenlandSpecialRoad) {
+			t.Fatalf("person %d: status %02d with road code %04d", p.Index, p.Status, a.RoadCode)
+		}
+		inGreenland := p.Status == StatusGreenland || p.Status == StatusGreenlandSpecialRoad
+		if inGreenland != greenland[a.Municipality] {
+			t.Fatalf("person %d: status %02d in municipality %04d", p.Index, p.Status, a.Municipality)
+		}
+		if !special && a.Road != roadName(a.Municipality, (a.RoadCode-10)/3) {
+			t.Fatalf("person %d: road %04d of %04d is %q, want %q", p.Index, a.RoadCode, a.Municipality, a.Road, roadName(a.Municipality, (a.RoadCode-10)/3))
+		}
+	}
+}
+
+func TestNames(t *testing.T) {
+	ps, _ := population()
+	for _, p := range ps {
+		for _, s := range []string{p.Name.First, p.Name.Middle, p.Name.Last, p.Name.Addressing} {
+			for _, r := range s {
+				if r > 0xFF {
+					t.Fatalf("person %d: name %q holds %q, which ISO-8859-1 cannot", p.Index, s, r)
+				}
+			}
+		}
+		if p.Name.First == "" || p.Name.Last == "" {
+			t.Fatalf("person %d has no first or last name: %+v", p.Index, p.Name)
+		}
+		if n := utf8.RuneCountInString(p.Name.Addressing); n > AddressingNameWidth {
+			t.Fatalf("person %d: addressing name %q has %d characters", p.Index, p.Name.Addressing, n)
+		}
+		if utf8.RuneCountInString(p.Name.First) > 50 || utf8.RuneCountInString(p.Name.Last) > 40 {
+			t.Fatalf("person %d: name wider than its field: %+v", p.Index, p.Name)
+		}
+	}
+}
+
+func TestScenarioQuotas(t *testing.T) {
+	ps, m := population()
+	tagged := map[string]int{}
+	for _, p := range ps {
+		for _, s := range p.Scenarios {
+			tagged[s]++
+		}
+	}
+	for _, e := range m.Scenarios {
+		s := scenarioByName(e.Name)
+		if e.Quota < 1 && e.Name != "century-2036-2037" {
+			t.Errorf("%s: quota %d at 100,000 persons", e.Name, e.Quota)
+		}
+		want := e.Quota * s.persons
+		if len(e.Persons) != want || tagged[e.Name] != want {
+			t.Errorf("%s: manifest lists %d persons, %d tagged, want %d", e.Name, len(e.Persons), tagged[e.Name], want)
+		}
+	}
+	idx := byNumber(ps)
+	check := map[string]func(p *Person) bool{
+		"no-control-digit": func(p *Person) bool { return p.Number.Kind() == pnr.NoControlDigit && p.Number.OnNoControlDigitList() },
+		"born-1800s":       func(p *Person) bool { return p.BirthDate.Year < 1900 && p.Status == StatusDead },
+		"born-29-february": func(p *Person) bool { return p.BirthDate.Month == 2 && p.BirthDate.Day == 29 },
+		"address-protection": func(p *Person) bool {
+			return len(p.Protections) > 0 && p.Protections[0].Type == ProtectionNameAndAddress
+		},
+		"emigrated":            func(p *Person) bool { return p.Status == StatusEmigrated && p.Emigration != nil },
+		"disappeared":          func(p *Person) bool { return p.Status == StatusDisappeared && !p.Disappeared.IsZero() },
+		"annulled":             func(p *Person) bool { return p.Status == StatusAnnulled && p.Address == nil },
+		"administrative":       func(p *Person) bool { return p.Status == StatusAdministrative && p.Address == nil },
+		"special-road-code":    func(p *Person) bool { return p.Status == StatusActiveSpecialRoad && p.Address.RoadCode >= 9900 },
+		"centenarian":          func(p *Person) bool { return p.Status.Active() && ageAt(p.BirthDate, DefaultAsOf) >= 100 },
+		"long-name":            func(p *Person) bool { return len(p.Name.First+" "+p.Name.Middle+" "+p.Name.Last) > 34 },
+		"uncertain-birth-date": func(p *Person) bool { return p.BirthDateUncertain },
+		"emigrated-and-returned": func(p *Person) bool {
+			return p.Status == StatusActive && len(p.Migrations) == 1
+		},
+		"disappeared-and-found": func(p *Person) bool { return p.Status == StatusActive && len(p.Disappearances) == 1 },
+	}
+	for _, e := range m.Scenarios {
+		f := check[e.Name]
+		for _, x := range e.Persons {
+			p := idx[mustParse(t, x.Number)]
+			if p.BirthDate != x.BirthDate || StatusCode(p.Status) != x.Status {
+				t.Errorf("%s: manifest says %+v, person is %v %v", e.Name, x, p.BirthDate, p.Status)
+			}
+			if f != nil && !f(p) {
+				t.Errorf("%s: person %d (%v) does not carry it: %+v", e.Name, p.Index, p.Number, *p)
+			}
+		}
+	}
+}
+
+func mustParse(t *testing.T, s string) pnr.Number {
+	t.Helper()
+	n, err := pnr.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestAgePyramid compares the living population's ages and genders with Statistics Denmark's 2026 bands.
+func TestAgePyramid(t *testing.T) {
+	ps, m := population()
+	got := make([]int, len(ageBands))
+	women, living := 0, 0
+	for _, p := range ps {
+		if !p.Status.Active() {
+			continue
+		}
+		living++
+		if p.Gender == pnr.Female {
+			women++
+		}
+		age := ageAt(p.BirthDate, m.AsOf)
+		for i, b := range ageBands {
+			if age >= b.from && age <= b.to {
+				got[i]++
+				break
+			}
+		}
+	}
+	total := 0
+	for _, b := range ageBands {
+		total += b.total
+	}
+	const tolerance = 0.012 // percentage points of the whole, per five-year band
+	for i, b := range ageBands {
+		want := float64(b.total) / float64(total)
+		share := float64(got[i]) / float64(living)
+		if diff := share - want; diff > tolerance || diff < -tolerance {
+			t.Errorf("ages %d-%d: %.2f%% of the living, Statistics Denmark says %.2f%%", b.from, b.to, 100*share, 100*want)
+		}
+	}
+	if share := float64(women) / float64(living); share < 0.49 || share > 0.515 {
+		t.Errorf("women are %.2f%% of the living, Statistics Denmark says 50.3%%", 100*share)
+	}
+	inactive := 1 - float64(living)/float64(len(ps))
+	if inactive < 0.28 || inactive > 0.40 {
+		t.Errorf("inactive numbers are %.1f%% of all, want about a third", 100*inactive)
+	}
+	t.Logf("living %d, women %.2f%%, inactive %.1f%%", living, 100*float64(women)/float64(living), 100*inactive)
+}
+
+func TestAddressingName(t *testing.T) {
+	tests := []struct{ first, middle, last, want string }{
+		{"Anne", "", "Hansen", "Anne Hansen"},
+		{"Anne Marie", "Holm", "Hansen", "Anne Marie Holm Hansen"},
+		{"Christiane Marie-Louise Frederikke", "Hedegaard", "Rasmussen", "Christiane M. F. H. Rasmussen"},
+		{"Alexandrine Wilhelmine Charlotte", "Bille", "Schiøtz-Christensen", "A. W. C. B. Schiøtz-Christensen"},
+		{"Ib", "", "Krag-Juel-Vind-Frijs-Schiøtz-Christensen", "I. Krag-Juel-Vind-Frijs-Schiøtz-Ch"},
+	}
+	for _, tt := range tests {
+		got := AddressingName(tt.first, tt.middle, tt.last)
+		if got != tt.want || utf8.RuneCountInString(got) > 34 {
+			t.Errorf("AddressingName(%q, %q, %q) = %q, want %q", tt.first, tt.middle, tt.last, got, tt.want)
+		}
+	}
+}
