@@ -131,9 +131,21 @@ func (c Config) resolve() (*resolved, error) {
 			return nil, fmt.Errorf("scenario %q: %w: unknown; see testdata scenarios", name, ErrConfig)
 		}
 	}
+	// Default quotas apply in full when they fit in a quarter of the population (from about 460
+	// persons); a smaller population gets proportionally fewer. Quotas asked for are kept exactly.
+	defaults := 0
+	for _, s := range catalogue {
+		if _, asked := c.Scenarios[s.name]; !asked {
+			defaults += s.quota * s.persons
+		}
+	}
+	budget := max(c.Persons/4, 0)
 	persons := 0
 	for _, s := range catalogue {
 		n := s.quota
+		if defaults > budget {
+			n = s.quota * budget / defaults
+		}
 		if q, ok := c.Scenarios[s.name]; ok {
 			if q < 0 {
 				return nil, fmt.Errorf("scenario %s=%d: %w: a quota cannot be negative", s.name, q, ErrConfig)

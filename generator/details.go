@@ -181,6 +181,19 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 	d.custody(members, persons)
 }
 
+// House numbers 001-150 and floors, made once: HUSNR is three digits and an optional letter.
+var (
+	houseNumbers = func() []string {
+		hs := make([]string, 150)
+		for i := range hs {
+			hs[i] = fmt.Sprintf("%03d", i+1)
+		}
+		return hs
+	}()
+	floors = []string{"st", "01", "02", "03", "04", "05", "06"}
+	doors  = []string{"th", "tv", "mf", "1", "2"}
+)
+
 var occupations = []string{"Sygeplejerske", "Tømrer", "Lærer", "Ingeniør", "Pensionist", "Studerende",
 	"Elektriker", "Læge", "Kontorassistent", "Landmand", "Murer", "Pædagog", "Chauffør", "Direktør"}
 
@@ -212,22 +225,18 @@ func (d *detailer) address(members []member) home {
 			h.muni = &d.w.munis[d.w.danish.draw(b.r)]
 		}
 	}
-	h.road = b.r.IntN(h.muni.roads)
+	h.road = b.r.IntN(len(h.muni.roads))
 	h.roadCode = roadCode(h.road)
 	if s := members[0].status; len(members) > 0 && (s == StatusActiveSpecialRoad || s == StatusGreenlandSpecialRoad) {
 		h.roadCode = 9900 + b.r.IntN(100)
 	}
-	h.house = fmt.Sprintf("%03d", 1+b.r.IntN(b.r.IntN(150)+1))
+	h.house = houseNumbers[b.r.IntN(b.r.IntN(len(houseNumbers))+1)]
 	if b.r.IntN(20) == 0 {
 		h.house += string(rune('A' + b.r.IntN(4)))
 	}
 	if b.r.IntN(100) < 45 { // a flat
-		if f := b.r.IntN(7); f == 0 {
-			h.floor = "st"
-		} else {
-			h.floor = fmt.Sprintf("%02d", f)
-		}
-		h.door = [...]string{"th", "tv", "mf", "1", "2"}[b.r.IntN(5)]
+		h.floor = floors[b.r.IntN(len(floors))]
+		h.door = doors[b.r.IntN(len(doors))]
 	}
 	return h
 }
@@ -236,7 +245,7 @@ func (d *detailer) address(members []member) home {
 func (d *detailer) place(h home, m *member, arrived civil.Date) *Address {
 	b := &d.b
 	pc := roadPostcode(h.muni, h.road)
-	road := roadName(h.muni.code, h.road)
+	road := h.muni.roads[h.road]
 	if h.roadCode >= 9900 {
 		road = "Uden fast bopæl"
 	}

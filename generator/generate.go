@@ -44,18 +44,80 @@ func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manif
 	if r.Shard.Count > 0 {
 		lo, hi = r.Persons*r.Shard.Index/r.Shard.Count, r.Persons*(r.Shard.Index+1)/r.Shard.Count
 	}
-	skel := &builder{r: rand.New(rand.NewPCG(0, 0)), asOf: r.AsOf}
-	person, index := 0, 0
-	for person < r.Persons && person < hi {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	// Three stages run at once: skeletons and numbers (sequential, as numbers are), details (parallel),
+	// and emission in order (here). Each hands whole chunks on, so at most a few chunks are in memory.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	skeletons := make(chan []*group, 1)
+	filled := make(chan []*group, 1)
+	var produceErr error
+	go func() {
+		defer close(skeletons)
+		produceErr = g.produce(ctx, lo, hi, skeletons)
+	}()
+	go func() {
+		defer close(filled)
+		for chunk := range skeletons {
+			g.details(chunk)
+			select {
+			case filled <- chunk:
+			case <-ctx.Done():
+				for range skeletons { // let the producer finish
+				}
+				return
+			}
 		}
-		// Skeletons and numbers, in order: cheap, and sequential because numbers are.
+	}()
+	var emitErr error
+	for chunk := range filled {
+		if emitErr != nil {
+			continue
+		}
+		for _, gr := range chunk {
+			for i := range gr.persons {
+				p := &gr.persons[i]
+				g.manifest.add(p, gr.members[i].scenario)
+				if err := emit(p); err != nil {
+					emitErr = err
+					cancel()
+					break
+				}
+			}
+			if emitErr != nil {
+				break
+			}
+		}
+	}
+	if emitErr != nil {
+		return nil, emitErr
+	}
+	if produceErr != nil {
+		return nil, produceErr
+	}
+	if err := g.plan.done(); err != nil && r.Shard.Count == 0 {
+		return nil, err
+	}
+	g.manifest.finish()
+	return g.manifest, nil
+}
+
+// produce makes skeletons and numbers for the groups up to person hi, and sends on those whose first
+// person is at lo or after, in chunks.
+func (g *generation) produce(ctx context.Context, lo, hi int, out chan<- []*group) error {
+	b := &builder{r: rand.New(rand.NewPCG(0, 0)), asOf: g.cfg.AsOf}
+	src := rand.NewPCG(0, 0)
+	b.r = rand.New(src)
+	person, index := 0, 0
+	for person < g.cfg.Persons && person < hi {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		var chunk []*group
-		for len(chunk) < chunkGroups && person < r.Persons && person < hi {
+		for len(chunk) < chunkGroups && person < g.cfg.Persons && person < hi {
 			gr := &group{index: index, first: person}
-			if err := g.skeleton(skel, gr); err != nil {
-				return nil, err
+			src.Seed(streamSeeds(g.cfg.Seed, gr.index, 0))
+			if err := g.skeleton(b, gr); err != nil {
+				return err
 			}
 			person += len(gr.members)
 			index++
@@ -63,22 +125,13 @@ func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manif
 				chunk = append(chunk, gr)
 			}
 		}
-		// Details in parallel, then out in order.
-		g.details(chunk)
-		for _, gr := range chunk {
-			for i := range gr.persons {
-				p := &gr.persons[i]
-				g.manifest.add(p, gr.members[i].scenario)
-				if err := emit(p); err != nil {
-					return nil, err
-				}
-			}
+		select {
+		case out <- chunk:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
-	if err := g.plan.done(); err != nil && r.Shard.Count == 0 {
-		return nil, err
-	}
-	return g.manifest, nil
+	return nil
 }
 
 type generation struct {
@@ -104,7 +157,6 @@ func splitmix(x uint64) uint64 {
 }
 
 func (g *generation) skeleton(b *builder, gr *group) error {
-	b.r = rand.New(rand.NewPCG(streamSeeds(g.cfg.Seed, gr.index, 0)))
 	b.reset()
 	g.plan.build(b, gr.first)
 	gr.members = append([]member(nil), b.members...)

@@ -18,6 +18,7 @@ type Manifest struct {
 	Statuses  map[string]int  `json:"statuses"`        // persons made, by status "01".."90"
 	Scenarios []ScenarioEntry `json:"scenarios"`       // in catalogue order
 	index     map[string]int  // scenario name → position in Scenarios
+	statuses  [100]int
 }
 
 // ScenarioEntry is one scenario's quota and the persons that carry it.
@@ -62,7 +63,7 @@ func StatusCode(s Status) string { return fmt.Sprintf("%02d", int(s)) }
 
 func (m *Manifest) add(p *Person, scenario string) {
 	m.Made++
-	m.Statuses[StatusCode(p.Status)]++
+	m.statuses[p.Status]++
 	if scenario == "" {
 		return
 	}
@@ -78,4 +79,13 @@ func (m *Manifest) add(p *Person, scenario string) {
 	}
 	i := m.index[scenario]
 	m.Scenarios[i].Persons = append(m.Scenarios[i].Persons, e)
+}
+
+// finish fills in the counts kept in compact form while persons were added.
+func (m *Manifest) finish() {
+	for s, n := range m.statuses {
+		if n > 0 {
+			m.Statuses[StatusCode(Status(s))] = n
+		}
+	}
 }

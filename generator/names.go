@@ -16,6 +16,14 @@ const AddressingNameWidth = 34
 // fits; the last name is kept whole unless it alone does not fit, when it is cut. The reference notes do
 // not spell out CPR's own rule; this is the project's, documented in the README.
 func AddressingName(first, middle, last string) string {
+	if len(first)+len(middle)+len(last)+2 <= AddressingNameWidth { // bytes bound runes: it fits
+		switch {
+		case middle == "":
+			return first + " " + last
+		default:
+			return first + " " + middle + " " + last
+		}
+	}
 	words := append(strings.Fields(first), strings.Fields(middle)...)
 	full := strings.Join(append(append([]string{}, words...), last), " ")
 	if utf8.RuneCountInString(full) <= AddressingNameWidth {

@@ -12,12 +12,7 @@ import (
 // (after October 2007) takes a number without a control digit, as those dates' numbers with one are all
 // issued; everyone else takes the next number of the date, control digit first.
 type numberer struct {
-	dates map[dateGender]*dateNumbers
-}
-
-type dateGender struct {
-	day    int32 // civil day number
-	gender pnr.Gender
+	dates []*dateNumbers // by day since 1858-01-01, times two, plus one for women
 }
 
 type dateNumbers struct {
@@ -26,11 +21,22 @@ type dateNumbers struct {
 	cap    pnr.Capacity
 }
 
-func newNumberer() *numberer { return &numberer{dates: make(map[dateGender]*dateNumbers)} }
+var firstDay = civil.Date{Year: pnr.FirstBirthYear, Month: 1, Day: 1}.DayNumber()
+
+func newNumberer() *numberer {
+	days := civil.Date{Year: pnr.LastBirthYear, Month: 12, Day: 31}.DayNumber() - firstDay + 1
+	return &numberer{dates: make([]*dateNumbers, 2*days)}
+}
 
 // next returns the next number for birth date d and gender g.
 func (n *numberer) next(d civil.Date, g pnr.Gender, late bool) (pnr.Number, error) {
-	key := dateGender{int32(d.DayNumber()), g}
+	key := 2 * (d.DayNumber() - firstDay)
+	if g == pnr.Female {
+		key++
+	}
+	if key < 0 || key >= len(n.dates) {
+		return pnr.Number{}, fmt.Errorf("birth date %s: %w", d, pnr.ErrBirthDate)
+	}
 	dn := n.dates[key]
 	if dn == nil {
 		seq, err := pnr.NewSequence(d, g)

@@ -18,11 +18,11 @@ var cprStart = civil.Date{Year: 1968, Month: time.April, Day: 2}
 // noControlDigitSince is when numbers without a control digit were first issued.
 var noControlDigitSince = civil.Date{Year: 2007, Month: time.October, Day: 1}
 
-// flag asks the detail pass for something a scenario needs.
-type flag uint32
+// need asks the detail pass for something a scenario needs.
+type need uint32
 
 const (
-	flagLongName flag = 1 << iota
+	flagLongName need = 1 << iota
 	flagSpecialChars
 	flagAddressProtection
 	flagOtherProtections
@@ -53,7 +53,7 @@ type member struct {
 	married                              bool // partner link is recorded in CPR (marriage or partnership)
 	late                                 bool // registered on a listed 1 January after October 2007: no control digit
 	elsewhere                            bool // lives at an address of its own, not the group's
-	flags                                flag
+	flags                                need
 	scenario                             string // the scenario this member was made to carry, if any
 }
 
@@ -162,7 +162,7 @@ func (b *builder) household(ages sampler) {
 	case x < pPartner:
 		pAge := clamp(age+int(b.r.NormFloat64()*3.5), 18, b.maxAgeNow())
 		g := other(anchorG)
-		var fl flag
+		var fl need
 		if b.r.IntN(100) < 2 { // same-sex couples
 			g = anchorG
 			fl = flagPartnership
@@ -295,7 +295,7 @@ func (b *builder) parentOf(p, c int) {
 }
 
 // couple makes a and p partners; married says whether CPR records it (marriage or partnership).
-func (b *builder) couple(a, p int, married bool, fl flag) {
+func (b *builder) couple(a, p int, married bool, fl need) {
 	b.link(a, p, married)
 	b.members[a].flags |= fl
 	b.members[p].flags |= fl
@@ -387,7 +387,7 @@ func (b *builder) single(s Status, minAge, maxAge int) int {
 
 // replaced adds a member holding the number that member cur held before (status 60 or 50), born on
 // birth with gender g as that number says, and links the two.
-func (b *builder) replaced(cur int, birth civil.Date, g pnr.Gender, s Status, fl flag) int {
+func (b *builder) replaced(cur int, birth civil.Date, g pnr.Gender, s Status, fl need) int {
 	c := &b.members[cur]
 	old := newMember(birth, g, s)
 	old.current = cur

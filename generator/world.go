@@ -30,7 +30,7 @@ func (n names) draw(b *builder) string { return n.list[n.s.draw(b.r)] }
 type muni struct {
 	code      int
 	name      string
-	roads     int // roads 0..roads-1 have codes roadCode(i)
+	roads     []string // road i has code roadCode(i) and this name
 	postcodes []fixtures.Postcode
 }
 
@@ -56,7 +56,11 @@ func buildWorld() (*world, error) {
 		if len(pcs) == 0 {
 			return nil, fmt.Errorf("reference tables: municipality %04d has no postal code", m.Code)
 		}
-		w.munis = append(w.munis, muni{code: m.Code, name: m.Name, roads: clamp(m.Population/300, 40, 3000), postcodes: pcs})
+		roads := make([]string, clamp(m.Population/300, 40, 3000))
+		for i := range roads {
+			roads[i] = roadName(m.Code, i)
+		}
+		w.munis = append(w.munis, muni{code: m.Code, name: m.Name, roads: roads, postcodes: pcs})
 		wt := float64(m.Population)
 		if m.Greenland {
 			w.greenland = append(w.greenland, len(w.munis)-1)
@@ -111,10 +115,10 @@ var (
 	}
 )
 
-// roadName returns the name of road i of municipality code m.
+// roadName returns the name of road i of municipality code m. The world holds them all, made once.
 func roadName(m, i int) string {
 	h := fnv.New32a()
-	fmt.Fprintf(h, "%d", m)
+	h.Write([]byte{byte(m >> 8), byte(m)})
 	off := int(h.Sum32() % uint32(len(roadFirst)*len(roadEnding)))
 	k := (off + i*7919) % (len(roadFirst) * len(roadEnding)) // 7919 is prime to the product: a permutation
 	return roadFirst[k%len(roadFirst)] + roadEnding[k/len(roadFirst)]

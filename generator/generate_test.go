@@ -1,0 +1,201 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// dump generates cfg and returns every person as a JSON line, and the manifest.
+func dump(t *testing.T, cfg Config) ([]byte, *Manifest) {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	m, err := Generate(context.Background(), cfg, func(p *Person) error { return enc.Encode(p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), m
+}
+
+func TestDeterministicAcrossWorkers(t *testing.T) {
+	cfg := Config{Persons: 20_000, Seed: 42}
+	var want [32]byte
+	for i, workers := range []int{1, 2, 8} {
+		cfg.Workers = workers
+		out, _ := dump(t, cfg)
+		got := sha256.Sum256(out)
+		if i == 0 {
+			want = got
+		} else if got != want {
+			t.Errorf("%d workers give different output than 1 worker", workers)
+		}
+	}
+}
+
+func TestSeedsDiffer(t *testing.T) {
+	a, _ := dump(t, Config{Persons: 2000, Seed: 0})
+	b, _ := dump(t, Config{Persons: 2000, Seed: 1})
+	if bytes.Equal(a, b) {
+		t.Error("seeds 0 and 1 give the same population")
+	}
+	c, _ := dump(t, Config{Persons: 2000})
+	if !bytes.Equal(a, c) {
+		t.Error("the zero Config does not use seed 0")
+	}
+}
+
+// TestShardsUnion checks that the slices of a sharded run are the unsharded population, person for person.
+func TestShardsUnion(t *testing.T) {
+	cfg := Config{Persons: 30_000, Seed: 3}
+	whole, _ := dump(t, cfg)
+	for _, n := range []int{2, 3, 7} {
+		var union []byte
+		made := 0
+		for k := 0; k < n; k++ {
+			cfg.Shard = Shard{Index: k, Count: n}
+			part, m := dump(t, cfg)
+			union = append(union, part...)
+			made += m.Made
+		}
+		if made != cfg.Persons || !bytes.Equal(union, whole) {
+			t.Errorf("%d shards: union of %d persons differs from the whole population", n, made)
+		}
+	}
+}
+
+// TestGolden pins the output of a small fixed seed, byte for byte. Run with -update after an intended
+// change of the model, and raise Version.
+func TestGolden(t *testing.T) {
+	out, m := dump(t, Config{Persons: 300, Seed: 2026, AsOf: civil.Date{Year: 2025, Month: time.June, Day: 30}})
+	manifest, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string][]byte{"persons.golden.jsonl": out, "manifest.golden.json": manifest} {
+		path := filepath.Join("testdata", name)
+		if *update {
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run go test -update to create it)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from the golden file; if the change is intended, run go test ./generator -run TestGolden -update and raise Version", name)
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+	}{
+		{"negative persons", Config{Persons: -1}},
+		{"too many persons", Config{Persons: MaxPersons + 1}},
+		{"as-of before 1858", Config{AsOf: civil.Date{Year: 1857, Month: 12, Day: 31}}},
+		{"as-of after 2057", Config{AsOf: civil.Date{Year: 2058, Month: 1, Day: 1}}},
+		{"as-of not a date", Config{AsOf: civil.Date{Year: 2023, Month: 2, Day: 29}}},
+		{"unknown scenario", Config{Scenarios: map[string]int{"no-such-thing": 1}}},
+		{"negative quota", Config{Scenarios: map[string]int{"twins": -1}}},
+		{"quotas larger than the population", Config{Persons: 100, Scenarios: map[string]int{"twins": 40}}},
+		{"scenario the as-of date does not allow", Config{Scenarios: map[string]int{"century-2036-2037": 1}}},
+		{"shard index out of range", Config{Shard: Shard{Index: 3, Count: 3}}},
+		{"shard count zero", Config{Shard: Shard{Index: 0, Count: -1}}},
+		{"negative workers", Config{Workers: -2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			called := false
+			_, err := Generate(context.Background(), tt.cfg, func(*Person) error { called = true; return nil })
+			if !errors.Is(err, ErrConfig) {
+				t.Errorf("Generate = %v, want ErrConfig", err)
+			}
+			if called {
+				t.Error("persons were emitted before the error")
+			}
+		})
+	}
+}
+
+func TestParseShard(t *testing.T) {
+	for _, s := range []string{"0/1", "3/4"} {
+		if _, err := ParseShard(s); err != nil {
+			t.Errorf("ParseShard(%q) = %v", s, err)
+		}
+	}
+	for _, s := range []string{"", "1", "4/4", "-1/4", "a/b", "1/0", "1/2/3"} {
+		if _, err := ParseShard(s); !errors.Is(err, ErrConfig) {
+			t.Errorf("ParseShard(%q) = %v, want ErrConfig", s, err)
+		}
+	}
+}
+
+func TestScenarioQuotaOverride(t *testing.T) {
+	_, m := dump(t, Config{Persons: 2000, Scenarios: map[string]int{"no-control-digit": 40, "twins": 0}})
+	for _, e := range m.Scenarios {
+		switch e.Name {
+		case "no-control-digit":
+			if len(e.Persons) != 40 {
+				t.Errorf("no-control-digit: %d persons, want 40", len(e.Persons))
+			}
+			for _, p := range e.Persons {
+				if p.Kind != "no-control-digit" {
+					t.Errorf("no-control-digit person %s has kind %s", p.Number, p.Kind)
+				}
+			}
+		case "twins":
+			if len(e.Persons) != 0 {
+				t.Errorf("twins: %d persons with quota 0", len(e.Persons))
+			}
+		}
+	}
+}
+
+func TestSmallPopulations(t *testing.T) {
+	for _, n := range []int{1, 2, 10, 137, 1000} {
+		out, m := dump(t, Config{Persons: n, Seed: uint64(n)})
+		if m.Made != n || bytes.Count(out, []byte("\n")) != n {
+			t.Errorf("%d persons asked, %d made", n, m.Made)
+		}
+	}
+}
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err := Generate(ctx, Config{Persons: 200_000}, func(*Person) error {
+		n++
+		if n == 10 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Generate after cancel = %v, want context.Canceled", err)
+	}
+}
+
+func TestEmitError(t *testing.T) {
+	want := fmt.Errorf("disk full")
+	_, err := Generate(context.Background(), Config{Persons: 100}, func(*Person) error { return want })
+	if !errors.Is(err, want) {
+		t.Errorf("Generate = %v, want the emit error", err)
+	}
+}
