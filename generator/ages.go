@@ -2,7 +2,6 @@ package generator
 
 import (
 	"math/rand/v2"
-	"sort"
 	"sync"
 )
 
@@ -67,28 +66,54 @@ func womenShare(a int) float64 {
 	return ageBands[len(ageBands)-1].women
 }
 
-// sampler draws indexes with given weights by binary search over the cumulative weights.
+// sampler draws indexes with given weights in constant time (Walker's alias method).
 type sampler struct {
-	cum []float64
+	prob  []float64
+	alias []int32
+	cum   []float64 // cumulative weights, for tests and calibration reports
 }
 
 func newSampler(weights []float64) sampler {
-	cum := make([]float64, len(weights))
-	s := 0.0
+	n := len(weights)
+	s := sampler{prob: make([]float64, n), alias: make([]int32, n), cum: make([]float64, n)}
+	total := 0.0
 	for i, w := range weights {
-		s += w
-		cum[i] = s
+		total += w
+		s.cum[i] = total
 	}
-	return sampler{cum: cum}
+	scaled := make([]float64, n)
+	var small, large []int
+	for i, w := range weights {
+		scaled[i] = w * float64(n) / total
+		if scaled[i] < 1 {
+			small = append(small, i)
+		} else {
+			large = append(large, i)
+		}
+	}
+	for len(small) > 0 && len(large) > 0 {
+		l, g := small[len(small)-1], large[len(large)-1]
+		small = small[:len(small)-1]
+		s.prob[l], s.alias[l] = scaled[l], int32(g)
+		scaled[g] -= 1 - scaled[l]
+		if scaled[g] < 1 {
+			large = large[:len(large)-1]
+			small = append(small, g)
+		}
+	}
+	for _, i := range append(small, large...) {
+		s.prob[i], s.alias[i] = 1, int32(i)
+	}
+	return s
 }
 
 func (s sampler) draw(r *rand.Rand) int {
-	x := r.Float64() * s.cum[len(s.cum)-1]
-	i := sort.SearchFloat64s(s.cum, x)
-	if i >= len(s.cum) {
-		i = len(s.cum) - 1
+	u := r.Float64() * float64(len(s.prob))
+	i := int(u)
+	if u-float64(i) < s.prob[i] {
+		return i
 	}
-	return i
+	return int(s.alias[i])
 }
 
 // anchorAges is the distribution the age of a household's anchor person is drawn from. Households add

@@ -27,8 +27,10 @@ type group struct {
 }
 
 // Generate makes the population cfg describes and calls emit with each person, in index order, from one
-// goroutine. Persons are fresh values emit may keep. It returns the manifest of what was made. Memory is
-// bounded by the chunk size and the number of distinct birth dates, not by the population size.
+// goroutine, and returns the manifest of what was made. The Person is valid until emit returns: its
+// storage is then reused for later persons. Its slices and pointers are never reused, so a shallow copy
+// (q := *p) keeps it. Memory is bounded by the chunk size and the number of birth dates, not by the
+// population size.
 func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manifest, error) {
 	r, err := cfg.resolve()
 	if err != nil {
@@ -38,7 +40,8 @@ func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manif
 	if err != nil {
 		return nil, err
 	}
-	g := &generation{cfg: r, world: w, ages: anchorAges(), numbers: newNumberer(), manifest: newManifest(r)}
+	g := &generation{cfg: r, world: w, ages: anchorAges(), numbers: newNumberer(), manifest: newManifest(r),
+		arenas: make(chan []Person, 8)}
 	g.plan = newPlan(r)
 	lo, hi := 0, r.Persons
 	if r.Shard.Count > 0 {
@@ -48,32 +51,20 @@ func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manif
 	// and emission in order (here). Each hands whole chunks on, so at most a few chunks are in memory.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	skeletons := make(chan []*group, 1)
-	filled := make(chan []*group, 1)
+	skeletons := make(chan *chunk, 1)
 	var produceErr error
 	go func() {
 		defer close(skeletons)
 		produceErr = g.produce(ctx, lo, hi, skeletons)
 	}()
-	go func() {
-		defer close(filled)
-		for chunk := range skeletons {
-			g.details(chunk)
-			select {
-			case filled <- chunk:
-			case <-ctx.Done():
-				for range skeletons { // let the producer finish
-				}
-				return
-			}
-		}
-	}()
+	filled := g.fillAll(ctx, skeletons)
 	var emitErr error
-	for chunk := range filled {
+	for ch := range filled {
+		ch.done.Wait()
 		if emitErr != nil {
 			continue
 		}
-		for _, gr := range chunk {
+		for _, gr := range ch.groups {
 			for i := range gr.persons {
 				p := &gr.persons[i]
 				g.manifest.add(p, gr.members[i].scenario)
@@ -87,6 +78,7 @@ func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manif
 				break
 			}
 		}
+		g.recycle(ch.arena)
 	}
 	if emitErr != nil {
 		return nil, emitErr
@@ -103,7 +95,7 @@ func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manif
 
 // produce makes skeletons and numbers for the groups up to person hi, and sends on those whose first
 // person is at lo or after, in chunks.
-func (g *generation) produce(ctx context.Context, lo, hi int, out chan<- []*group) error {
+func (g *generation) produce(ctx context.Context, lo, hi int, out chan<- *chunk) error {
 	b := &builder{r: rand.New(rand.NewPCG(0, 0)), asOf: g.cfg.AsOf}
 	src := rand.NewPCG(0, 0)
 	b.r = rand.New(src)
@@ -112,8 +104,8 @@ func (g *generation) produce(ctx context.Context, lo, hi int, out chan<- []*grou
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		var chunk []*group
-		for len(chunk) < chunkGroups && person < g.cfg.Persons && person < hi {
+		ch := &chunk{}
+		for len(ch.groups) < chunkGroups && person < g.cfg.Persons && person < hi {
 			gr := &group{index: index, first: person}
 			src.Seed(streamSeeds(g.cfg.Seed, gr.index, 0))
 			if err := g.skeleton(b, gr); err != nil {
@@ -122,11 +114,22 @@ func (g *generation) produce(ctx context.Context, lo, hi int, out chan<- []*grou
 			person += len(gr.members)
 			index++
 			if gr.first >= lo {
-				chunk = append(chunk, gr)
+				ch.groups = append(ch.groups, gr)
 			}
 		}
+		// The chunk's persons share one arena, recycled once they are emitted.
+		total := 0
+		for _, gr := range ch.groups {
+			total += len(gr.members)
+		}
+		ch.arena = g.arena(total)
+		off := 0
+		for _, gr := range ch.groups {
+			gr.persons = ch.arena[off : off+len(gr.members) : off+len(gr.members)]
+			off += len(gr.members)
+		}
 		select {
-		case out <- chunk:
+		case out <- ch:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -134,7 +137,27 @@ func (g *generation) produce(ctx context.Context, lo, hi int, out chan<- []*grou
 	return nil
 }
 
+// arena returns storage for n persons, reused when there is some.
+func (g *generation) arena(n int) []Person {
+	select {
+	case a := <-g.arenas:
+		if cap(a) >= n {
+			return a[:n]
+		}
+	default:
+	}
+	return make([]Person, n, n+n/4)
+}
+
+func (g *generation) recycle(a []Person) {
+	select {
+	case g.arenas <- a:
+	default:
+	}
+}
+
 type generation struct {
+	arenas   chan []Person
 	cfg      *resolved
 	world    *world
 	ages     sampler
@@ -172,31 +195,62 @@ func (g *generation) skeleton(b *builder, gr *group) error {
 	return nil
 }
 
-func (g *generation) details(chunk []*group) {
-	work := make(chan *group)
-	var wg sync.WaitGroup
+// chunk is a run of family groups on their way through the pipeline; done is released when all their
+// details are filled in. Its persons live in arena.
+type chunk struct {
+	groups []*group
+	arena  []Person
+	done   sync.WaitGroup
+}
+
+func (g *generation) fillAll(ctx context.Context, in <-chan *chunk) <-chan *chunk {
+	out := make(chan *chunk, 3)
+	work := make(chan *group, chunkGroups)
+	chunks := map[int]*chunk{} // by a group's index: the chunk to release
+	var mu sync.Mutex
 	for w := 0; w < max(1, g.cfg.Workers); w++ {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
 			d := newDetailer(g.world, g.cfg.AsOf)
 			for gr := range work {
 				d.src.Seed(streamSeeds(g.cfg.Seed, gr.index, 1))
 				d.faker = nil
-				gr.persons = make([]Person, len(gr.members))
 				d.fill(gr.members, gr.numbers, gr.persons)
 				for i := range gr.persons {
 					gr.persons[i].Index = gr.first + i
 					gr.persons[i].Group = gr.index
 				}
+				mu.Lock()
+				ch := chunks[gr.index]
+				delete(chunks, gr.index)
+				mu.Unlock()
+				ch.done.Done()
 			}
 		}()
 	}
-	for _, gr := range chunk {
-		work <- gr
-	}
-	close(work)
-	wg.Wait()
+	go func() {
+		defer close(out)
+		defer close(work)
+		for ch := range in {
+			groups := ch.groups
+			ch.done.Add(len(groups))
+			mu.Lock()
+			for _, gr := range groups {
+				chunks[gr.index] = ch
+			}
+			mu.Unlock()
+			select {
+			case out <- ch: // the receiver waits for it; meanwhile its groups are queued
+			case <-ctx.Done():
+				for range in {
+				}
+				return
+			}
+			for _, gr := range groups {
+				work <- gr
+			}
+		}
+	}()
+	return out
 }
 
 // plan decides what each family group is: a scenario instance at regular intervals until every quota is

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -197,5 +198,52 @@ func TestEmitError(t *testing.T) {
 	_, err := Generate(context.Background(), Config{Persons: 100}, func(*Person) error { return want })
 	if !errors.Is(err, want) {
 		t.Errorf("Generate = %v, want the emit error", err)
+	}
+}
+
+func TestSubstitutes(t *testing.T) {
+	var got []Substitute
+	cfg := Config{Persons: 20_000, Seed: 5}
+	err := GenerateSubstitutes(context.Background(), cfg, func(s *Substitute) error {
+		got = append(got, *s)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 100 {
+		t.Fatalf("%d substitutes, want 100 (one per 200 persons)", len(got))
+	}
+	seen := map[string]bool{}
+	schemes := map[string]int{}
+	for _, s := range got {
+		n, err := pnr.Parse(s.Number.String())
+		if err != nil || n.Kind() != pnr.Substitute {
+			t.Fatalf("substitute %v: %v, kind %v", s.Number, err, n.Kind())
+		}
+		if n.BirthDate() != s.BirthDate || n.Gender() != s.Gender || n.Scheme().String() != s.Scheme {
+			t.Errorf("substitute %v decodes to %v %v %v, dataset says %v %v %v", s.Number, n.BirthDate(), n.Gender(),
+				n.Scheme(), s.BirthDate, s.Gender, s.Scheme)
+		}
+		if s.Issued.Before(s.BirthDate) || s.Issued.After(DefaultAsOf) {
+			t.Errorf("substitute %v issued %v", s.Number, s.Issued)
+		}
+		if seen[s.Number.String()] {
+			t.Errorf("substitute %v twice", s.Number)
+		}
+		seen[s.Number.String()] = true
+		schemes[s.Scheme]++
+	}
+	for _, sc := range []string{"cpr-day-plus-60", "health-x-ecpr", "health-d-ecpr"} {
+		if schemes[sc] == 0 {
+			t.Errorf("no %s substitute among %v", sc, schemes)
+		}
+	}
+	var again []Substitute
+	_ = GenerateSubstitutes(context.Background(), cfg, func(s *Substitute) error { again = append(again, *s); return nil })
+	for i := range got {
+		if got[i] != again[i] {
+			t.Fatalf("substitute %d differs between runs", i)
+		}
 	}
 }

@@ -15,7 +15,8 @@ import (
 var population = sync.OnceValues(func() ([]*Person, *Manifest) {
 	var ps []*Person
 	m, err := Generate(context.Background(), Config{Persons: 100_000, Seed: 7}, func(p *Person) error {
-		ps = append(ps, p)
+		q := *p // p's storage is reused after emit returns
+		ps = append(ps, &q)
 		return nil
 	})
 	if err != nil {
