@@ -1,8 +1,6 @@
 package generator
 
 import (
-	"fmt"
-
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 )
 
@@ -59,7 +57,10 @@ func newManifest(r *resolved) *Manifest {
 }
 
 // StatusCode formats a status as CPR writes it: two digits.
-func StatusCode(s Status) string { return fmt.Sprintf("%02d", int(s)) }
+func StatusCode(s Status) string {
+	b, _ := s.MarshalText()
+	return string(b)
+}
 
 func (m *Manifest) add(p *Person, scenario string) {
 	m.Made++

@@ -50,6 +50,16 @@ var (
 	specialLast     = []string{"Østergård", "Müller", "Åkerlund", "Lefèvre", "Nørgaard-Sørensen", "Ærøe", "Dübeck", "Ångström", "Kjær-Ødegård"}
 )
 
+// First names common among immigrants to Denmark, by gender, all within ISO-8859-1.
+var (
+	foreignMale = []string{"Mohammed", "Ahmad", "Ali", "Omar", "Hassan", "Mustafa", "Piotr", "Tomasz", "Jakub",
+		"Andrzej", "Mehmet", "Emre", "Yusuf", "Abdi", "Oleksandr", "Dmytro", "Ivan", "John", "David", "Michael",
+		"Luca", "Marco", "Pedro", "Carlos", "Raj", "Arjun", "Wei", "Minh", "Jonas", "Mateusz"}
+	foreignFemale = []string{"Fatima", "Aisha", "Maryam", "Zahra", "Leila", "Anna", "Katarzyna", "Agnieszka",
+		"Magdalena", "Ayse", "Elif", "Zeynep", "Hodan", "Amina", "Olena", "Iryna", "Sarah", "Emily", "Maria",
+		"Giulia", "Sofia", "Ana", "Priya", "Mei", "Linh", "Natalia", "Julia", "Noor"}
+)
+
 // names gives a person names: Danish from the frequency tables, foreign for immigrants, or the long or
 // special ones a scenario asks for.
 func (d *detailer) names(m *member, p *Person, family string) {
@@ -82,13 +92,12 @@ func (d *detailer) names(m *member, p *Person, family string) {
 		first = pool[b.r.IntN(len(pool))]
 		last = specialLast[b.r.IntN(len(specialLast))]
 	case m.flags&flagImmigrant != 0 || m.late:
-		f := d.fake()
+		pool := foreignMale // gofakeit's first names carry no gender; these do
 		if female {
-			first = f.FirstName() // gofakeit's names are not split by gender; good enough for foreign names
-		} else {
-			first = f.FirstName()
+			pool = foreignFemale
 		}
-		last = f.LastName()
+		first = pool[b.r.IntN(len(pool))]
+		last = d.fake().LastName()
 	default:
 		list := d.w.male
 		if female {

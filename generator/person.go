@@ -25,6 +25,11 @@ const (
 	firstWithoutCurrentAddressRule Status = StatusAnnulled // 002 only below this
 )
 
+// MarshalText implements encoding.TextMarshaler: two digits, as CPR writes STATUS.
+func (s Status) MarshalText() ([]byte, error) {
+	return []byte{byte('0' + s/10%10), byte('0' + s%10)}, nil
+}
+
 // Active reports whether s is one of the active statuses 01, 03, 05, 07.
 func (s Status) Active() bool { return s < firstInactive }
 
@@ -35,102 +40,109 @@ func (s Status) HasAddress() bool { return s < firstInactive }
 // Links to other persons are by number; every link is mutual within the population, except a parent or
 // spouse who is not in CPR, who is given by name and birth date.
 type Person struct {
-	Index int // position in the population, 0-based; the same whatever the workers or shard
-	Group int // the family group the person belongs to; links never leave it
+	Index int `json:"index"` // position in the population, 0-based; the same whatever the workers or shard
+	Group int `json:"group"` // the family group the person belongs to; links never leave it
 
-	Number        pnr.Number
-	CurrentNumber pnr.Number       // PNRGAELD: for status 50 and 60, the number that replaced this one
-	OldNumbers    []PreviousNumber // record 022 on the current number: the numbers this one replaced
+	Number        pnr.Number       `json:"number"`
+	CurrentNumber pnr.Number       `json:"current_number,omitzero"` // PNRGAELD: for status 50 and 60, the number that replaced this one
+	OldNumbers    []PreviousNumber `json:"old_numbers,omitzero"`    // record 022 on the current number: the numbers this one replaced
 
-	Status     Status
-	StatusDate civil.Date
-	Gender     pnr.Gender
-	BirthDate  civil.Date
+	Status     Status     `json:"status"`
+	StatusDate civil.Date `json:"status_date,omitzero"`
+	Gender     pnr.Gender `json:"gender"`
+	BirthDate  civil.Date `json:"birth_date"`
 	// BirthDateUncertain is FOED_DT_UMRK: CPR marks a birth date it could not document.
-	BirthDateUncertain bool
-	Occupation         string // STILLING
+	BirthDateUncertain bool   `json:"birth_date_uncertain,omitzero"`
+	Occupation         string `json:"occupation,omitzero"` // STILLING
 
-	Name        Name
-	NameHistory []HistoricName // record 026, oldest first
+	Name        Name           `json:"name,omitzero"`
+	NameHistory []HistoricName `json:"name_history,omitzero"` // record 026, oldest first
 
-	Address        *Address // record 002/003; nil when the status has none
-	AddressHistory []HistoricAddress
+	Address        *Address          `json:"address,omitzero"` // record 002/003; nil when the status has none
+	AddressHistory []HistoricAddress `json:"address_history,omitzero"`
 
-	Protections []Protection // record 004, at most four
+	Protections []Protection `json:"protections,omitzero"` // record 004, at most four
 
-	Emigration     *Emigration     // record 005, status 80
-	Migrations     []Migration     // record 024: earlier exits and returns
-	Disappeared    civil.Date      // record 007, status 70
-	Disappearances []Disappearance // record 025
+	Emigration     *Emigration     `json:"emigration,omitzero"`     // record 005, status 80
+	Migrations     []Migration     `json:"migrations,omitzero"`     // record 024: earlier exits and returns
+	Disappeared    civil.Date      `json:"disappeared,omitzero"`    // record 007, status 70
+	Disappearances []Disappearance `json:"disappearances,omitzero"` // record 025
 
-	BirthPlace BirthPlace // record 009
+	BirthPlace BirthPlace `json:"birth_place,omitzero"` // record 009
 
-	Citizenship        Citizenship // record 010
-	CitizenshipHistory []Citizenship
+	Citizenship        Citizenship   `json:"citizenship,omitzero"` // record 010
+	CitizenshipHistory []Citizenship `json:"citizenship_history,omitzero"`
 
-	Church        Church // record 011
-	ChurchHistory []Church
+	Church        Church   `json:"church,omitzero"` // record 011
+	ChurchHistory []Church `json:"church_history,omitzero"`
 
-	Civil        CivilStatus // record 012
-	CivilHistory []CivilStatus
-	Separation   *Separation // record 013
+	Civil        CivilStatus   `json:"civil,omitzero"` // record 012
+	CivilHistory []CivilStatus `json:"civil_history,omitzero"`
+	Separation   *Separation   `json:"separation,omitzero"` // record 013
 
-	Children []pnr.Number // record 014
-	Mother   Parent       // record 015
-	Father   Parent
+	Children []pnr.Number `json:"children,omitzero"` // record 014
+	Mother   Parent       `json:"mother,omitzero"`   // record 015
+	Father   Parent       `json:"father,omitzero"`
 
-	Custody      []Custody     // record 016: who holds custody of this (minor) person
-	Guardianship *Guardianship // record 017
+	Custody      []Custody     `json:"custody,omitzero"`      // record 016: who holds custody of this (minor) person
+	Guardianship *Guardianship `json:"guardianship,omitzero"` // record 017
 
 	// Scenarios names the edge cases the person was made to carry (see Scenarios).
-	Scenarios []string
+	Scenarios []string `json:"scenarios,omitzero"`
 }
 
 // PreviousNumber is a number a person held before the current one.
 type PreviousNumber struct {
-	Number     pnr.Number
-	Start, End civil.Date
+	Number pnr.Number `json:"number"`
+	Start  civil.Date `json:"start,omitzero"`
+	End    civil.Date `json:"end,omitzero"`
 }
 
 // Name is a person's name as CPR records it.
 type Name struct {
-	First, Middle, Last string
+	First  string `json:"first,omitzero"`
+	Middle string `json:"middle,omitzero"`
+	Last   string `json:"last,omitzero"`
 	// Addressing is ADRNVN: the name for addresses, at most 34 characters (see AddressingName).
-	Addressing string
-	Start      civil.Date
+	Addressing string     `json:"addressing,omitzero"`
+	Start      civil.Date `json:"start,omitzero"`
 }
 
 // HistoricName is a name a person no longer has.
 type HistoricName struct {
 	Name
-	End civil.Date
+	End civil.Date `json:"end,omitzero"`
 }
 
 // Address is a Danish or Greenlandic address.
 type Address struct {
-	Municipality int // KOMKOD
-	RoadCode     int // VEJKOD; 9900-9999 for status 03 and 07
-	Road         string
-	HouseNumber  string // HUSNR: three digits and an optional letter, "016", "077A"
-	Floor        string // ETAGE: "st", "01"…, or empty
-	Door         string // SIDEDOER: "th", "tv", "mf", a number, or empty
-	CareOf       string // CONVN
-	Postcode     int
-	City         string
+	Municipality int    `json:"municipality,omitzero"` // KOMKOD
+	RoadCode     int    `json:"road_code,omitzero"`    // VEJKOD; 9900-9999 for status 03 and 07
+	Road         string `json:"road,omitzero"`
+	HouseNumber  string `json:"house_number,omitzero"` // HUSNR: three digits and an optional letter, "016", "077A"
+	Floor        string `json:"floor,omitzero"`        // ETAGE: "st", "01"…, or empty
+	Door         string `json:"door,omitzero"`         // SIDEDOER: "th", "tv", "mf", a number, or empty
+	CareOf       string `json:"care_of,omitzero"`      // CONVN
+	Postcode     int    `json:"postcode,omitzero"`
+	City         string `json:"city,omitzero"`
 	// MovedIn is when the person moved to the address; MunicipalityMovedIn when to the municipality.
-	MovedIn, MunicipalityMovedIn civil.Date
+	MovedIn             civil.Date `json:"moved_in,omitzero"`
+	MunicipalityMovedIn civil.Date `json:"municipality_moved_in,omitzero"`
 	// PreviousMunicipality and PreviousMunicipalityLeft (FRAFLYKOMKOD, FRAFLYKOMDTO) are zero when the
 	// person has not lived in another municipality.
-	PreviousMunicipality     int
-	PreviousMunicipalityLeft civil.Date
+	PreviousMunicipality     int        `json:"previous_municipality,omitzero"`
+	PreviousMunicipalityLeft civil.Date `json:"previous_municipality_left,omitzero"`
 }
 
 // HistoricAddress is an address a person has left.
 type HistoricAddress struct {
-	Municipality, RoadCode int
-	HouseNumber            string
-	Floor, Door            string
-	MovedIn, MovedOut      civil.Date
+	Municipality int        `json:"municipality,omitzero"`
+	RoadCode     int        `json:"road_code,omitzero"`
+	HouseNumber  string     `json:"house_number,omitzero"`
+	Floor        string     `json:"floor,omitzero"`
+	Door         string     `json:"door,omitzero"`
+	MovedIn      civil.Date `json:"moved_in,omitzero"`
+	MovedOut     civil.Date `json:"moved_out,omitzero"`
 }
 
 // Protection types (BESKYTTYPE).
@@ -143,41 +155,44 @@ const (
 
 // Protection is a protection with its period; End is zero while it lasts.
 type Protection struct {
-	Type       int
-	Start, End civil.Date
+	Type  int        `json:"type,omitzero"`
+	Start civil.Date `json:"start,omitzero"`
+	End   civil.Date `json:"end,omitzero"`
 }
 
 // Emigration is a current emigration: the country and the foreign address.
 type Emigration struct {
-	Country        int // UDR_LANDEKOD
-	Date           civil.Date
-	ForeignAddress []string // up to five lines
+	Country        int        `json:"country,omitzero"` // UDR_LANDEKOD
+	Date           civil.Date `json:"date,omitzero"`
+	ForeignAddress []string   `json:"foreign_address,omitzero"` // up to five lines
 }
 
 // Migration is an emigration that ended with a return to Denmark.
 type Migration struct {
-	ExitCountry    int
-	Exit           civil.Date
-	EntryCountry   int
-	Entry          civil.Date
-	ForeignAddress []string
+	ExitCountry    int        `json:"exit_country,omitzero"`
+	Exit           civil.Date `json:"exit,omitzero"`
+	EntryCountry   int        `json:"entry_country,omitzero"`
+	Entry          civil.Date `json:"entry,omitzero"`
+	ForeignAddress []string   `json:"foreign_address,omitzero"`
 }
 
 // Disappearance is a disappearance that ended when the person was found.
 type Disappearance struct {
-	Disappeared, Found civil.Date
+	Disappeared civil.Date `json:"disappeared,omitzero"`
+	Found       civil.Date `json:"found,omitzero"`
 }
 
 // BirthPlace is where the birth was registered: a parish (sogn) or, for persons born abroad, a country.
 type BirthPlace struct {
-	Authority int // START_MYNKOD-FØDESTED
-	Text      string
+	Authority int    `json:"authority,omitzero"` // START_MYNKOD-FØDESTED
+	Text      string `json:"text,omitzero"`
 }
 
 // Citizenship is a citizenship held from Start (to End in the history).
 type Citizenship struct {
-	Country    int
-	Start, End civil.Date
+	Country int        `json:"country,omitzero"`
+	Start   civil.Date `json:"start,omitzero"`
+	End     civil.Date `json:"end,omitzero"`
 }
 
 // Code is a one-letter code of CPR's (FKIRK, CIVST); it marshals as that letter.
@@ -193,32 +208,34 @@ func (c Code) MarshalText() ([]byte, error) {
 
 // Church is membership of the Danish national church (folkekirken): 'F' member, 'U' not.
 type Church struct {
-	Code       Code
-	Start, End civil.Date
+	Code  Code       `json:"code,omitzero"`
+	Start civil.Date `json:"start,omitzero"`
+	End   civil.Date `json:"end,omitzero"`
 }
 
 // CivilStatus is CIVST with the spouse or partner it concerns.
 type CivilStatus struct {
 	// Code is U unmarried, G married, F divorced, E widowed, P registered partnership, O dissolved
 	// partnership, L surviving partner, D dead.
-	Code Code
+	Code Code `json:"code,omitzero"`
 	// Spouse is the spouse's number when the spouse is in CPR; otherwise SpouseName and SpouseBirthDate.
-	Spouse          pnr.Number
-	SpouseName      string
-	SpouseBirthDate civil.Date
-	Start, End      civil.Date
+	Spouse          pnr.Number `json:"spouse,omitzero"`
+	SpouseName      string     `json:"spouse_name,omitzero"`
+	SpouseBirthDate civil.Date `json:"spouse_birth_date,omitzero"`
+	Start           civil.Date `json:"start,omitzero"`
+	End             civil.Date `json:"end,omitzero"`
 }
 
 // Separation is a current separation of a marriage.
 type Separation struct {
-	Start civil.Date
+	Start civil.Date `json:"start,omitzero"`
 }
 
 // Parent is a mother or father: by number when in CPR, by name and birth date when not, or unknown.
 type Parent struct {
-	Number    pnr.Number
-	Name      string
-	BirthDate civil.Date
+	Number    pnr.Number `json:"number,omitzero"`
+	Name      string     `json:"name,omitzero"`
+	BirthDate civil.Date `json:"birth_date,omitzero"`
 }
 
 // Known reports whether anything is recorded of the parent.
@@ -234,17 +251,17 @@ const (
 
 // Custody is one holder of custody of a minor.
 type Custody struct {
-	Type   int
-	Start  civil.Date
-	Holder pnr.Number
+	Type   int        `json:"type,omitzero"`
+	Start  civil.Date `json:"start,omitzero"`
+	Holder pnr.Number `json:"holder,omitzero"`
 }
 
 // Guardianship is guardianship (værgemål) of an adult.
 type Guardianship struct {
-	Start civil.Date
+	Start civil.Date `json:"start,omitzero"`
 	// Guardian is the guardian's number (UMYN_RELTYP 0001); when zero, GuardianName and
 	// GuardianAddress are given instead (0002).
-	Guardian        pnr.Number
-	GuardianName    string
-	GuardianAddress []string
+	Guardian        pnr.Number `json:"guardian,omitzero"`
+	GuardianName    string     `json:"guardian_name,omitzero"`
+	GuardianAddress []string   `json:"guardian_address,omitzero"`
 }

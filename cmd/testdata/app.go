@@ -69,6 +69,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 personnumre with and without a control digit, substitute numbers, and the rules behind them.
 
 Examples:
+   testdata generate --out out
+   testdata scenarios
    testdata pnr describe 070761-4285 0101650001 2902001234
    testdata pnr validate numbers.txt
    testdata pnr allocate --date 1965-01-01 --gender M --count 5
@@ -81,7 +83,7 @@ Exit codes: 0 ok, 1 invalid input found, 2 usage error, 3 failure, 130 interrupt
 		ExitErrHandler:  func(*cli.Context, error) {}, // run picks the exit code
 		OnUsageError:    onUsageError,
 		Action:          unknownCommand,
-		Commands:        []*cli.Command{pnrCommand()},
+		Commands:        []*cli.Command{generateCommand(), scenariosCommand(), pnrCommand()},
 	}
 }
 

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestGenerate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	_, stderr, code := runCLI(t, "", "generate", "--out", dir, "--persons", "2000", "--seed", "9", "--scenario", "twins=4")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"persons.jsonl", "substitutes.jsonl", "manifest.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	manifest, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if !strings.Contains(string(manifest), `"name": "twins"`) || !strings.Contains(string(manifest), `"quota": 4`) {
+		t.Error("manifest lacks the twins quota of 4")
+	}
+	// Again into the same directory: refused without --force, the files untouched.
+	_, stderr, code = runCLI(t, "", "generate", "--out", dir, "--persons", "10")
+	if code != exitUsage || !strings.Contains(stderr, "not empty") {
+		t.Errorf("second run: exit %d, %s", code, stderr)
+	}
+	again, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if string(again) != string(manifest) {
+		t.Error("a refused run changed the manifest")
+	}
+	// With --force and the same options: the same bytes.
+	if _, stderr, code = runCLI(t, "", "generate", "--out", dir, "--persons", "2000", "--seed", "9", "--scenario", "twins=4", "--force", "--workers", "1"); code != exitOK {
+		t.Fatalf("--force: exit %d: %s", code, stderr)
+	}
+	third, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if string(third) != string(manifest) {
+		t.Error("the same options with one worker give a different manifest")
+	}
+}
+
+func TestGenerateErrors(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	out := filepath.Join(t.TempDir(), "out")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no out", []string{"generate"}, "--out is required"},
+		{"out is a file", []string{"generate", "--out", file}, "is a file"},
+		{"bad seed", []string{"generate", "--out", out, "--seed", "-1"}, "unsigned 64-bit"},
+		{"bad as-of", []string{"generate", "--out", out, "--as-of", "2026-13-01"}, "--as-of"},
+		{"as-of after 2057", []string{"generate", "--out", out, "--as-of", "2058-01-01"}, "1858-2057"},
+		{"bad scenario syntax", []string{"generate", "--out", out, "--scenario", "twins"}, "NAME=N"},
+		{"unknown scenario", []string{"generate", "--out", out, "--scenario", "quadruplets=1"}, `scenario "quadruplets"`},
+		{"quota too large", []string{"generate", "--out", out, "--persons", "50", "--scenario", "twins=100"}, "more than the population"},
+		{"bad shard", []string{"generate", "--out", out, "--shard", "4/4"}, "0 <= K < N"},
+		{"zero persons", []string{"generate", "--out", out, "--persons", "0"}, "--persons"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := runCLI(t, "", tt.args...)
+			if code != exitUsage || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, exitUsage, tt.want)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") != 1 {
+				t.Errorf("not one line and a hint: %q", stderr)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("failed runs left %d files in %s", len(entries), out)
+	}
+}
+
+func TestScenariosCommand(t *testing.T) {
+	stdout, _, code := runCLI(t, "", "scenarios")
+	if code != exitOK || !strings.Contains(stdout, "no-control-digit") || !strings.Contains(stdout, "widowed") {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+	stdout, _, _ = runCLI(t, "", "scenarios", "--json")
+	if n := strings.Count(stdout, "\n"); n < 30 {
+		t.Errorf("--json printed %d lines", n)
+	}
+}

@@ -1,0 +1,92 @@
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/cprtestdata/cprtestdata/generator"
+)
+
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	m, err := Write(context.Background(), dir, Options{Generator: generator.Config{Persons: 3000, Seed: 11}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["persons"] != float64(3000) || got["seed"] != float64(11) || len(got["files"].([]any)) != 2 {
+		t.Errorf("manifest: persons %v seed %v files %v", got["persons"], got["seed"], got["files"])
+	}
+	persons, _ := os.ReadFile(filepath.Join(dir, PersonsFile))
+	lines := 0
+	sc := bufio.NewScanner(bytes.NewReader(persons))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var p map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+			t.Fatalf("line %d: %v", lines+1, err)
+		}
+		lines++
+	}
+	if lines != 3000 || m.Files[0].Records != 3000 || m.Files[0].Bytes != int64(len(persons)) {
+		t.Errorf("%d lines, manifest says %+v", lines, m.Files[0])
+	}
+}
+
+// TestWorkersSameBytes checks that the files do not depend on the number of workers.
+func TestWorkersSameBytes(t *testing.T) {
+	var sums []string
+	for _, w := range []int{1, 3} {
+		m, err := Write(context.Background(), t.TempDir(), Options{Generator: generator.Config{Persons: 5000, Workers: w}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums = append(sums, m.Files[0].SHA256+m.Files[1].SHA256)
+	}
+	if sums[0] != sums[1] {
+		t.Error("1 and 3 workers write different files")
+	}
+}
+
+// TestInterrupted cancels a run part way and checks that nothing that looks finished is left.
+func TestInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	opts := Options{Generator: generator.Config{Persons: 300_000}, Progress: func(done, total int) {
+		if done > 0 {
+			cancel()
+		}
+	}}
+	_, err := Write(ctx, dir, opts)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Write = %v, want context.Canceled", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("interrupted run left %s", e.Name())
+	}
+}
+
+func TestBadConfigWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Write(context.Background(), dir, Options{Generator: generator.Config{Scenarios: map[string]int{"nope": 1}}})
+	if !errors.Is(err, generator.ErrConfig) {
+		t.Fatalf("Write = %v, want ErrConfig", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a bad configuration left %d files", len(entries))
+	}
+}

@@ -1,0 +1,157 @@
+// Package outdir writes a run's files into a directory so that they appear whole or not at all: each file
+// is written under a temporary name and renamed to its own when the whole run is committed; an aborted or
+// interrupted run leaves no file that looks finished. It records each file's size and SHA-256.
+package outdir
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Errors of Open, for a path that cannot take the output.
+var (
+	ErrNotEmpty    = errors.New("output directory is not empty") // unless force is set
+	ErrNotDir      = errors.New("is a file, not a directory")
+	ErrNotWritable = errors.New("output directory is not writable")
+)
+
+// tmpPrefix starts the names of files being written; Open with force removes leftovers.
+const tmpPrefix = ".partial-"
+
+// Dir is an output directory being written.
+type Dir struct {
+	path  string
+	files []*File
+}
+
+// Open prepares path for output: it is created when missing, and must be an empty directory unless
+// force is set, when files the run will write are replaced.
+func Open(path string, force bool) (*Dir, error) {
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(path, 0o755); err != nil {
+			return nil, fmt.Errorf("create output directory: %w", err)
+		}
+	case err != nil:
+		return nil, fmt.Errorf("output directory: %w", err)
+	case !info.IsDir():
+		return nil, fmt.Errorf("output %s: %w", path, ErrNotDir)
+	default:
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return nil, fmt.Errorf("output directory: %w", err)
+		}
+		if len(entries) > 0 && !force {
+			return nil, fmt.Errorf("%s: %w (use --force to write into it)", path, ErrNotEmpty)
+		}
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), tmpPrefix) {
+				os.Remove(filepath.Join(path, e.Name()))
+			}
+		}
+	}
+	// Fail early when the directory is not writable.
+	probe, err := os.CreateTemp(path, tmpPrefix+"probe-")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", path, ErrNotWritable, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return &Dir{path: path}, nil
+}
+
+// File is one file of the run, written under a temporary name until the Dir is committed.
+type File struct {
+	Name   string
+	f      *os.File
+	hash   hash.Hash
+	w      io.Writer
+	size   int64
+	sum    string
+	closed bool
+}
+
+// Create starts the file name in the directory.
+func (d *Dir) Create(name string) (*File, error) {
+	f, err := os.CreateTemp(d.path, tmpPrefix+name+"-")
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	h := sha256.New()
+	file := &File{Name: name, f: f, hash: h, w: io.MultiWriter(f, h)}
+	d.files = append(d.files, file)
+	return file, nil
+}
+
+// Write writes to the file and its checksum.
+func (f *File) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	f.size += int64(n)
+	if err != nil {
+		return n, fmt.Errorf("write %s: %w", f.Name, err)
+	}
+	return n, nil
+}
+
+// Close syncs and closes the temporary file; the file keeps its temporary name until Commit.
+func (f *File) Close() error {
+	if f.closed {
+		return nil
+	}
+	f.closed = true
+	if err := f.f.Chmod(0o644); err != nil {
+		f.f.Close()
+		return fmt.Errorf("write %s: %w", f.Name, err)
+	}
+	if err := f.f.Sync(); err != nil {
+		f.f.Close()
+		return fmt.Errorf("write %s: %w", f.Name, err)
+	}
+	if err := f.f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", f.Name, err)
+	}
+	f.sum = hex.EncodeToString(f.hash.Sum(nil))
+	return nil
+}
+
+// Size returns the bytes written.
+func (f *File) Size() int64 { return f.size }
+
+// SHA256 returns the hex SHA-256 of the content, once the file is closed.
+func (f *File) SHA256() string { return f.sum }
+
+// Commit closes every file and renames each to its own name, in the order they were created: create
+// the file that marks a complete run (a manifest) last.
+func (d *Dir) Commit() error {
+	for _, f := range d.files {
+		if err := f.Close(); err != nil {
+			d.Abort()
+			return err
+		}
+	}
+	for _, f := range d.files {
+		if err := os.Rename(f.f.Name(), filepath.Join(d.path, f.Name)); err != nil {
+			d.Abort()
+			return fmt.Errorf("finish %s: %w", f.Name, err)
+		}
+	}
+	d.files = nil
+	return nil
+}
+
+// Abort removes every file not yet committed. It is safe to call after Commit.
+func (d *Dir) Abort() {
+	for _, f := range d.files {
+		f.f.Close()
+		os.Remove(f.f.Name())
+	}
+	d.files = nil
+}
