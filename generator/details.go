@@ -14,10 +14,11 @@ import (
 // detailer fills in a group's persons from its skeleton and numbers, drawing from the group's second
 // random stream.
 type detailer struct {
-	b     builder // r and asOf; members unused
-	w     *world
-	src   *rand.PCG
-	faker *gofakeit.Faker // for foreign names and addresses; made when first needed
+	b       builder // r and asOf; members unused
+	w       *world
+	src     *rand.PCG
+	faker   *gofakeit.Faker // for foreign names and addresses; made when first needed
+	couples coupleCache     // reused from group to group
 }
 
 func newDetailer(w *world, asOf civil.Date) *detailer {
@@ -47,7 +48,7 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 	// A surname for the family, and the shared home of those who do not live elsewhere.
 	family := d.surname()
 	home := d.address(members)
-	marriages := map[[2]int]civil.Date{}
+	marriages := d.couples[:0]
 	for i := range members {
 		m := &members[i]
 		p := &persons[i]
@@ -176,9 +177,10 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 		if m.flags&flagCustodyOther != 0 {
 			p.Mother, p.Father = Parent{}, Parent{}
 		}
-		d.civil(members, persons, i, marriages)
+		d.civil(members, persons, i, &marriages)
 	}
 	d.custody(members, persons)
+	d.couples = marriages
 }
 
 // House numbers 001-150 and floors, made once: HUSNR is three digits and an optional letter.

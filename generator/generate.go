@@ -19,8 +19,9 @@ const chunkGroups = 8192
 
 // group is one family group on its way through the pipeline.
 type group struct {
-	index   int // group number
-	first   int // index of its first person
+	chunk   *chunk // the chunk it travels in
+	index   int    // group number
+	first   int    // index of its first person
 	members []member
 	numbers []pnr.Number
 	persons []Person
@@ -206,8 +207,6 @@ type chunk struct {
 func (g *generation) fillAll(ctx context.Context, in <-chan *chunk) <-chan *chunk {
 	out := make(chan *chunk, 3)
 	work := make(chan *group, chunkGroups)
-	chunks := map[int]*chunk{} // by a group's index: the chunk to release
-	var mu sync.Mutex
 	for w := 0; w < max(1, g.cfg.Workers); w++ {
 		go func() {
 			d := newDetailer(g.world, g.cfg.AsOf)
@@ -219,11 +218,7 @@ func (g *generation) fillAll(ctx context.Context, in <-chan *chunk) <-chan *chun
 					gr.persons[i].Index = gr.first + i
 					gr.persons[i].Group = gr.index
 				}
-				mu.Lock()
-				ch := chunks[gr.index]
-				delete(chunks, gr.index)
-				mu.Unlock()
-				ch.done.Done()
+				gr.chunk.done.Done()
 			}
 		}()
 	}
@@ -233,11 +228,9 @@ func (g *generation) fillAll(ctx context.Context, in <-chan *chunk) <-chan *chun
 		for ch := range in {
 			groups := ch.groups
 			ch.done.Add(len(groups))
-			mu.Lock()
 			for _, gr := range groups {
-				chunks[gr.index] = ch
+				gr.chunk = ch
 			}
-			mu.Unlock()
 			select {
 			case out <- ch: // the receiver waits for it; meanwhile its groups are queued
 			case <-ctx.Done():

@@ -18,13 +18,30 @@ func pairKey(a, b int) [2]int {
 	return [2]int{a, b}
 }
 
+// coupleCache holds the dates chosen for a group's couples; groups are small, so a slice is searched.
+type coupleCache []coupleEntry
+
+type coupleEntry struct {
+	key [2]int
+	pd  pairDates
+}
+
+func (c coupleCache) get(key [2]int) (pairDates, bool) {
+	for _, e := range c {
+		if e.key == key {
+			return e.pd, true
+		}
+	}
+	return pairDates{}, false
+}
+
 // coupleDates returns the dates of the couple (i, j), choosing them on first use: the marriage after both
 // are 18 (and after any earlier divorce of either), before both their last days; the divorce, for a
 // divorced couple, a while after the marriage.
-func (d *detailer) coupleDates(members []member, i, j int, cache map[[2]int]civil.Date, divorced bool) pairDates {
+func (d *detailer) coupleDates(members []member, i, j int, cache *coupleCache, divorced bool) pairDates {
 	key := pairKey(i, j)
-	if married, ok := cache[key]; ok {
-		return pairDates{married: married, divorced: cache[[2]int{-1 - key[0], key[1]}]}
+	if pd, ok := cache.get(key); ok {
+		return pd
 	}
 	b := &d.b
 	mi, mj := &members[i], &members[j]
@@ -48,16 +65,15 @@ func (d *detailer) coupleDates(members []member, i, j int, cache map[[2]int]civi
 	if divorced {
 		pd.married = b.between(lo, maxDate(lo, hi.AddDays(-365)))
 		pd.divorced = b.between(pd.married.AddDays(180), maxDate(pd.married.AddDays(180), hi))
-		cache[[2]int{-1 - key[0], key[1]}] = pd.divorced
 	} else {
 		pd.married = b.between(maxDate(lo, hi.AddDays(-40*365)), hi)
 	}
-	cache[key] = pd.married
+	*cache = append(*cache, coupleEntry{key, pd})
 	return pd
 }
 
 // civil sets member i's civil status and its history.
-func (d *detailer) civil(members []member, persons []Person, i int, cache map[[2]int]civil.Date) {
+func (d *detailer) civil(members []member, persons []Person, i int, cache *coupleCache) {
 	m, p := &members[i], &persons[i]
 	p.Civil = CivilStatus{Code: 'U', Start: m.birth}
 	if m.current >= 0 {

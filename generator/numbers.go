@@ -12,20 +12,21 @@ import (
 // (after October 2007) takes a number without a control digit, as those dates' numbers with one are all
 // issued; everyone else takes the next number of the date, control digit first.
 type numberer struct {
-	dates []*dateNumbers // by day since 1858-01-01, times two, plus one for women
+	dates []dateNumbers // by day since 1858-01-01, times two, plus one for women; inline, for locality
 }
 
 type dateNumbers struct {
-	seq    *pnr.Sequence // numbers in allocation order
+	seq    pnr.Sequence  // numbers in allocation order; the zero Sequence until the date is first used
 	series *pnr.Sequence // on listed dates: the numbers without control digit, for late registrations
 	cap    pnr.Capacity
+	used   bool
 }
 
 var firstDay = civil.Date{Year: pnr.FirstBirthYear, Month: 1, Day: 1}.DayNumber()
 
 func newNumberer() *numberer {
 	days := civil.Date{Year: pnr.LastBirthYear, Month: 12, Day: 31}.DayNumber() - firstDay + 1
-	return &numberer{dates: make([]*dateNumbers, 2*days)}
+	return &numberer{dates: make([]dateNumbers, 2*days)}
 }
 
 // next returns the next number for birth date d and gender g.
@@ -37,19 +38,18 @@ func (n *numberer) next(d civil.Date, g pnr.Gender, late bool) (pnr.Number, erro
 	if key < 0 || key >= len(n.dates) {
 		return pnr.Number{}, fmt.Errorf("birth date %s: %w", d, pnr.ErrBirthDate)
 	}
-	dn := n.dates[key]
-	if dn == nil {
+	dn := &n.dates[key]
+	if !dn.used {
 		seq, err := pnr.NewSequence(d, g)
 		if err != nil {
 			return pnr.Number{}, err
 		}
-		dn = &dateNumbers{seq: seq}
+		dn.seq, dn.used = *seq, true
 		if pnr.OnNoControlDigitList(d) {
 			if dn.cap, err = pnr.CapacityOf(d, g); err != nil {
 				return pnr.Number{}, err
 			}
 		}
-		n.dates[key] = dn
 	}
 	if dn.cap.Total == 0 { // not a listed date: one sequence
 		if num, ok := dn.seq.Next(); ok {
