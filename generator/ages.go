@@ -139,7 +139,7 @@ func calibrateAnchors() sampler {
 			for i := range b.members {
 				m := &b.members[i]
 				if m.status.Active() {
-					got[ageAt(m.birth, DefaultAsOf)]++
+					got[min(ageAt(m.birth, DefaultAsOf), maxAge)]++
 					total++
 				}
 			}

@@ -417,3 +417,28 @@ func TestAddressingName(t *testing.T) {
 		}
 	}
 }
+
+// TestNoControlDigitNaturally checks that numbers without a control digit occur where they do in CPR, not
+// only in the scenario: immigrants registered on a listed 1 January after October 2007.
+func TestNoControlDigitNaturally(t *testing.T) {
+	ps, _ := population()
+	natural, jan1 := 0, 0
+	for _, p := range ps {
+		if len(p.Scenarios) > 0 {
+			continue
+		}
+		if p.Number.Kind() == pnr.NoControlDigit {
+			natural++
+			if !p.Number.OnNoControlDigitList() || !p.BirthDateUncertain {
+				t.Errorf("person %d: %v without control digit, but born %v (uncertain %v)", p.Index, p.Number, p.BirthDate, p.BirthDateUncertain)
+			}
+		}
+		if p.BirthDate.Month == 1 && p.BirthDate.Day == 1 && p.BirthDateUncertain {
+			jan1++
+		}
+	}
+	if natural == 0 || jan1 < 100 {
+		t.Errorf("%d numbers without control digit and %d uncertain 1 January births outside the scenarios", natural, jan1)
+	}
+	t.Logf("%d numbers without control digit, %d uncertain 1 January births", natural, jan1)
+}

@@ -157,6 +157,7 @@ func (b *builder) household(ages sampler) {
 	}
 	anchorG := b.gender(age)
 	anchor := b.add(newMember(b.birthForAge(age), anchorG, StatusActive))
+	b.maybeImmigrant(anchor, age)
 	pPartner := partnerShare(age)
 	switch x := b.r.Float64(); {
 	case x < pPartner:
@@ -203,6 +204,30 @@ func (b *builder) household(ages sampler) {
 			}
 		}
 	}
+}
+
+// maybeImmigrant makes member i, aged age, an immigrant now and then (about one adult in ten). CPR
+// registers an immigrant who does not know the birth date on 1 January of the birth year, with the date
+// marked uncertain; on the dates of CPR's no-control-digit list, someone registered after October 2007
+// gets a number without a control digit, as those dates' other numbers are gone.
+func (b *builder) maybeImmigrant(i, age int) {
+	if age < 18 || b.r.IntN(100) >= 10 {
+		return
+	}
+	m := &b.members[i]
+	m.flags |= flagImmigrant
+	if b.r.IntN(100) >= 15 {
+		return
+	}
+	jan1 := civil.Date{Year: m.birth.Year, Month: time.January, Day: 1}
+	if jan1.Before(firstBirth) {
+		return
+	}
+	m.birth = jan1
+	m.flags |= flagUncertainBirth
+	// Registered after October 2007 when the person arrived as an adult since then.
+	m.late = pnr.OnNoControlDigitList(jan1) && b.asOf.After(noControlDigitSince) &&
+		yearsBefore(m.birth, -18).Before(b.asOf) && b.r.IntN(100) < 45
 }
 
 func partnerShare(age int) float64 {
