@@ -1,0 +1,47 @@
+package generator_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cprtestdata/cprtestdata/generator"
+)
+
+// Generate streams the population; the manifest says which persons carry each scenario.
+func ExampleGenerate() {
+	cfg := generator.Config{Persons: 1000, Seed: 1}
+	n := 0
+	m, err := generator.Generate(context.Background(), cfg, func(p *generator.Person) error {
+		if n < 3 {
+			fmt.Println(p.Number, p.Status.Active(), p.BirthDate, p.Gender, p.Name.Addressing)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(m.Made, "persons")
+	for _, s := range m.Scenarios {
+		if s.Name == "no-control-digit" {
+			fmt.Println(s.Name, s.Persons[0].Number, s.Persons[0].Kind)
+		}
+	}
+	// Output:
+	// 0101640001 true 1964-01-01 M Ali Raynor
+	// 2110390028 false 1939-10-21 K Annette Andersen
+	// 3107440029 false 1944-07-31 M Michael Andersen
+	// 1000 persons
+	// no-control-digit 0101640001 no-control-digit
+}
+
+// Scenarios lists the catalogue of edge cases.
+func ExampleScenarios() {
+	for _, s := range generator.Scenarios()[:3] {
+		fmt.Printf("%s: %d instance(s) of %d person(s)\n", s.Name, s.Quota, s.Persons)
+	}
+	// Output:
+	// no-control-digit: 3 instance(s) of 1 person(s)
+	// born-1800s: 3 instance(s) of 1 person(s)
+	// century-1899-1900: 2 instance(s) of 2 person(s)
+}
