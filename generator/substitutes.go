@@ -62,8 +62,11 @@ func GenerateSubstitutes(ctx context.Context, cfg Config, emit func(*Substitute)
 		g := b.gender(age)
 		s := &Substitute{Index: i, BirthDate: birth, Gender: g, Reason: substituteReasons[b.r.IntN(len(substituteReasons))]}
 		s.Issued = b.between(maxDate(birth, yearsBefore(r.AsOf, 15)), r.AsOf)
-		f := d.fake()
-		s.FirstName, s.LastName = f.FirstName(), f.LastName()
+		pool := foreignMale
+		if g == pnr.Female {
+			pool = foreignFemale
+		}
+		s.FirstName, s.LastName = pool[b.r.IntN(len(pool))], d.fake().LastName()
 		switch x := b.r.IntN(100); {
 		case x < 60:
 			key := [2]int{birth.DayNumber(), int(g)}
