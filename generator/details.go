@@ -84,6 +84,14 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 			p.BirthPlace = BirthPlace{Authority: c.Code, Text: ""}
 			p.Citizenship = Citizenship{Country: c.Code, Start: m.birth}
 			p.Church = Church{Code: 'U', Start: arrived}
+			// The arrival is the person's first entry (record 024, no exit before it).
+			p.Migrations = append(p.Migrations, Migration{EntryCountry: c.Code, Entry: arrived})
+			// Some who have lived here nine years or more have become Danish citizens.
+			if nat := arrived.AddDays(9 * 365); nat.Before(last) && m.status.Active() && b.r.IntN(100) < 35 {
+				nat = b.between(nat, last)
+				p.CitizenshipHistory = []Citizenship{{Country: c.Code, Start: m.birth, End: nat}}
+				p.Citizenship = Citizenship{Country: 5100, Start: nat}
+			}
 		} else {
 			mu := home.muni
 			if mu == nil {
@@ -109,6 +117,9 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 				a = d.address([]member{*m})
 			}
 			p.Address = d.place(a, m, arrived)
+			if m.elsewhere && b.r.IntN(100) < 3 {
+				p.Address.CareOf = "c/o " + d.surname() // living with someone else, by name on the door
+			}
 			d.history(m, p, arrived)
 		} else if m.status != StatusAdministrative {
 			// Gone: the last Danish address ended with the event.
@@ -130,7 +141,7 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 			exit = maxDate(exit, m.birth.AddDays(18*365))
 			entry := b.between(exit.AddDays(30), minDate(exit.AddDays(5*365), asOf))
 			c := d.w.countries[d.w.foreignCountries[b.r.IntN(len(d.w.foreignCountries))]]
-			p.Migrations = []Migration{{ExitCountry: c.Code, Exit: exit, EntryCountry: c.Code, Entry: entry, ForeignAddress: d.foreignAddress(c.Name)}}
+			p.Migrations = append(p.Migrations, Migration{ExitCountry: c.Code, Exit: exit, EntryCountry: c.Code, Entry: entry, ForeignAddress: d.foreignAddress(c.Name)})
 			if p.Address != nil && p.Address.MovedIn.Before(entry) {
 				p.Address.MovedIn, p.Address.MunicipalityMovedIn = entry, entry
 				p.AddressHistory = nil

@@ -133,6 +133,12 @@ func TestLinksMutual(t *testing.T) {
 				t.Fatalf("person %d lists old number %v, which does not point back", p.Index, o.Number)
 			}
 		}
+		if p.Separation != nil {
+			s := get(p, p.Civil.Spouse, "separated spouse")
+			if s.Separation == nil || s.Separation.Start != p.Separation.Start {
+				t.Fatalf("person %d is separated from %v since %v, who does not record the same", p.Index, s.Number, p.Separation.Start)
+			}
+		}
 		if p.Civil.Code == 'E' || p.Civil.Code == 'L' {
 			if s := get(p, p.Civil.Spouse, "dead spouse"); s.Status != StatusDead {
 				t.Fatalf("widowed person %d's spouse %v has status %v, not 90", p.Index, s.Number, s.Status)
@@ -223,6 +229,16 @@ func TestEventsWithinLife(t *testing.T) {
 		}
 		for _, c := range p.Custody {
 			check("custody", c.Start)
+		}
+		if p.Separation != nil {
+			check("separation", p.Separation.Start)
+			if p.Civil.Code != 'G' || !p.Separation.Start.After(p.Civil.Start) {
+				t.Fatalf("person %d: separated %v, civil status %c since %v", p.Index, p.Separation.Start, p.Civil.Code, p.Civil.Start)
+			}
+		}
+		for _, c := range p.CitizenshipHistory {
+			check("citizenship history start", c.Start)
+			check("citizenship history end", c.End)
 		}
 		if g := p.Guardianship; g != nil {
 			check("guardianship", g.Start)
@@ -332,7 +348,7 @@ func TestScenarioQuotas(t *testing.T) {
 		"long-name":            func(p *Person) bool { return len(p.Name.First+" "+p.Name.Middle+" "+p.Name.Last) > 34 },
 		"uncertain-birth-date": func(p *Person) bool { return p.BirthDateUncertain },
 		"emigrated-and-returned": func(p *Person) bool {
-			return p.Status == StatusActive && len(p.Migrations) == 1
+			return p.Status == StatusActive && len(p.Migrations) == 1 && !p.Migrations[0].Exit.IsZero()
 		},
 		"disappeared-and-found": func(p *Person) bool { return p.Status == StatusActive && len(p.Disappearances) == 1 },
 	}
@@ -441,4 +457,42 @@ func TestNoControlDigitNaturally(t *testing.T) {
 		t.Errorf("%d numbers without control digit and %d uncertain 1 January births outside the scenarios", natural, jan1)
 	}
 	t.Logf("%d numbers without control digit, %d uncertain 1 January births", natural, jan1)
+}
+
+// TestRecordCoverage checks that the population fills the rarer parts of the model, so that every record
+// type of CPR's extract has data: separations (013), immigrations and returns (024), changed
+// citizenship (027), c/o names, name and civil-status histories.
+func TestRecordCoverage(t *testing.T) {
+	ps, _ := population()
+	var sep, entry, natur, careOf, names, civilHist int
+	for _, p := range ps {
+		if p.Separation != nil {
+			sep++
+		}
+		for _, m := range p.Migrations {
+			if m.Exit.IsZero() && !m.Entry.IsZero() {
+				entry++
+			}
+		}
+		if len(p.CitizenshipHistory) > 0 && p.Citizenship.Country == 5100 {
+			natur++
+		}
+		if p.Address != nil && p.Address.CareOf != "" {
+			careOf++
+		}
+		if len(p.NameHistory) > 0 {
+			names++
+		}
+		if len(p.CivilHistory) > 0 {
+			civilHist++
+		}
+	}
+	t.Logf("separated %d, immigrations %d, naturalised %d, c/o %d, name histories %d, civil histories %d",
+		sep, entry, natur, careOf, names, civilHist)
+	for what, n := range map[string]int{"separations": sep, "immigrations": entry, "naturalisations": natur,
+		"c/o names": careOf, "name histories": names, "civil histories": civilHist} {
+		if n < 20 {
+			t.Errorf("only %d %s in 100,000 persons", n, what)
+		}
+	}
 }

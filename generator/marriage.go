@@ -8,8 +8,21 @@ import (
 var partnershipsEnd = civil.Date{Year: 2012, Month: 6, Day: 15}
 
 // pairDates are the dates of one couple's marriage and, for a divorced couple, divorce; both spouses
-// read the same dates.
-type pairDates struct{ married, divorced civil.Date }
+// read the same dates. sep decides, the same way for both, whether a married couple is separated now.
+type pairDates struct {
+	married, divorced civil.Date
+	sep               uint32
+}
+
+func (pd pairDates) separated(asOf civil.Date) bool {
+	return pd.sep%100 == 0 && pd.married.Before(asOf.AddDays(-60))
+}
+
+// separation is when a separated couple separated: between the wedding and asOf.
+func (pd pairDates) separation(asOf civil.Date) civil.Date {
+	span := asOf.DayNumber() - pd.married.DayNumber()
+	return pd.married.AddDays(span/2 + int(pd.sep/100)%max(span/2, 1))
+}
 
 func pairKey(a, b int) [2]int {
 	if a > b {
@@ -67,6 +80,7 @@ func (d *detailer) coupleDates(members []member, i, j int, cache *coupleCache, d
 		pd.divorced = b.between(pd.married.AddDays(180), maxDate(pd.married.AddDays(180), hi))
 	} else {
 		pd.married = b.between(maxDate(lo, hi.AddDays(-40*365)), hi)
+		pd.sep = b.r.Uint32()
 	}
 	*cache = append(*cache, coupleEntry{key, pd})
 	return pd
@@ -105,6 +119,10 @@ func (d *detailer) civil(members []member, persons []Person, i int, cache *coupl
 		}
 		p.Civil = CivilStatus{Code: code, Spouse: spouse, Start: pd.married}
 		pm := &members[m.partner]
+		// About one living married couple in a hundred is separated; both spouses record it.
+		if m.status.Active() && pm.status.Active() && code == 'G' && pd.separated(d.b.asOf) {
+			p.Separation = &Separation{Start: pd.separation(d.b.asOf)}
+		}
 		switch {
 		case m.status == StatusDead && pm.status == StatusDead && pm.event.Before(m.event):
 			// Widowed first, then died.
