@@ -1,0 +1,674 @@
+package extract
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/cprtestdata/cprtestdata/generator"
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+)
+
+// Selection is the set of person record types a customer subscribes to (001 is always delivered).
+type Selection map[string]bool
+
+// PersonTypes are the person record types the generator fills, in type order.
+var PersonTypes = []string{"001", "002", "003", "004", "005", "007", "008", "009", "010", "011", "012", "013",
+	"014", "015", "016", "017", "022", "023", "024", "025", "026", "027", "028", "029", "030"}
+
+// AllRecords selects every person record type.
+func AllRecords() Selection {
+	s := Selection{}
+	for _, t := range PersonTypes {
+		s[t] = true
+	}
+	return s
+}
+
+// ParseSelection parses a comma-separated list of record types, "001,002,003,008", or "all". 001 is
+// added when missing; 002 brings 004 with it, as CPR delivers 002 only to customers who take 004.
+func ParseSelection(s string) (Selection, error) {
+	if strings.TrimSpace(s) == "" || s == "all" {
+		return AllRecords(), nil
+	}
+	sel := Selection{"001": true}
+	for _, t := range strings.Split(s, ",") {
+		t = strings.TrimSpace(t)
+		switch {
+		case t == "000" || t == "999":
+			return nil, fmt.Errorf("record type %s: %w: start and end records are always written", t, ErrUnknownName)
+		case t == "099":
+			return nil, fmt.Errorf("record type 099: %w: events are delivered in change files only", ErrUnknownName)
+		case !slices.Contains(PersonTypes, t):
+			return nil, fmt.Errorf("record type %q: %w: want some of %s", t, ErrUnknownType, strings.Join(PersonTypes, ","))
+		}
+		sel[t] = true
+	}
+	if sel["002"] {
+		sel["004"] = true
+	}
+	return sel, nil
+}
+
+// String lists the selected types, comma-separated, in type order.
+func (s Selection) String() string {
+	var ts []string
+	for _, t := range PersonTypes {
+		if s[t] {
+			ts = append(ts, t)
+		}
+	}
+	return strings.Join(ts, ",")
+}
+
+// FileOptions say how a person extract is written. The zero value means: every record type, CPR's FTP
+// framing (a stream in ISO-8859-1), the 003 records in one block at the end as in CPR's files, task
+// number 900001.
+type FileOptions struct {
+	WriterOptions
+	Records            Selection // nil: all
+	Task               int       // OPGAVENR, 1-999999; 0 means 900001
+	Production         civil.Date
+	PreviousProduction civil.Date
+	// AddressWithPerson keeps each 003 record with the person's other records instead of in a block at
+	// the end.
+	AddressWithPerson bool
+}
+
+// DefaultTask is the task number (OPGAVENR) when none is given.
+const DefaultTask = 900001
+
+// FileName returns CPR's name for an extract: D<yymmdd>.L<task>.
+func FileName(production civil.Date, task int) string {
+	if task == 0 {
+		task = DefaultTask
+	}
+	return fmt.Sprintf("D%02d%02d%02d.L%06d", production.Year%100, int(production.Month), production.Day, task)
+}
+
+// PersonWriter writes a person extract: the start record, each person's selected records, the 003 block
+// and the end record with the count of records between. It writes to an io.Writer it does not own.
+type PersonWriter struct {
+	w       *bufio.Writer
+	opts    FileOptions
+	sel     Selection
+	block   *os.File // the 003 records, until Close
+	blockW  *bufio.Writer
+	records int // between 000 and 999
+	line    []byte
+	persons int
+	err     error
+}
+
+// NewPersonWriter starts an extract on w.
+func NewPersonWriter(w io.Writer, opts FileOptions) (*PersonWriter, error) {
+	if opts.Task == 0 {
+		opts.Task = DefaultTask
+	}
+	if opts.Task < 1 || opts.Task > 999999 {
+		return nil, fmt.Errorf("task number %d: want 1-999999", opts.Task)
+	}
+	if opts.Production.IsZero() {
+		return nil, fmt.Errorf("extract needs a production date")
+	}
+	if opts.PreviousProduction.IsZero() {
+		opts.PreviousProduction = opts.Production.AddDays(-1)
+	}
+	sel := opts.Records
+	if sel == nil {
+		sel = AllRecords()
+	}
+	pw := &PersonWriter{w: bufio.NewWriterSize(w, 1<<20), opts: opts, sel: sel}
+	if sel["003"] && !opts.AddressWithPerson {
+		f, err := os.CreateTemp("", "cprtestdata-003-")
+		if err != nil {
+			return nil, fmt.Errorf("temporary file for the 003 block: %w", err)
+		}
+		os.Remove(f.Name()) // unlinked: it goes away with the writer, whatever happens
+		pw.block, pw.blockW = f, bufio.NewWriterSize(f, 1<<20)
+	}
+	l := pw.start("000", "")
+	l.text(1, "0000000000")
+	l.num(2, opts.Task)
+	l.day(3, opts.Production)
+	l.day(4, opts.PreviousProduction)
+	pw.emit(l, pw.w)
+	pw.records = 0 // the start record is not counted
+	return pw, pw.err
+}
+
+// Records returns the number of records written between 000 and 999 so far.
+func (pw *PersonWriter) Records() int { return pw.records }
+
+// line is a record being built: its bytes in ISO-8859-1, pre-filled with blanks and zeros.
+type line struct {
+	l   *Layout
+	b   []byte
+	pw  *PersonWriter
+	pnr string
+}
+
+var templates = func() map[string][]byte {
+	m := map[string][]byte{}
+	for _, l := range layouts {
+		b := make([]byte, 0, l.Length)
+		for _, f := range l.Fields {
+			b = append(b, empty(f)...)
+		}
+		copy(b, l.Type)
+		m[l.Type] = b
+	}
+	return m
+}()
+
+func (pw *PersonWriter) start(t, pnr string) *line {
+	l := LayoutOf(t)
+	pw.line = append(pw.line[:0], templates[t]...)
+	ln := &line{l: l, b: pw.line, pw: pw, pnr: pnr}
+	if pnr != "" {
+		ln.text(1, pnr)
+	}
+	return ln
+}
+
+func (ln *line) field(i int) []byte {
+	f := ln.l.Fields[i]
+	return ln.b[f.Pos-1 : f.Pos-1+f.Len]
+}
+
+// text writes s left-aligned into field i; longer text is an error naming the field.
+func (ln *line) text(i int, s string) { ln.put(i, s, false) }
+
+// right writes s right-aligned with blanks (SIDEDOER).
+func (ln *line) right(i int, s string) { ln.put(i, s, true) }
+
+func (ln *line) put(i int, s string, right bool) {
+	if s == "" || ln.pw.err != nil {
+		return
+	}
+	dst := ln.field(i)
+	f := ln.l.Fields[i]
+	n := 0
+	for _, c := range s {
+		if c > 0xFF {
+			ln.pw.fail(ln, f.Danish, ErrNotLatin1, fmt.Sprintf("%q in %q", c, s))
+			return
+		}
+		n++
+	}
+	if n > len(dst) {
+		ln.pw.fail(ln, f.Danish, ErrTooLong, fmt.Sprintf("%q has %d characters, the field %d", s, n, len(dst)))
+		return
+	}
+	k := 0
+	if right {
+		k = len(dst) - n
+	}
+	for _, c := range s {
+		dst[k] = byte(c)
+		k++
+	}
+}
+
+// num writes v right-aligned and zero-filled.
+func (ln *line) num(i, v int) {
+	dst := ln.field(i)
+	for k := len(dst) - 1; k >= 0; k-- {
+		dst[k] = byte('0' + v%10)
+		v /= 10
+	}
+}
+
+// date writes d into a yyyy-MM-dd, yyyyMMddHHmm or yyyyMMdd field; the zero date leaves it empty.
+func (ln *line) date(i int, d civil.Date) {
+	if d.IsZero() {
+		return
+	}
+	dst := ln.field(i)
+	switch ln.l.Fields[i].Kind {
+	case KindDate:
+		d.AppendFormat(dst[:0])
+	case KindTimestamp, KindTimestampText:
+		put4(dst[0:4], d.Year)
+		put2(dst[4:6], int(d.Month))
+		put2(dst[6:8], d.Day)
+		copy(dst[8:], "1200")
+	case KindDay:
+		ln.day(i, d)
+	}
+}
+
+func (ln *line) day(i int, d civil.Date) {
+	dst := ln.field(i)
+	put4(dst[0:4], d.Year)
+	put2(dst[4:6], int(d.Month))
+	put2(dst[6:8], d.Day)
+}
+
+func put4(b []byte, v int) {
+	b[0], b[1], b[2], b[3] = byte('0'+v/1000%10), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10)
+}
+func put2(b []byte, v int) { b[0], b[1] = byte('0'+v/10%10), byte('0'+v%10) }
+
+// mark writes the uncertainty marker '*' when on.
+func (ln *line) mark(i int, on bool) {
+	if on {
+		ln.field(i)[0] = '*'
+	}
+}
+
+func (pw *PersonWriter) fail(ln *line, field string, err error, detail string) {
+	if pw.err == nil {
+		pw.err = &WriteError{Record: pw.records + 2, Type: ln.l.Type, PNR: ln.pnr, Field: field, Err: err, Detail: detail}
+	}
+}
+
+// emit writes the finished line to dst in the output's framing and encoding.
+func (pw *PersonWriter) emit(ln *line, dst *bufio.Writer) {
+	if pw.err != nil {
+		return
+	}
+	b := ln.b
+	if pw.opts.Trim && pw.opts.Framing != Stream {
+		for len(b) > 0 && b[len(b)-1] == ' ' {
+			b = b[:len(b)-1]
+		}
+	}
+	if pw.opts.Encoding == UTF8 {
+		for _, c := range b {
+			if c < 0x80 {
+				dst.WriteByte(c)
+			} else {
+				dst.WriteRune(rune(c))
+			}
+		}
+	} else {
+		dst.Write(b)
+	}
+	switch pw.opts.Framing {
+	case LF:
+		dst.WriteByte('\n')
+	case CRLF:
+		dst.WriteString("\r\n")
+	}
+	pw.records++
+}
+
+// Write writes one person's selected records.
+func (pw *PersonWriter) Write(p *generator.Person) error {
+	if pw.err != nil {
+		return pw.err
+	}
+	pw.persons++
+	num := p.Number.String()
+	for _, t := range PersonTypes {
+		if !pw.sel[t] {
+			continue
+		}
+		dst := pw.w
+		if t == "003" && pw.block != nil {
+			dst = pw.blockW
+		}
+		encoders[t](pw, p, num, dst)
+		if pw.err != nil {
+			return pw.err
+		}
+	}
+	return nil
+}
+
+// Close writes the 003 block and the end record, and flushes. It does not close the underlying writer.
+func (pw *PersonWriter) Close() error {
+	if pw.err != nil {
+		return pw.err
+	}
+	if pw.block != nil {
+		defer pw.block.Close()
+		if err := pw.blockW.Flush(); err != nil {
+			return fmt.Errorf("003 block: %w", err)
+		}
+		if _, err := pw.block.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("003 block: %w", err)
+		}
+		if _, err := io.Copy(pw.w, pw.block); err != nil {
+			return fmt.Errorf("003 block: %w", err)
+		}
+	}
+	count := pw.records
+	l := pw.start("999", "")
+	l.text(1, "9999999999")
+	l.num(2, count)
+	pw.emit(l, pw.w)
+	pw.records = count
+	if err := pw.w.Flush(); err != nil {
+		pw.err = err
+		return err
+	}
+	pw.err = errWriterClosed
+	return nil
+}
+
+var errWriterClosed = fmt.Errorf("extract: write after Close")
+
+// encoders write one person's records of a type.
+var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer){
+	"001": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		l := pw.start("001", num)
+		l.text(2, p.CurrentNumber.String())
+		l.text(3, statusText(p.Status))
+		l.date(4, p.StatusDate)
+		l.text(6, p.Gender.String())
+		l.date(7, p.BirthDate)
+		l.mark(8, p.BirthDateUncertain)
+		l.date(9, p.BirthDate)
+		if p.Status == generator.StatusAnnulled || p.Status == generator.StatusDeletedDuplicate || p.Status == generator.StatusChangedNumber {
+			l.date(11, p.StatusDate)
+		}
+		l.text(13, p.Occupation)
+		pw.emit(l, dst)
+	},
+	"002": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		a := p.Address
+		if a == nil || p.Status >= 30 {
+			return
+		}
+		l := pw.start("002", num)
+		l.num(2, a.Municipality)
+		l.num(3, a.RoadCode)
+		l.text(4, a.HouseNumber)
+		l.text(5, a.Floor)
+		l.right(6, a.Door)
+		l.text(8, a.CareOf)
+		l.date(9, a.MovedIn)
+		l.date(11, a.MunicipalityMovedIn)
+		l.num(13, a.PreviousMunicipality)
+		l.date(14, a.PreviousMunicipalityLeft)
+		pw.emit(l, dst)
+	},
+	"003": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		l := pw.start("003", num)
+		l.text(2, p.Name.Addressing)
+		if a := p.Address; a != nil && p.Status < 30 {
+			l.text(3, a.CareOf)
+			l.text(5, LabelledAddress(a))
+			l.num(7, a.Postcode)
+			l.text(8, clip(a.City, 20))
+			l.num(9, a.Municipality)
+			l.num(10, a.RoadCode)
+			l.text(11, a.HouseNumber)
+			l.text(12, a.Floor)
+			l.right(13, a.Door)
+			l.text(15, clip(a.Road, 20))
+		}
+		pw.emit(l, dst)
+	},
+	"004": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		for _, pr := range p.Protections[:min(len(p.Protections), 4)] {
+			l := pw.start("004", num)
+			l.num(2, pr.Type)
+			l.date(3, pr.Start)
+			l.date(4, pr.End)
+			pw.emit(l, dst)
+		}
+	},
+	"005": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		e := p.Emigration
+		if e == nil {
+			return
+		}
+		l := pw.start("005", num)
+		l.num(2, e.Country)
+		l.date(3, e.Date)
+		for i, s := range e.ForeignAddress[:min(len(e.ForeignAddress), 5)] {
+			l.text(5+i, clip(s, 34))
+		}
+		pw.emit(l, dst)
+	},
+	"007": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		if p.Disappeared.IsZero() {
+			return
+		}
+		l := pw.start("007", num)
+		l.date(2, p.Disappeared)
+		pw.emit(l, dst)
+	},
+	"008": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		l := pw.start("008", num)
+		l.text(2, p.Name.First)
+		l.text(4, p.Name.Middle)
+		l.text(6, p.Name.Last)
+		l.date(8, p.Name.Start)
+		l.text(10, p.Name.Addressing)
+		pw.emit(l, dst)
+	},
+	"009": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		l := pw.start("009", num)
+		if p.BirthPlace.Authority != 0 {
+			l.text(2, fmt.Sprintf("%04d", p.BirthPlace.Authority))
+		}
+		l.text(3, clip(p.BirthPlace.Text, 20))
+		pw.emit(l, dst)
+	},
+	"010": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		l := pw.start("010", num)
+		l.num(2, p.Citizenship.Country)
+		l.date(3, p.Citizenship.Start)
+		pw.emit(l, dst)
+	},
+	"011": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		l := pw.start("011", num)
+		if p.Church.Code != 0 {
+			l.text(2, string(rune(p.Church.Code)))
+		}
+		l.date(3, p.Church.Start)
+		pw.emit(l, dst)
+	},
+	"012": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		c := p.Civil
+		l := pw.start("012", num)
+		if c.Code != 0 {
+			l.text(2, string(rune(c.Code)))
+		}
+		l.text(3, c.Spouse.String())
+		if c.Spouse.IsZero() {
+			l.date(4, c.SpouseBirthDate)
+			l.text(6, clip(c.SpouseName, 34))
+		}
+		l.date(8, c.Start)
+		if p.Separation != nil {
+			l.date(10, c.Start) // the marriage the separation refers to
+		}
+		pw.emit(l, dst)
+	},
+	"013": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		if p.Separation == nil {
+			return
+		}
+		l := pw.start("013", num)
+		l.date(2, p.Civil.Start)
+		l.date(3, p.Separation.Start)
+		pw.emit(l, dst)
+	},
+	"014": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		for _, c := range p.Children[:min(len(p.Children), 25)] {
+			l := pw.start("014", num)
+			l.text(2, c.String())
+			pw.emit(l, dst)
+		}
+	},
+	"015": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		l := pw.start("015", num)
+		parent(l, 2, p.Mother, p.BirthDate)
+		parent(l, 9, p.Father, p.BirthDate)
+		pw.emit(l, dst)
+	},
+	"016": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		for _, c := range p.Custody[:min(len(p.Custody), 2)] {
+			l := pw.start("016", num)
+			l.num(2, c.Type)
+			l.date(3, c.Start)
+			if c.Type == generator.CustodyOther1 || c.Type == generator.CustodyOther2 {
+				l.text(6, c.Holder.String())
+				l.date(7, c.Start)
+			}
+			pw.emit(l, dst)
+		}
+	},
+	"017": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		g := p.Guardianship
+		if g == nil {
+			return
+		}
+		l := pw.start("017", num)
+		l.date(2, g.Start)
+		if !g.Guardian.IsZero() {
+			l.num(5, 1)
+			l.text(6, g.Guardian.String())
+			l.date(7, g.Start)
+		} else {
+			l.num(5, 2)
+			l.text(8, clip(g.GuardianName, 34))
+			l.date(9, g.Start)
+			for i, s := range g.GuardianAddress[:min(len(g.GuardianAddress), 5)] {
+				l.text(10+i, clip(s, 34))
+			}
+		}
+		pw.emit(l, dst)
+	},
+	"022": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		for _, o := range p.OldNumbers {
+			l := pw.start("022", num)
+			l.text(2, o.Number.String())
+			l.date(3, o.Start)
+			l.date(5, o.End)
+			pw.emit(l, dst)
+		}
+	},
+	"023": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		for _, a := range p.AddressHistory {
+			l := pw.start("023", num)
+			l.num(3, a.Municipality)
+			l.num(4, a.RoadCode)
+			l.text(5, a.HouseNumber)
+			l.text(6, a.Floor)
+			l.right(7, a.Door)
+			l.date(10, a.MovedIn)
+			l.date(12, a.MovedOut)
+			pw.emit(l, dst)
+		}
+	},
+	"024": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		for _, m := range p.Migrations {
+			l := pw.start("024", num)
+			if !m.Exit.IsZero() {
+				l.num(3, m.ExitCountry)
+				l.date(4, m.Exit)
+			}
+			l.num(6, m.EntryCountry)
+			l.date(7, m.Entry)
+			for i, s := range m.ForeignAddress[:min(len(m.ForeignAddress), 5)] {
+				l.text(9+i, clip(s, 34))
+			}
+			pw.emit(l, dst)
+		}
+	},
+	"025": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		for _, d := range p.Disappearances {
+			l := pw.start("025", num)
+			l.date(3, d.Disappeared)
+			l.date(5, d.Found)
+			pw.emit(l, dst)
+		}
+	},
+	"026": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		for _, h := range p.NameHistory {
+			l := pw.start("026", num)
+			l.text(3, h.First)
+			l.text(5, h.Middle)
+			l.text(7, h.Last)
+			l.date(9, h.Start)
+			l.date(11, h.End)
+			pw.emit(l, dst)
+		}
+	},
+	"027": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		for _, c := range p.CitizenshipHistory {
+			l := pw.start("027", num)
+			l.num(3, c.Country)
+			l.date(4, c.Start)
+			l.date(6, c.End)
+			pw.emit(l, dst)
+		}
+	},
+	"028": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		for _, c := range p.ChurchHistory {
+			l := pw.start("028", num)
+			l.text(2, string(rune(c.Code)))
+			l.date(3, c.Start)
+			l.date(5, c.End)
+			pw.emit(l, dst)
+		}
+	},
+	"029": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		for _, c := range p.CivilHistory {
+			l := pw.start("029", num)
+			l.text(3, string(rune(c.Code)))
+			l.text(4, c.Spouse.String())
+			l.date(9, c.Start)
+			l.date(11, c.End)
+			pw.emit(l, dst)
+		}
+	},
+	"030": func(*PersonWriter, *generator.Person, string, *bufio.Writer) {}, // ended separations are not modelled
+}
+
+// parent fills the mother's (from 2) or father's (from 9) fields of record 015.
+func parent(l *line, i int, par generator.Parent, born civil.Date) {
+	if !par.Known() {
+		return
+	}
+	l.date(i, born) // the parent relation holds from the birth
+	l.text(i+2, par.Number.String())
+	if par.Number.IsZero() {
+		l.date(i+3, par.BirthDate)
+		l.text(i+5, clip(par.Name, 34))
+	}
+}
+
+func statusText(s generator.Status) string {
+	return generator.StatusCode(s)
+}
+
+// LabelledAddress is STANDARDADR: "road number,floor door", as "Skovvej 77 A" or "Søgade 12,st mf".
+func LabelledAddress(a *generator.Address) string {
+	house := strings.TrimLeft(a.HouseNumber, "0")
+	if n := len(house); n > 0 && (house[n-1] < '0' || house[n-1] > '9') {
+		house = house[:n-1] + " " + house[n-1:]
+	}
+	s := a.Road + " " + house
+	if a.Floor != "" {
+		floor := strings.TrimLeft(a.Floor, "0")
+		if floor == "" {
+			floor = "0"
+		}
+		s += "," + floor
+		if a.Door != "" {
+			s += " " + a.Door
+		}
+	}
+	return clip(s, 34)
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
