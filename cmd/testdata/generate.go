@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cprtestdata/cprtestdata/formats/dataset"
+	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/formats/outdir"
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
@@ -23,6 +24,7 @@ func generateCommand() *cli.Command {
 		Description: `Makes a deterministic population of Danish residents and former residents - families, addresses,
 histories, and a quota of every edge case (see testdata scenarios) - and writes to --out:
 
+   D<yymmdd>.L<task>  CPR's fixed-width extract (records 000, 001-030, 999), as of --as-of
    persons.jsonl      one person per line, every field of CPR's records 001-030
    substitutes.jsonl  the separate dataset of persons with substitute numbers
    manifest.json      seed, version, options, counts, each file's SHA-256, and per scenario the
@@ -36,6 +38,7 @@ Examples:
    testdata generate --out out
    testdata generate --out out --persons 1000000 --seed 7 --as-of 2030-06-30
    testdata generate --out out --scenario no-control-digit=50 --scenario twins=10
+   testdata generate --out out --format fixed --records 001,002,003,008 --framing lf --trim
    testdata generate --out part0 --persons 10000000 --shard 0/4`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "directory to write to (required; created when missing)", EnvVars: []string{"CPRTESTDATA_OUT"}},
@@ -46,6 +49,13 @@ Examples:
 			&cli.IntFlag{Name: "substitutes", Usage: "persons in the substitute-number dataset (default: one per 200 persons, at least 10; -1 for none)"},
 			&cli.StringFlag{Name: "shard", Usage: "K/N: make only slice K (0-based) of N; the N slices together are the whole population"},
 			&cli.IntFlag{Name: "workers", Usage: "goroutines making details (default: the number of CPUs); does not change the output"},
+			&cli.StringFlag{Name: "format", Value: "fixed,jsonl", Usage: "formats to write: fixed (CPR's extract), jsonl"},
+			&cli.StringFlag{Name: "records", Value: "all", Usage: "record types of the extract, as CPR subscriptions: 001,002,003,... (001 always; 002 brings 004)"},
+			&cli.StringFlag{Name: "framing", Value: "stream", Usage: "extract framing: stream (CPR's FTP files), lf or crlf"},
+			&cli.BoolFlag{Name: "trim", Usage: "with lf or crlf, leave out trailing blanks"},
+			&cli.StringFlag{Name: "encoding", Value: "iso-8859-1", Usage: "extract encoding: iso-8859-1 (CPR's) or utf-8 (not CPR's)"},
+			&cli.IntFlag{Name: "task", Value: 900001, Usage: "task number (OPGAVENR) in the start record and the file name"},
+			&cli.BoolFlag{Name: "address-with-person", Usage: "keep each 003 record with its person instead of in a block at the end"},
 			&cli.BoolFlag{Name: "force", Usage: "write into a directory that is not empty"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress on standard error"},
 		},
@@ -67,6 +77,28 @@ func generate(c *cli.Context) error {
 		return err
 	}
 	opts := dataset.Options{Generator: cfg, Force: c.Bool("force")}
+	if opts.Formats, err = dataset.ParseFormats(c.String("format")); err != nil {
+		return usagef(c, "--format: %v", err)
+	}
+	eo := &opts.Extract
+	if eo.Records, err = extract.ParseSelection(c.String("records")); err != nil {
+		return usagef(c, "--records: %v", err)
+	}
+	if eo.Framing, err = extract.ParseFraming(c.String("framing")); err != nil {
+		return usagef(c, "--framing: %v; want stream, lf or crlf", err)
+	}
+	if eo.Encoding, err = extract.ParseEncoding(c.String("encoding")); err != nil {
+		return usagef(c, "--encoding: %v; want iso-8859-1 or utf-8", err)
+	}
+	eo.Trim = c.Bool("trim")
+	if eo.Trim && eo.Framing == extract.Stream {
+		return usagef(c, "--trim needs --framing lf or crlf: a stream has no line ends to trim before")
+	}
+	eo.Task = c.Int("task")
+	if eo.Task < 1 || eo.Task > 999999 {
+		return usagef(c, "--task %d: want 1-999999", eo.Task)
+	}
+	eo.AddressWithPerson = c.Bool("address-with-person")
 	if !c.Bool("quiet") && isTerminal(c.App.ErrWriter) {
 		opts.Progress = progressBar(c, cfg.Persons)
 	}
@@ -77,7 +109,7 @@ func generate(c *cli.Context) error {
 	}
 	switch {
 	case errors.Is(err, generator.ErrConfig), errors.Is(err, outdir.ErrNotEmpty), errors.Is(err, outdir.ErrNotDir),
-		errors.Is(err, outdir.ErrNotWritable):
+		errors.Is(err, outdir.ErrNotWritable), errors.Is(err, dataset.ErrOption):
 		return usagef(c, "%v", err)
 	case err != nil:
 		return err

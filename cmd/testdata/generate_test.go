@@ -13,7 +13,7 @@ func TestGenerate(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, f := range []string{"persons.jsonl", "substitutes.jsonl", "manifest.json"} {
+	for _, f := range []string{"D260101.L900001", "persons.jsonl", "substitutes.jsonl", "manifest.json"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
@@ -60,6 +60,13 @@ func TestGenerateErrors(t *testing.T) {
 		{"quota too large", []string{"generate", "--out", out, "--persons", "50", "--scenario", "twins=100"}, "more than the population"},
 		{"bad shard", []string{"generate", "--out", out, "--shard", "4/4"}, "0 <= K < N"},
 		{"zero persons", []string{"generate", "--out", out, "--persons", "0"}, "--persons"},
+		{"unknown format", []string{"generate", "--out", out, "--format", "xml"}, "--format"},
+		{"unknown record type", []string{"generate", "--out", out, "--records", "001,777"}, "--records"},
+		{"events in a status extract", []string{"generate", "--out", out, "--records", "099"}, "change files"},
+		{"unknown framing", []string{"generate", "--out", out, "--framing", "cr"}, "--framing"},
+		{"unknown encoding", []string{"generate", "--out", out, "--encoding", "ebcdic"}, "--encoding"},
+		{"trim a stream", []string{"generate", "--out", out, "--trim"}, "--trim needs"},
+		{"task out of range", []string{"generate", "--out", out, "--task", "1000000"}, "--task"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,13 +1,17 @@
-// Package dataset writes a generated population to a directory: the persons, the substitute-number
-// dataset and a manifest, each file complete or absent. What it writes depends only on the generator's
+// Package dataset writes a generated population to a directory: the persons in the chosen formats (CPR's
+// fixed-width extract, JSON Lines), the substitute-number dataset and a manifest, each file complete or
+// absent. What it writes depends only on the generator's
 // configuration and the version, never on the number of workers.
 package dataset
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/formats/jsonl"
 	"github.com/cprtestdata/cprtestdata/formats/outdir"
 	"github.com/cprtestdata/cprtestdata/generator"
@@ -20,10 +24,41 @@ const (
 	ManifestFile    = "manifest.json"
 )
 
-// Options say what to write where. The zero value of Generator means the generator's defaults.
+// Format is an output format.
+type Format string
+
+// The formats.
+const (
+	FormatFixed Format = "fixed" // CPR's fixed-width extract, D<yymmdd>.L<task>
+	FormatJSONL Format = "jsonl" // the model as JSON Lines
+)
+
+// ParseFormats parses a comma-separated list of formats.
+func ParseFormats(s string) ([]Format, error) {
+	var fs []Format
+	for _, f := range strings.Split(s, ",") {
+		switch Format(strings.TrimSpace(f)) {
+		case FormatFixed:
+			fs = append(fs, FormatFixed)
+		case FormatJSONL:
+			fs = append(fs, FormatJSONL)
+		default:
+			return nil, fmt.Errorf("format %q: %w: want fixed or jsonl", f, ErrOption)
+		}
+	}
+	return fs, nil
+}
+
+// ErrOption is wrapped by errors in Options.
+var ErrOption = errors.New("invalid option")
+
+// Options say what to write where. The zero value of Generator means the generator's defaults; no
+// Formats means all.
 type Options struct {
 	Generator generator.Config
-	Force     bool // write into a directory that is not empty
+	Formats   []Format
+	Extract   extract.FileOptions // the production dates default to the as-of date and the day before
+	Force     bool                // write into a directory that is not empty
 	// Progress, when set, is called now and then with the persons made so far and the total.
 	Progress func(done, total int)
 }
@@ -62,11 +97,40 @@ func Write(ctx context.Context, dir string, opts Options) (*Manifest, error) {
 
 func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error) {
 	cfg := opts.Generator
-	persons, err := out.Create(PersonsFile)
-	if err != nil {
-		return nil, err
+	formats := opts.Formats
+	if len(formats) == 0 {
+		formats = []Format{FormatFixed, FormatJSONL}
 	}
-	pw := jsonl.NewWriter(persons)
+	asOf := cfg.AsOf
+	if asOf.IsZero() {
+		asOf = generator.DefaultAsOf
+	}
+	var (
+		fixedFile, jsonFile *outdir.File
+		fixed               *extract.PersonWriter
+		js                  *jsonl.Writer
+		err                 error
+	)
+	for _, f := range formats {
+		switch f {
+		case FormatFixed:
+			eo := opts.Extract
+			if eo.Production.IsZero() {
+				eo.Production = asOf
+			}
+			if fixedFile, err = out.Create(extract.FileName(eo.Production, eo.Task)); err != nil {
+				return nil, err
+			}
+			if fixed, err = extract.NewPersonWriter(fixedFile, eo); err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrOption, err)
+			}
+		case FormatJSONL:
+			if jsonFile, err = out.Create(PersonsFile); err != nil {
+				return nil, err
+			}
+			js = jsonl.NewWriter(jsonFile)
+		}
+	}
 	total := cfg.Persons
 	if total == 0 {
 		total = generator.DefaultPersons
@@ -75,17 +139,35 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		if opts.Progress != nil && p.Index%65536 == 0 {
 			opts.Progress(p.Index, total)
 		}
-		return pw.Write(p)
+		if fixed != nil {
+			if err := fixed.Write(p); err != nil {
+				return fmt.Errorf("write %s: %w", fixedFile.Name, err)
+			}
+		}
+		if js != nil {
+			return js.Write(p)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := pw.Close(); err != nil {
-		return nil, fmt.Errorf("write %s: %w", PersonsFile, err)
-	}
 	m := &Manifest{Manifest: gm}
-	if err := m.add(persons, pw.Count()); err != nil {
-		return nil, err
+	if fixed != nil {
+		if err := fixed.Close(); err != nil {
+			return nil, fmt.Errorf("write %s: %w", fixedFile.Name, err)
+		}
+		if err := m.add(fixedFile, fixed.Records()+2); err != nil {
+			return nil, err
+		}
+	}
+	if js != nil {
+		if err := js.Close(); err != nil {
+			return nil, fmt.Errorf("write %s: %w", PersonsFile, err)
+		}
+		if err := m.add(jsonFile, js.Count()); err != nil {
+			return nil, err
+		}
 	}
 
 	subs, err := out.Create(SubstitutesFile)

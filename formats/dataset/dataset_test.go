@@ -27,7 +27,7 @@ func TestWrite(t *testing.T) {
 	if err := json.Unmarshal(data, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got["persons"] != float64(3000) || got["seed"] != float64(11) || len(got["files"].([]any)) != 2 {
+	if got["persons"] != float64(3000) || got["seed"] != float64(11) || len(got["files"].([]any)) != 3 {
 		t.Errorf("manifest: persons %v seed %v files %v", got["persons"], got["seed"], got["files"])
 	}
 	persons, _ := os.ReadFile(filepath.Join(dir, PersonsFile))
@@ -41,8 +41,11 @@ func TestWrite(t *testing.T) {
 		}
 		lines++
 	}
-	if lines != 3000 || m.Files[0].Records != 3000 || m.Files[0].Bytes != int64(len(persons)) {
-		t.Errorf("%d lines, manifest says %+v", lines, m.Files[0])
+	if lines != 3000 || m.Files[1].Name != PersonsFile || m.Files[1].Records != 3000 || m.Files[1].Bytes != int64(len(persons)) {
+		t.Errorf("%d lines, manifest says %+v", lines, m.Files[1])
+	}
+	if m.Files[0].Name != "D260101.L900001" {
+		t.Errorf("extract named %s", m.Files[0].Name)
 	}
 }
 
@@ -54,7 +57,7 @@ func TestWorkersSameBytes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sums = append(sums, m.Files[0].SHA256+m.Files[1].SHA256)
+		sums = append(sums, m.Files[0].SHA256+m.Files[1].SHA256+m.Files[2].SHA256)
 	}
 	if sums[0] != sums[1] {
 		t.Error("1 and 3 workers write different files")
@@ -65,7 +68,7 @@ func TestWorkersSameBytes(t *testing.T) {
 func TestInterrupted(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	opts := Options{Generator: generator.Config{Persons: 300_000}, Progress: func(done, total int) {
+	opts := Options{Generator: generator.Config{Persons: 100_000}, Formats: []Format{FormatFixed}, Progress: func(done, total int) {
 		if done > 0 {
 			cancel()
 		}

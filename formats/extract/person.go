@@ -7,9 +7,11 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
 
 // Selection is the set of person record types a customer subscribes to (001 is always delivered).
@@ -98,9 +100,20 @@ type PersonWriter struct {
 	block   *os.File // the 003 records, until Close
 	blockW  *bufio.Writer
 	records int // between 000 and 999
-	line    []byte
+	ln      line
 	persons int
+	types   []*personType // the selected types, in type order
+	cur     *personType   // the type being written
+	num     []byte        // the person's number, reused
 	err     error
+}
+
+// personType is what writing one record type needs, looked up once.
+type personType struct {
+	code     string
+	layout   *Layout
+	template []byte
+	encode   func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer)
 }
 
 // NewPersonWriter starts an extract on w.
@@ -122,6 +135,11 @@ func NewPersonWriter(w io.Writer, opts FileOptions) (*PersonWriter, error) {
 		sel = AllRecords()
 	}
 	pw := &PersonWriter{w: bufio.NewWriterSize(w, 1<<20), opts: opts, sel: sel}
+	for _, t := range PersonTypes {
+		if sel[t] {
+			pw.types = append(pw.types, &personType{code: t, layout: LayoutOf(t), template: templates[t], encode: encoders[t]})
+		}
+	}
 	if sel["003"] && !opts.AddressWithPerson {
 		f, err := os.CreateTemp("", "cprtestdata-003-")
 		if err != nil {
@@ -165,13 +183,36 @@ var templates = func() map[string][]byte {
 }()
 
 func (pw *PersonWriter) start(t, pnr string) *line {
-	l := LayoutOf(t)
-	pw.line = append(pw.line[:0], templates[t]...)
-	ln := &line{l: l, b: pw.line, pw: pw, pnr: pnr}
+	ln := &pw.ln
+	ln.l, ln.pw, ln.pnr = LayoutOf(t), pw, pnr
+	ln.b = append(ln.b[:0], templates[t]...)
 	if pnr != "" {
 		ln.text(1, pnr)
 	}
 	return ln
+}
+
+// startType is start for a selected person record type, without lookups.
+func (pw *PersonWriter) startType(pt *personType, pnr string) *line {
+	ln := &pw.ln
+	ln.l, ln.pw, ln.pnr = pt.layout, pw, pnr
+	ln.b = append(ln.b[:0], pt.template...)
+	copy(ln.field(1), pnr)
+	return ln
+}
+
+// number writes a personnummer into field i, or leaves it blank for the zero Number.
+func (ln *line) number(i int, n pnr.Number) {
+	if !n.IsZero() {
+		n.AppendTo(ln.field(i)[:0])
+	}
+}
+
+// code writes a 4-digit authority code into text field i.
+func (ln *line) code(i, v int) {
+	if v != 0 {
+		ln.num(i, v)
+	}
 }
 
 func (ln *line) field(i int) []byte {
@@ -262,7 +303,7 @@ func (ln *line) mark(i int, on bool) {
 
 func (pw *PersonWriter) fail(ln *line, field string, err error, detail string) {
 	if pw.err == nil {
-		pw.err = &WriteError{Record: pw.records + 2, Type: ln.l.Type, PNR: ln.pnr, Field: field, Err: err, Detail: detail}
+		pw.err = &WriteError{Record: pw.records + 2, Type: ln.l.Type, PNR: strings.Clone(ln.pnr), Field: field, Err: err, Detail: detail}
 	}
 }
 
@@ -303,16 +344,15 @@ func (pw *PersonWriter) Write(p *generator.Person) error {
 		return pw.err
 	}
 	pw.persons++
-	num := p.Number.String()
-	for _, t := range PersonTypes {
-		if !pw.sel[t] {
-			continue
-		}
+	pw.num = p.Number.AppendTo(pw.num[:0])
+	num := unsafeString(pw.num)
+	for _, pt := range pw.types {
 		dst := pw.w
-		if t == "003" && pw.block != nil {
+		if pt.code == "003" && pw.block != nil {
 			dst = pw.blockW
 		}
-		encoders[t](pw, p, num, dst)
+		pw.cur = pt
+		pt.encode(pw, p, num, dst)
 		if pw.err != nil {
 			return pw.err
 		}
@@ -356,8 +396,8 @@ var errWriterClosed = fmt.Errorf("extract: write after Close")
 // encoders write one person's records of a type.
 var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer){
 	"001": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		l := pw.start("001", num)
-		l.text(2, p.CurrentNumber.String())
+		l := pw.startType(pw.cur, num)
+		l.number(2, p.CurrentNumber)
 		l.text(3, statusText(p.Status))
 		l.date(4, p.StatusDate)
 		l.text(6, p.Gender.String())
@@ -375,7 +415,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		if a == nil || p.Status >= 30 {
 			return
 		}
-		l := pw.start("002", num)
+		l := pw.startType(pw.cur, num)
 		l.num(2, a.Municipality)
 		l.num(3, a.RoadCode)
 		l.text(4, a.HouseNumber)
@@ -389,7 +429,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		pw.emit(l, dst)
 	},
 	"003": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		l := pw.start("003", num)
+		l := pw.startType(pw.cur, num)
 		l.text(2, p.Name.Addressing)
 		if a := p.Address; a != nil && p.Status < 30 {
 			l.text(3, a.CareOf)
@@ -407,7 +447,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	},
 	"004": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, pr := range p.Protections[:min(len(p.Protections), 4)] {
-			l := pw.start("004", num)
+			l := pw.startType(pw.cur, num)
 			l.num(2, pr.Type)
 			l.date(3, pr.Start)
 			l.date(4, pr.End)
@@ -419,7 +459,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		if e == nil {
 			return
 		}
-		l := pw.start("005", num)
+		l := pw.startType(pw.cur, num)
 		l.num(2, e.Country)
 		l.date(3, e.Date)
 		for i, s := range e.ForeignAddress[:min(len(e.ForeignAddress), 5)] {
@@ -431,12 +471,12 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		if p.Disappeared.IsZero() {
 			return
 		}
-		l := pw.start("007", num)
+		l := pw.startType(pw.cur, num)
 		l.date(2, p.Disappeared)
 		pw.emit(l, dst)
 	},
 	"008": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		l := pw.start("008", num)
+		l := pw.startType(pw.cur, num)
 		l.text(2, p.Name.First)
 		l.text(4, p.Name.Middle)
 		l.text(6, p.Name.Last)
@@ -445,21 +485,19 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		pw.emit(l, dst)
 	},
 	"009": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		l := pw.start("009", num)
-		if p.BirthPlace.Authority != 0 {
-			l.text(2, fmt.Sprintf("%04d", p.BirthPlace.Authority))
-		}
+		l := pw.startType(pw.cur, num)
+		l.code(2, p.BirthPlace.Authority)
 		l.text(3, clip(p.BirthPlace.Text, 20))
 		pw.emit(l, dst)
 	},
 	"010": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		l := pw.start("010", num)
+		l := pw.startType(pw.cur, num)
 		l.num(2, p.Citizenship.Country)
 		l.date(3, p.Citizenship.Start)
 		pw.emit(l, dst)
 	},
 	"011": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		l := pw.start("011", num)
+		l := pw.startType(pw.cur, num)
 		if p.Church.Code != 0 {
 			l.text(2, string(rune(p.Church.Code)))
 		}
@@ -468,11 +506,11 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	},
 	"012": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		c := p.Civil
-		l := pw.start("012", num)
+		l := pw.startType(pw.cur, num)
 		if c.Code != 0 {
 			l.text(2, string(rune(c.Code)))
 		}
-		l.text(3, c.Spouse.String())
+		l.number(3, c.Spouse)
 		if c.Spouse.IsZero() {
 			l.date(4, c.SpouseBirthDate)
 			l.text(6, clip(c.SpouseName, 34))
@@ -487,31 +525,31 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		if p.Separation == nil {
 			return
 		}
-		l := pw.start("013", num)
+		l := pw.startType(pw.cur, num)
 		l.date(2, p.Civil.Start)
 		l.date(3, p.Separation.Start)
 		pw.emit(l, dst)
 	},
 	"014": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, c := range p.Children[:min(len(p.Children), 25)] {
-			l := pw.start("014", num)
-			l.text(2, c.String())
+			l := pw.startType(pw.cur, num)
+			l.number(2, c)
 			pw.emit(l, dst)
 		}
 	},
 	"015": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		l := pw.start("015", num)
+		l := pw.startType(pw.cur, num)
 		parent(l, 2, p.Mother, p.BirthDate)
 		parent(l, 9, p.Father, p.BirthDate)
 		pw.emit(l, dst)
 	},
 	"016": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, c := range p.Custody[:min(len(p.Custody), 2)] {
-			l := pw.start("016", num)
+			l := pw.startType(pw.cur, num)
 			l.num(2, c.Type)
 			l.date(3, c.Start)
 			if c.Type == generator.CustodyOther1 || c.Type == generator.CustodyOther2 {
-				l.text(6, c.Holder.String())
+				l.number(6, c.Holder)
 				l.date(7, c.Start)
 			}
 			pw.emit(l, dst)
@@ -522,11 +560,11 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		if g == nil {
 			return
 		}
-		l := pw.start("017", num)
+		l := pw.startType(pw.cur, num)
 		l.date(2, g.Start)
 		if !g.Guardian.IsZero() {
 			l.num(5, 1)
-			l.text(6, g.Guardian.String())
+			l.number(6, g.Guardian)
 			l.date(7, g.Start)
 		} else {
 			l.num(5, 2)
@@ -540,8 +578,8 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	},
 	"022": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, o := range p.OldNumbers {
-			l := pw.start("022", num)
-			l.text(2, o.Number.String())
+			l := pw.startType(pw.cur, num)
+			l.number(2, o.Number)
 			l.date(3, o.Start)
 			l.date(5, o.End)
 			pw.emit(l, dst)
@@ -549,7 +587,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	},
 	"023": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, a := range p.AddressHistory {
-			l := pw.start("023", num)
+			l := pw.startType(pw.cur, num)
 			l.num(3, a.Municipality)
 			l.num(4, a.RoadCode)
 			l.text(5, a.HouseNumber)
@@ -562,7 +600,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	},
 	"024": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, m := range p.Migrations {
-			l := pw.start("024", num)
+			l := pw.startType(pw.cur, num)
 			if !m.Exit.IsZero() {
 				l.num(3, m.ExitCountry)
 				l.date(4, m.Exit)
@@ -577,7 +615,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	},
 	"025": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, d := range p.Disappearances {
-			l := pw.start("025", num)
+			l := pw.startType(pw.cur, num)
 			l.date(3, d.Disappeared)
 			l.date(5, d.Found)
 			pw.emit(l, dst)
@@ -585,7 +623,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	},
 	"026": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, h := range p.NameHistory {
-			l := pw.start("026", num)
+			l := pw.startType(pw.cur, num)
 			l.text(3, h.First)
 			l.text(5, h.Middle)
 			l.text(7, h.Last)
@@ -596,7 +634,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	},
 	"027": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, c := range p.CitizenshipHistory {
-			l := pw.start("027", num)
+			l := pw.startType(pw.cur, num)
 			l.num(3, c.Country)
 			l.date(4, c.Start)
 			l.date(6, c.End)
@@ -605,7 +643,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	},
 	"028": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, c := range p.ChurchHistory {
-			l := pw.start("028", num)
+			l := pw.startType(pw.cur, num)
 			l.text(2, string(rune(c.Code)))
 			l.date(3, c.Start)
 			l.date(5, c.End)
@@ -614,9 +652,9 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	},
 	"029": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, c := range p.CivilHistory {
-			l := pw.start("029", num)
+			l := pw.startType(pw.cur, num)
 			l.text(3, string(rune(c.Code)))
-			l.text(4, c.Spouse.String())
+			l.number(4, c.Spouse)
 			l.date(9, c.Start)
 			l.date(11, c.End)
 			pw.emit(l, dst)
@@ -631,7 +669,7 @@ func parent(l *line, i int, par generator.Parent, born civil.Date) {
 		return
 	}
 	l.date(i, born) // the parent relation holds from the birth
-	l.text(i+2, par.Number.String())
+	l.number(i+2, par.Number)
 	if par.Number.IsZero() {
 		l.date(i+3, par.BirthDate)
 		l.text(i+5, clip(par.Name, 34))
@@ -672,3 +710,6 @@ func clip(s string, n int) string {
 	}
 	return string(r[:n])
 }
+
+// unsafeString views b as a string without copying; b must not change while the string is used.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

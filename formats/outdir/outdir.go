@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,16 +67,27 @@ func Open(path string, force bool) (*Dir, error) {
 	return &Dir{path: path}, nil
 }
 
-// File is one file of the run, written under a temporary name until the Dir is committed.
+// File is one file of the run, written under a temporary name until the Dir is committed. Writes are
+// buffered and handed to a goroutine of the file's own that hashes and writes them, so the caller's work
+// overlaps with the disk's.
 type File struct {
 	Name   string
 	f      *os.File
 	hash   hash.Hash
-	w      io.Writer
+	buf    []byte
+	full   chan []byte // buffers to write
+	free   chan []byte // buffers written, for reuse
+	done   chan error  // the writer goroutine's result
 	size   int64
 	sum    string
+	err    error
 	closed bool
 }
+
+const (
+	bufSize = 1 << 20
+	buffers = 4
+)
 
 // Create starts the file name in the directory.
 func (d *Dir) Create(name string) (*File, error) {
@@ -85,38 +95,76 @@ func (d *Dir) Create(name string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
-	h := sha256.New()
-	file := &File{Name: name, f: f, hash: h, w: io.MultiWriter(f, h)}
+	file := &File{Name: name, f: f, hash: sha256.New(), full: make(chan []byte, buffers), free: make(chan []byte, buffers),
+		done: make(chan error, 1)}
+	for i := 0; i < buffers-1; i++ {
+		file.free <- make([]byte, 0, bufSize)
+	}
+	file.buf = make([]byte, 0, bufSize)
+	go file.drain()
 	d.files = append(d.files, file)
 	return file, nil
 }
 
-// Write writes to the file and its checksum.
-func (f *File) Write(p []byte) (int, error) {
-	n, err := f.w.Write(p)
-	f.size += int64(n)
-	if err != nil {
-		return n, fmt.Errorf("write %s: %w", f.Name, err)
+// drain hashes and writes the buffers handed to it until the channel closes.
+func (f *File) drain() {
+	var err error
+	for b := range f.full {
+		if err == nil {
+			f.hash.Write(b)
+			_, err = f.f.Write(b)
+		}
+		f.free <- b[:0]
 	}
+	f.done <- err
+}
+
+// Write buffers p; full buffers go to the writer goroutine.
+func (f *File) Write(p []byte) (int, error) {
+	if f.err != nil {
+		return 0, f.err
+	}
+	if f.closed {
+		return 0, fmt.Errorf("write %s: file is closed", f.Name)
+	}
+	n := len(p)
+	for len(p) > 0 {
+		k := copy(f.buf[len(f.buf):cap(f.buf)], p)
+		f.buf = f.buf[:len(f.buf)+k]
+		p = p[k:]
+		if len(f.buf) == cap(f.buf) {
+			f.full <- f.buf
+			f.buf = <-f.free
+		}
+	}
+	f.size += int64(n)
 	return n, nil
 }
 
-// Close syncs and closes the temporary file; the file keeps its temporary name until Commit.
+// Close hands on what is buffered, waits for it to be written, syncs and closes the temporary file;
+// the file keeps its temporary name until Commit.
 func (f *File) Close() error {
 	if f.closed {
-		return nil
+		return f.err
 	}
 	f.closed = true
-	if err := f.f.Chmod(0o644); err != nil {
-		f.f.Close()
-		return fmt.Errorf("write %s: %w", f.Name, err)
+	if len(f.buf) > 0 {
+		f.full <- f.buf
 	}
-	if err := f.f.Sync(); err != nil {
-		f.f.Close()
-		return fmt.Errorf("write %s: %w", f.Name, err)
+	close(f.full)
+	err := <-f.done
+	if err == nil {
+		err = f.f.Chmod(0o644)
 	}
-	if err := f.f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", f.Name, err)
+	if err == nil {
+		err = f.f.Sync()
+	}
+	if cerr := f.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		f.err = fmt.Errorf("write %s: %w", f.Name, err)
+		return f.err
 	}
 	f.sum = hex.EncodeToString(f.hash.Sum(nil))
 	return nil
@@ -150,6 +198,11 @@ func (d *Dir) Commit() error {
 // Abort removes every file not yet committed. It is safe to call after Commit.
 func (d *Dir) Abort() {
 	for _, f := range d.files {
+		if !f.closed {
+			f.closed = true
+			close(f.full)
+			<-f.done
+		}
 		f.f.Close()
 		os.Remove(f.f.Name())
 	}
