@@ -94,3 +94,28 @@ func TestScenariosCommand(t *testing.T) {
 		t.Errorf("--json printed %d lines", n)
 	}
 }
+
+func TestInspectCommand(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, stderr, code := runCLI(t, "", "generate", "--out", dir, "--persons", "500", "--format", "fixed", "--framing", "lf", "--trim"); code != exitOK {
+		t.Fatalf("generate: %s", stderr)
+	}
+	file := filepath.Join(dir, "D260101.L900001")
+	stdout, stderr, code := runCLI(t, "", "inspect", file)
+	if code != exitOK || !strings.Contains(stdout, "0 violations") || !strings.Contains(stdout, "(lf, trimmed), 500 persons") {
+		t.Errorf("inspect of a generated file: exit %d\n%s%s", code, stdout, stderr)
+	}
+	data, _ := os.ReadFile(file)
+	broken := filepath.Join(t.TempDir(), "broken")
+	os.WriteFile(broken, []byte(strings.Replace(string(data), "\n999999999999", "\n99999999999900", 1)), 0o644)
+	stdout, _, code = runCLI(t, "", "inspect", "--json", broken)
+	if code != exitInvalid || !strings.Contains(stdout, `"rule": "counter"`) {
+		t.Errorf("inspect of a wrong counter: exit %d\n%s", code, stdout)
+	}
+	if _, stderr, code := runCLI(t, "", "inspect", filepath.Join(dir, "nope")); code != exitUsage || !strings.Contains(stderr, "no such file") {
+		t.Errorf("missing file: exit %d %s", code, stderr)
+	}
+	if _, _, code := runCLI(t, "", "inspect"); code != exitUsage {
+		t.Errorf("no files: exit %d", code)
+	}
+}
