@@ -25,6 +25,7 @@ func generateCommand() *cli.Command {
 histories, and a quota of every edge case (see testdata scenarios) - and writes to --out:
 
    D<yymmdd>.L<task>  CPR's fixed-width extract (records 000, 001-030, 999), as of --as-of
+   csv/               a table per record type (001_person_information.csv ...) and persons.csv
    persons.jsonl      one person per line, every field of CPR's records 001-030
    substitutes.jsonl  the separate dataset of persons with substitute numbers
    manifest.json      seed, version, options, counts, each file's SHA-256, and per scenario the
@@ -49,7 +50,7 @@ Examples:
 			&cli.IntFlag{Name: "substitutes", Usage: "persons in the substitute-number dataset (default: one per 200 persons, at least 10; -1 for none)"},
 			&cli.StringFlag{Name: "shard", Usage: "K/N: make only slice K (0-based) of N; the N slices together are the whole population"},
 			&cli.IntFlag{Name: "workers", Usage: "goroutines making details (default: the number of CPUs); does not change the output"},
-			&cli.StringFlag{Name: "format", Value: "fixed,jsonl", Usage: "formats to write: fixed (CPR's extract), jsonl"},
+			&cli.StringFlag{Name: "format", Value: "fixed,csv,jsonl", Usage: "formats to write: fixed (CPR's extract), csv, jsonl"},
 			&cli.StringFlag{Name: "records", Value: "all", Usage: "record types of the extract, as CPR subscriptions: 001,002,003,... (001 always; 002 brings 004)"},
 			&cli.StringFlag{Name: "framing", Value: "stream", Usage: "extract framing: stream (CPR's FTP files), lf or crlf"},
 			&cli.BoolFlag{Name: "trim", Usage: "with lf or crlf, leave out trailing blanks"},
@@ -116,8 +117,12 @@ func generate(c *cli.Context) error {
 	}
 	if !c.Bool("quiet") {
 		fmt.Fprintf(c.App.ErrWriter, "testdata generate: %d persons in %s (%s)\n", m.Made, out, time.Since(start).Round(time.Millisecond))
+		width := 0
 		for _, f := range m.Files {
-			fmt.Fprintf(c.App.ErrWriter, "  %-18s %9d records %12d bytes  sha256 %s\n", f.Name, f.Records, f.Bytes, f.SHA256[:16])
+			width = max(width, len(f.Name))
+		}
+		for _, f := range m.Files {
+			fmt.Fprintf(c.App.ErrWriter, "  %-*s %9d records %12d bytes  sha256 %s\n", width, f.Name, f.Records, f.Bytes, f.SHA256[:16])
 		}
 	}
 	return nil

@@ -9,11 +9,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"sort"
 	"strings"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/formats/jsonl"
 	"github.com/cprtestdata/cprtestdata/formats/outdir"
+	"github.com/cprtestdata/cprtestdata/formats/tables/csvfiles"
 	"github.com/cprtestdata/cprtestdata/generator"
 )
 
@@ -30,6 +33,7 @@ type Format string
 // The formats.
 const (
 	FormatFixed Format = "fixed" // CPR's fixed-width extract, D<yymmdd>.L<task>
+	FormatCSV   Format = "csv"   // csv/: a table per record type and persons.csv
 	FormatJSONL Format = "jsonl" // the model as JSON Lines
 )
 
@@ -38,12 +42,10 @@ func ParseFormats(s string) ([]Format, error) {
 	var fs []Format
 	for _, f := range strings.Split(s, ",") {
 		switch Format(strings.TrimSpace(f)) {
-		case FormatFixed:
-			fs = append(fs, FormatFixed)
-		case FormatJSONL:
-			fs = append(fs, FormatJSONL)
+		case FormatFixed, FormatCSV, FormatJSONL:
+			fs = append(fs, Format(strings.TrimSpace(f)))
 		default:
-			return nil, fmt.Errorf("format %q: %w: want fixed or jsonl", f, ErrOption)
+			return nil, fmt.Errorf("format %q: %w: want fixed, csv or jsonl", f, ErrOption)
 		}
 	}
 	return fs, nil
@@ -99,7 +101,7 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 	cfg := opts.Generator
 	formats := opts.Formats
 	if len(formats) == 0 {
-		formats = []Format{FormatFixed, FormatJSONL}
+		formats = []Format{FormatFixed, FormatCSV, FormatJSONL}
 	}
 	asOf := cfg.AsOf
 	if asOf.IsZero() {
@@ -109,6 +111,8 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		fixedFile, jsonFile *outdir.File
 		fixed               *extract.PersonWriter
 		js                  *jsonl.Writer
+		csvw                *csvfiles.Writer
+		csvFiles            = map[string]*outdir.File{}
 		err                 error
 	)
 	for _, f := range formats {
@@ -129,6 +133,15 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 				return nil, err
 			}
 			js = jsonl.NewWriter(jsonFile)
+		case FormatCSV:
+			csvw, err = csvfiles.NewWriter(func(name string) (io.Writer, error) {
+				f, err := out.Create("csv/" + name)
+				csvFiles[name] = f
+				return f, err
+			}, opts.Extract.Records)
+			if err != nil {
+				return nil, err
+			}
 		}
 	}
 	total := cfg.Persons
@@ -142,6 +155,11 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		if fixed != nil {
 			if err := fixed.Write(p); err != nil {
 				return fmt.Errorf("write %s: %w", fixedFile.Name, err)
+			}
+		}
+		if csvw != nil {
+			if err := csvw.Write(p); err != nil {
+				return err
 			}
 		}
 		if js != nil {
@@ -159,6 +177,22 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		}
 		if err := m.add(fixedFile, fixed.Records()+2); err != nil {
 			return nil, err
+		}
+	}
+	if csvw != nil {
+		if err := csvw.Close(); err != nil {
+			return nil, err
+		}
+		rows := csvw.Rows()
+		names := make([]string, 0, len(csvFiles))
+		for name := range csvFiles {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if err := m.add(csvFiles[name], rows[name]); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if js != nil {

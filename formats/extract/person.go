@@ -102,9 +102,10 @@ type PersonWriter struct {
 	records int // between 000 and 999
 	ln      line
 	persons int
-	types   []*personType // the selected types, in type order
-	cur     *personType   // the type being written
-	num     []byte        // the person's number, reused
+	types   []*personType                      // the selected types, in type order
+	cur     *personType                        // the type being written
+	num     []byte                             // the person's number, reused
+	sink    func(l *Layout, line []byte) error // when set, person records go here instead of the file
 	err     error
 }
 
@@ -312,6 +313,12 @@ func (pw *PersonWriter) emit(ln *line, dst *bufio.Writer) {
 	if pw.err != nil {
 		return
 	}
+	if pw.sink != nil {
+		if err := pw.sink(ln.l, ln.b); err != nil {
+			pw.err = err
+		}
+		return
+	}
 	b := ln.b
 	if pw.opts.Trim && pw.opts.Framing != Stream {
 		for len(b) > 0 && b[len(b)-1] == ' ' {
@@ -358,6 +365,35 @@ func (pw *PersonWriter) Write(p *generator.Person) error {
 		}
 	}
 	return nil
+}
+
+// Encoder turns persons into their selected records without writing a file: for the tabular formats,
+// which carry the same values as the extract.
+type Encoder struct {
+	pw *PersonWriter
+}
+
+// NewEncoder returns an Encoder of the selected record types (nil: all).
+func NewEncoder(sel Selection) *Encoder {
+	if sel == nil {
+		sel = AllRecords()
+	}
+	pw := &PersonWriter{sel: sel}
+	for _, t := range PersonTypes {
+		if sel[t] {
+			pw.types = append(pw.types, &personType{code: t, layout: LayoutOf(t), template: templates[t], encode: encoders[t]})
+		}
+	}
+	return &Encoder{pw: pw}
+}
+
+// Encode calls fn with each of p's records in type order: its layout and its ISO-8859-1 bytes, which fn
+// must not keep. An error from fn, or a value that does not fit its field, stops it.
+func (e *Encoder) Encode(p *generator.Person, fn func(l *Layout, line []byte) error) error {
+	pw := e.pw
+	pw.sink, pw.err = fn, nil
+	defer func() { pw.sink = nil }()
+	return pw.Write(p)
 }
 
 // Close writes the 003 block and the end record, and flushes. It does not close the underlying writer.

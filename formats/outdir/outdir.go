@@ -28,6 +28,7 @@ const tmpPrefix = ".partial-"
 type Dir struct {
 	path  string
 	files []*File
+	dirs  []string // subdirectories made, removed again by Abort when empty
 }
 
 // Open prepares path for output: it is created when missing, and must be an empty directory unless
@@ -89,9 +90,17 @@ const (
 	buffers = 4
 )
 
-// Create starts the file name in the directory.
+// Create starts the file name in the directory; a name with slashes is in a subdirectory, made when
+// missing.
 func (d *Dir) Create(name string) (*File, error) {
-	f, err := os.CreateTemp(d.path, tmpPrefix+name+"-")
+	dir := filepath.Join(d.path, filepath.Dir(filepath.FromSlash(name)))
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create %s: %w", name, err)
+		}
+		d.dirs = append(d.dirs, dir)
+	}
+	f, err := os.CreateTemp(dir, tmpPrefix+filepath.Base(name)+"-")
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
@@ -186,7 +195,7 @@ func (d *Dir) Commit() error {
 		}
 	}
 	for _, f := range d.files {
-		if err := os.Rename(f.f.Name(), filepath.Join(d.path, f.Name)); err != nil {
+		if err := os.Rename(f.f.Name(), filepath.Join(d.path, filepath.FromSlash(f.Name))); err != nil {
 			d.Abort()
 			return fmt.Errorf("finish %s: %w", f.Name, err)
 		}
@@ -207,4 +216,8 @@ func (d *Dir) Abort() {
 		os.Remove(f.f.Name())
 	}
 	d.files = nil
+	for i := len(d.dirs) - 1; i >= 0; i-- {
+		os.Remove(d.dirs[i]) // only when empty
+	}
+	d.dirs = nil
 }
