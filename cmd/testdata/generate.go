@@ -13,6 +13,7 @@ import (
 	"github.com/cprtestdata/cprtestdata/formats/dataset"
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/formats/outdir"
+	"github.com/cprtestdata/cprtestdata/formats/tables/parquetfiles"
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 )
@@ -26,6 +27,7 @@ histories, and a quota of every edge case (see testdata scenarios) - and writes 
 
    D<yymmdd>.L<task>  CPR's fixed-width extract (records 000, 001-030, 999), as of --as-of
    csv/               a table per record type (001_person_information.csv ...) and persons.csv
+   parquet/           the same tables in Parquet, with DATE, TIMESTAMP and integer columns
    persons.jsonl      one person per line, every field of CPR's records 001-030
    substitutes.jsonl  the separate dataset of persons with substitute numbers
    manifest.json      seed, version, options, counts, each file's SHA-256, and per scenario the
@@ -50,7 +52,8 @@ Examples:
 			&cli.IntFlag{Name: "substitutes", Usage: "persons in the substitute-number dataset (default: one per 200 persons, at least 10; -1 for none)"},
 			&cli.StringFlag{Name: "shard", Usage: "K/N: make only slice K (0-based) of N; the N slices together are the whole population"},
 			&cli.IntFlag{Name: "workers", Usage: "goroutines making details (default: the number of CPUs); does not change the output"},
-			&cli.StringFlag{Name: "format", Value: "fixed,csv,jsonl", Usage: "formats to write: fixed (CPR's extract), csv, jsonl"},
+			&cli.StringFlag{Name: "format", Value: "fixed,csv,parquet,jsonl", Usage: "formats to write: fixed (CPR's extract), csv, parquet, jsonl"},
+			&cli.StringFlag{Name: "compression", Value: "zstd", Usage: "Parquet compression: zstd, snappy or none"},
 			&cli.StringFlag{Name: "records", Value: "all", Usage: "record types of the extract, as CPR subscriptions: 001,002,003,... (001 always; 002 brings 004)"},
 			&cli.StringFlag{Name: "framing", Value: "stream", Usage: "extract framing: stream (CPR's FTP files), lf or crlf"},
 			&cli.BoolFlag{Name: "trim", Usage: "with lf or crlf, leave out trailing blanks"},
@@ -80,6 +83,9 @@ func generate(c *cli.Context) error {
 	opts := dataset.Options{Generator: cfg, Force: c.Bool("force")}
 	if opts.Formats, err = dataset.ParseFormats(c.String("format")); err != nil {
 		return usagef(c, "--format: %v", err)
+	}
+	if opts.Compression, err = parquetfiles.ParseCompression(c.String("compression")); err != nil {
+		return usagef(c, "--compression: %v", err)
 	}
 	eo := &opts.Extract
 	if eo.Records, err = extract.ParseSelection(c.String("records")); err != nil {

@@ -61,6 +61,7 @@ func TestGenerateErrors(t *testing.T) {
 		{"bad shard", []string{"generate", "--out", out, "--shard", "4/4"}, "0 <= K < N"},
 		{"zero persons", []string{"generate", "--out", out, "--persons", "0"}, "--persons"},
 		{"unknown format", []string{"generate", "--out", out, "--format", "xml"}, "--format"},
+		{"unknown compression", []string{"generate", "--out", out, "--compression", "lz4"}, "--compression"},
 		{"unknown record type", []string{"generate", "--out", out, "--records", "001,777"}, "--records"},
 		{"events in a status extract", []string{"generate", "--out", out, "--records", "099"}, "change files"},
 		{"unknown framing", []string{"generate", "--out", out, "--framing", "cr"}, "--framing"},

@@ -17,6 +17,7 @@ import (
 	"github.com/cprtestdata/cprtestdata/formats/jsonl"
 	"github.com/cprtestdata/cprtestdata/formats/outdir"
 	"github.com/cprtestdata/cprtestdata/formats/tables/csvfiles"
+	"github.com/cprtestdata/cprtestdata/formats/tables/parquetfiles"
 	"github.com/cprtestdata/cprtestdata/generator"
 )
 
@@ -32,9 +33,10 @@ type Format string
 
 // The formats.
 const (
-	FormatFixed Format = "fixed" // CPR's fixed-width extract, D<yymmdd>.L<task>
-	FormatCSV   Format = "csv"   // csv/: a table per record type and persons.csv
-	FormatJSONL Format = "jsonl" // the model as JSON Lines
+	FormatFixed   Format = "fixed"   // CPR's fixed-width extract, D<yymmdd>.L<task>
+	FormatCSV     Format = "csv"     // csv/: a table per record type and persons.csv
+	FormatParquet Format = "parquet" // parquet/: the same tables with real types
+	FormatJSONL   Format = "jsonl"   // the model as JSON Lines
 )
 
 // ParseFormats parses a comma-separated list of formats.
@@ -42,10 +44,10 @@ func ParseFormats(s string) ([]Format, error) {
 	var fs []Format
 	for _, f := range strings.Split(s, ",") {
 		switch Format(strings.TrimSpace(f)) {
-		case FormatFixed, FormatCSV, FormatJSONL:
+		case FormatFixed, FormatCSV, FormatParquet, FormatJSONL:
 			fs = append(fs, Format(strings.TrimSpace(f)))
 		default:
-			return nil, fmt.Errorf("format %q: %w: want fixed, csv or jsonl", f, ErrOption)
+			return nil, fmt.Errorf("format %q: %w: want fixed, csv, parquet or jsonl", f, ErrOption)
 		}
 	}
 	return fs, nil
@@ -60,7 +62,9 @@ type Options struct {
 	Generator generator.Config
 	Formats   []Format
 	Extract   extract.FileOptions // the production dates default to the as-of date and the day before
-	Force     bool                // write into a directory that is not empty
+	// Compression is the Parquet codec; empty means zstd.
+	Compression parquetfiles.Compression
+	Force       bool // write into a directory that is not empty
 	// Progress, when set, is called now and then with the persons made so far and the total.
 	Progress func(done, total int)
 }
@@ -101,7 +105,7 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 	cfg := opts.Generator
 	formats := opts.Formats
 	if len(formats) == 0 {
-		formats = []Format{FormatFixed, FormatCSV, FormatJSONL}
+		formats = []Format{FormatFixed, FormatCSV, FormatParquet, FormatJSONL}
 	}
 	asOf := cfg.AsOf
 	if asOf.IsZero() {
@@ -112,7 +116,8 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		fixed               *extract.PersonWriter
 		js                  *jsonl.Writer
 		csvw                *csvfiles.Writer
-		csvFiles            = map[string]*outdir.File{}
+		pqw                 *parquetfiles.Writer
+		tableFiles          = map[string]*outdir.File{} // CSV and Parquet, by path
 		err                 error
 	)
 	for _, f := range formats {
@@ -136,9 +141,18 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		case FormatCSV:
 			csvw, err = csvfiles.NewWriter(func(name string) (io.Writer, error) {
 				f, err := out.Create("csv/" + name)
-				csvFiles[name] = f
+				tableFiles["csv/"+name] = f
 				return f, err
 			}, opts.Extract.Records)
+			if err != nil {
+				return nil, err
+			}
+		case FormatParquet:
+			pqw, err = parquetfiles.NewWriter(func(name string) (io.Writer, error) {
+				f, err := out.Create("parquet/" + name)
+				tableFiles["parquet/"+name] = f
+				return f, err
+			}, opts.Extract.Records, opts.Compression)
 			if err != nil {
 				return nil, err
 			}
@@ -162,6 +176,11 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 				return err
 			}
 		}
+		if pqw != nil {
+			if err := pqw.Write(p); err != nil {
+				return err
+			}
+		}
 		if js != nil {
 			return js.Write(p)
 		}
@@ -179,20 +198,31 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 			return nil, err
 		}
 	}
+	rows := map[string]int{}
 	if csvw != nil {
 		if err := csvw.Close(); err != nil {
 			return nil, err
 		}
-		rows := csvw.Rows()
-		names := make([]string, 0, len(csvFiles))
-		for name := range csvFiles {
-			names = append(names, name)
+		for n, r := range csvw.Rows() {
+			rows["csv/"+n] = r
 		}
-		sort.Strings(names)
-		for _, name := range names {
-			if err := m.add(csvFiles[name], rows[name]); err != nil {
-				return nil, err
-			}
+	}
+	if pqw != nil {
+		if err := pqw.Close(); err != nil {
+			return nil, err
+		}
+		for n, r := range pqw.Rows() {
+			rows["parquet/"+n] = r
+		}
+	}
+	names := make([]string, 0, len(tableFiles))
+	for name := range tableFiles {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := m.add(tableFiles[name], rows[name]); err != nil {
+			return nil, err
 		}
 	}
 	if js != nil {
