@@ -15,7 +15,7 @@ import (
 const Version = "0.1.0"
 
 // chunkGroups is how many family groups are made at a time: it bounds memory whatever the population.
-const chunkGroups = 8192
+const chunkGroups = 2048
 
 // group is one family group on its way through the pipeline.
 type group struct {

@@ -86,8 +86,8 @@ type File struct {
 }
 
 const (
-	bufSize = 1 << 20
-	buffers = 4
+	bufSize = 256 << 10
+	buffers = 3
 )
 
 // Create starts the file name in the directory; a name with slashes is in a subdirectory, made when

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
@@ -69,14 +70,18 @@ type Writer struct {
 }
 
 type file struct {
-	name    string
-	table   *tables.Table
-	w       *parquet.Writer
-	index   []int // column index in the schema of each of our columns
-	buf     []parquet.Row
-	rows    int
-	scratch parquet.Row
+	name  string
+	table *tables.Table
+	w     *parquet.Writer
+	index []int         // column index in the schema of each of our columns
+	nulls parquet.Row   // a row of nulls, in schema order
+	batch []parquet.Row // rows waiting to be written; their storage is reused
+	n     int           // rows in batch
+	rows  int
 }
+
+// batchRows is how many rows are handed to parquet-go at a time.
+const batchRows = 1024
 
 // NewWriter creates persons.parquet and one file per selected record type (nil: all).
 func NewWriter(create func(name string) (io.Writer, error), sel extract.Selection, c Compression) (*Writer, error) {
@@ -127,13 +132,18 @@ func newFile(create func(string) (io.Writer, error), name string, tb *tables.Tab
 		return nil, err
 	}
 	schema := parquet.NewSchema(schemaName, g)
-	f := &file{name: name, table: tb, index: make([]int, len(names))}
+	f := &file{name: name, table: tb, index: make([]int, len(names)), nulls: make(parquet.Row, len(names)),
+		batch: make([]parquet.Row, batchRows)}
 	for i, n := range names {
 		leaf, ok := schema.Lookup(n)
 		if !ok {
 			return nil, fmt.Errorf("parquet schema %s has no column %s", schemaName, n)
 		}
 		f.index[i] = leaf.ColumnIndex
+		f.nulls[leaf.ColumnIndex] = parquet.NullValue().Level(0, 0, leaf.ColumnIndex)
+	}
+	for i := range f.batch {
+		f.batch[i] = make(parquet.Row, len(names))
 	}
 	f.w = parquet.NewWriter(out, schema, parquet.Compression(c.codec()), parquet.MaxRowsPerRowGroup(RowGroupRows),
 		parquet.CreatedBy("cprtestdata", generator.Version, ""))
@@ -162,40 +172,36 @@ func kindNode(k extract.Kind) parquet.Node {
 	return parquet.String()
 }
 
-var epoch = civil.Date{Year: 1970, Month: 1, Day: 1}
-
-// row makes a row of n null values, to be filled in by column.
+// row returns the next row of the batch, all nulls, to be filled in by column.
 func (f *file) row() parquet.Row {
-	if cap(f.scratch) < len(f.index) {
-		f.scratch = make(parquet.Row, len(f.index))
-	}
-	r := f.scratch[:len(f.index)]
-	for i, ci := range f.index {
-		r[ci] = parquet.NullValue().Level(0, 0, ci)
-		_ = i
-	}
+	r := f.batch[f.n]
+	copy(r, f.nulls)
 	return r
 }
 
 func (f *file) put(r parquet.Row, i int, v parquet.Value) { r[f.index[i]] = v.Level(0, 1, f.index[i]) }
 
-func (f *file) add(r parquet.Row) error {
-	f.buf = append(f.buf, r.Clone())
+// add keeps the row filled in last; a full batch goes to parquet-go, which copies the values.
+func (f *file) add() error {
+	f.n++
 	f.rows++
-	if len(f.buf) == 256 {
+	if f.n == len(f.batch) {
 		return f.flush()
 	}
 	return nil
 }
 
 func (f *file) flush() error {
-	if len(f.buf) == 0 {
+	if f.n == 0 {
 		return nil
 	}
-	_, err := f.w.WriteRows(f.buf)
-	f.buf = f.buf[:0]
+	_, err := f.w.WriteRows(f.batch[:f.n])
+	f.n = 0
 	return err
 }
+
+// bytesOf views s as bytes without copying; parquet-go copies values it keeps, and s never changes.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // Write writes one person: a row of persons.parquet and a row per record.
 func (w *Writer) Write(p *generator.Person) error {
@@ -215,10 +221,10 @@ func (w *Writer) Write(p *generator.Person) error {
 		case tables.CellInt:
 			pf.put(r, i, parquet.Int32Value(int32(cell.I)))
 		default:
-			pf.put(r, i, parquet.ByteArrayValue([]byte(cell.S)))
+			pf.put(r, i, parquet.ByteArrayValue(bytesOf(cell.S)))
 		}
 	}
-	if err := pf.add(r); err != nil {
+	if err := pf.add(); err != nil {
 		w.err = fmt.Errorf("write %s: %w", pf.name, err)
 		return w.err
 	}
@@ -233,7 +239,7 @@ func (w *Writer) Write(p *generator.Person) error {
 			switch col.Kind {
 			case extract.KindDate, extract.KindDay:
 				if d, err := civil.Parse(text); err == nil {
-					f.put(r, i, parquet.Int32Value(int32(d.DayNumber()-epoch.DayNumber())))
+					f.put(r, i, parquet.Int32Value(int32(d.DayNumber()))) // days since 1970-01-01
 				}
 			case extract.KindTimestamp, extract.KindTimestampText:
 				if t, err := time.Parse("2006-01-02T15:04", text); err == nil {
@@ -244,10 +250,10 @@ func (w *Writer) Write(p *generator.Person) error {
 					f.put(r, i, parquet.Int32Value(int32(n)))
 				}
 			default:
-				f.put(r, i, parquet.ByteArrayValue([]byte(text)))
+				f.put(r, i, parquet.ByteArrayValue(bytesOf(text)))
 			}
 		}
-		return f.add(r)
+		return f.add()
 	})
 	if err != nil {
 		w.err = fmt.Errorf("parquet for %s: %w", p.Number, err)

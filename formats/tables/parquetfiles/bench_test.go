@@ -1,0 +1,35 @@
+package parquetfiles
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/cprtestdata/cprtestdata/generator"
+)
+
+// BenchmarkWriter measures writing persons as Parquet (generation excluded: persons are made first).
+func BenchmarkWriter(b *testing.B) {
+	var ps []*generator.Person
+	generator.Generate(context.Background(), generator.Config{Persons: 20000, Seed: 1}, func(p *generator.Person) error {
+		q := *p
+		ps = append(ps, &q)
+		return nil
+	})
+	b.ResetTimer()
+	for b.Loop() {
+		w, err := NewWriter(func(string) (io.Writer, error) { return io.Discard, nil }, nil, Zstd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range ps {
+			if err := w.Write(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(ps))*float64(b.N)/b.Elapsed().Seconds(), "persons/s")
+}
