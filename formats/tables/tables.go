@@ -60,7 +60,7 @@ func snake(s string) string {
 	return b.String()
 }
 
-// Text returns column c's value in the ISO-8859-1 record line: text without padding, numbers as CPR
+// Text returns column c's value in the ISO-8859-1 record line: text without padding on either side, numbers as CPR
 // writes them (codes keep their leading zeros), dates as yyyy-MM-dd, timestamps as yyyy-MM-ddTHH:mm. It
 // returns false when the field is empty (blank, or a zero date or timestamp).
 func (c Column) Text(line []byte, l *extract.Layout) (string, bool) {
@@ -80,14 +80,22 @@ func (c Column) Text(line []byte, l *extract.Layout) (string, bool) {
 		r := string(raw)
 		return r[0:4] + "-" + r[4:6] + "-" + r[6:8], true
 	}
-	end := len(raw)
-	for end > 0 && raw[end-1] == ' ' {
-		end--
-	}
-	if end == 0 {
+	raw = trimBlanks(raw)
+	if len(raw) == 0 {
 		return "", false
 	}
-	return latin1(raw[:end]), true
+	return latin1(raw), true
+}
+
+// trimBlanks cuts the padding: on the right of text, on the left of right-aligned text (SIDEDOER).
+func trimBlanks(b []byte) []byte {
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	for len(b) > 0 && b[0] == ' ' {
+		b = b[1:]
+	}
+	return b
 }
 
 func allOf(b []byte, c byte) bool {
@@ -111,4 +119,64 @@ func latin1(b []byte) string {
 		}
 	}
 	return string(b)
+}
+
+// AppendCSV appends column c's value in the ISO-8859-1 record line to dst as an RFC 4180 cell, in
+// UTF-8, without making a string: the same value as Text, quoted when it holds a comma, a quote or a
+// line end. An absent value appends nothing.
+func (c Column) AppendCSV(dst, line []byte, l *extract.Layout) []byte {
+	f := l.Fields[c.Field]
+	raw := line[f.Pos-1 : f.Pos-1+f.Len]
+	switch c.Kind {
+	case extract.KindTimestamp, extract.KindTimestampText:
+		if allOf(raw, '0') || allOf(raw, ' ') {
+			return dst
+		}
+		return append(dst, raw[0], raw[1], raw[2], raw[3], '-', raw[4], raw[5], '-', raw[6], raw[7], 'T',
+			raw[8], raw[9], ':', raw[10], raw[11])
+	case extract.KindDay:
+		if allOf(raw, '0') {
+			return dst
+		}
+		return append(dst, raw[0], raw[1], raw[2], raw[3], '-', raw[4], raw[5], '-', raw[6], raw[7])
+	}
+	return AppendCSVLatin1(dst, trimBlanks(raw))
+}
+
+// AppendCSVLatin1 appends ISO-8859-1 bytes as an RFC 4180 cell in UTF-8.
+func AppendCSVLatin1(dst, b []byte) []byte {
+	quote := false
+	for _, c := range b {
+		if c == ',' || c == '"' || c == '\n' || c == '\r' {
+			quote = true
+			break
+		}
+	}
+	if quote {
+		dst = append(dst, '"')
+	}
+	for _, c := range b {
+		switch {
+		case c == '"':
+			dst = append(dst, '"', '"')
+		case c < 0x80:
+			dst = append(dst, c)
+		default:
+			dst = append(dst, 0xC0|c>>6, 0x80|c&0x3F)
+		}
+	}
+	if quote {
+		dst = append(dst, '"')
+	}
+	return dst
+}
+
+// AppendCSVString appends a UTF-8 string as an RFC 4180 cell.
+func AppendCSVString(dst []byte, s string) []byte {
+	if !strings.ContainsAny(s, ",\"\r\n") {
+		return append(dst, s...)
+	}
+	dst = append(dst, '"')
+	dst = append(dst, strings.ReplaceAll(s, `"`, `""`)...)
+	return append(dst, '"')
 }

@@ -30,3 +30,20 @@ func TestColumnNamesUnique(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendCSV(t *testing.T) {
+	for in, want := range map[string]string{
+		"Søren": "Søren", `Holgersen,Gunnar`: `"Holgersen,Gunnar"`, `say "hi"`: `"say ""hi"""`, "": "",
+	} {
+		latin := make([]byte, 0, len(in))
+		for _, r := range in {
+			latin = append(latin, byte(r))
+		}
+		if got := string(AppendCSVLatin1(nil, latin)); got != want {
+			t.Errorf("AppendCSVLatin1(%q) = %q, want %q", in, got, want)
+		}
+		if got := string(AppendCSVString(nil, in)); got != want {
+			t.Errorf("AppendCSVString(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

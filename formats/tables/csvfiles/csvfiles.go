@@ -1,10 +1,10 @@
 // Package csvfiles writes the population's tables as CSV: one file per record type of CPR's extract,
-// named after the table, and persons.csv. RFC 4180, UTF-8, a header of the column names, ISO dates,
-// empty cells for absent values.
+// named after the table, and persons.csv. RFC 4180 (quoted cells where needed, CRLF line ends), UTF-8, a
+// header of the column names, ISO dates, empty cells for absent values.
 package csvfiles
 
 import (
-	"encoding/csv"
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -23,14 +23,14 @@ type Writer struct {
 	files   map[string]*file // by record type
 	order   []*file
 	persons *file
-	row     []string
+	row     []byte
 	err     error
 }
 
 type file struct {
 	name  string
 	table *tables.Table
-	w     *csv.Writer
+	w     *bufio.Writer
 	rows  int
 }
 
@@ -40,43 +40,49 @@ func NewWriter(create func(name string) (io.Writer, error), sel extract.Selectio
 		sel = extract.AllRecords()
 	}
 	w := &Writer{enc: extract.NewEncoder(sel), files: map[string]*file{}}
-	pf, err := newFile(create, PersonsFile, nil)
+	names := make([]string, len(tables.PersonColumns))
+	for i, c := range tables.PersonColumns {
+		names[i] = c.Name
+	}
+	pf, err := w.newFile(create, PersonsFile, nil, names)
 	if err != nil {
 		return nil, err
 	}
 	w.persons = pf
-	header := make([]string, len(tables.PersonColumns))
-	for i, c := range tables.PersonColumns {
-		header[i] = c.Name
-	}
-	pf.w.Write(header)
-	w.order = append(w.order, pf)
 	for _, t := range extract.PersonTypes {
 		if !sel[t] {
 			continue
 		}
 		tb := tables.ForLayout(extract.LayoutOf(t))
-		f, err := newFile(create, tb.Name+".csv", tb)
+		names := make([]string, len(tb.Columns))
+		for i, c := range tb.Columns {
+			names[i] = c.Name
+		}
+		f, err := w.newFile(create, tb.Name+".csv", tb, names)
 		if err != nil {
 			return nil, err
 		}
-		header := make([]string, len(tb.Columns))
-		for i, c := range tb.Columns {
-			header[i] = c.Name
-		}
-		f.w.Write(header)
 		w.files[t] = f
-		w.order = append(w.order, f)
 	}
 	return w, nil
 }
 
-func newFile(create func(string) (io.Writer, error), name string, tb *tables.Table) (*file, error) {
+func (w *Writer) newFile(create func(string) (io.Writer, error), name string, tb *tables.Table, header []string) (*file, error) {
 	out, err := create(name)
 	if err != nil {
 		return nil, err
 	}
-	return &file{name: name, table: tb, w: csv.NewWriter(out)}, nil
+	f := &file{name: name, table: tb, w: bufio.NewWriterSize(out, 64<<10)}
+	row := w.row[:0]
+	for i, h := range header {
+		if i > 0 {
+			row = append(row, ',')
+		}
+		row = tables.AppendCSVString(row, h)
+	}
+	f.w.Write(append(row, '\r', '\n'))
+	w.order = append(w.order, f)
+	return f, nil
 }
 
 // Write writes one person: a row of persons.csv and a row per record.
@@ -85,33 +91,35 @@ func (w *Writer) Write(p *generator.Person) error {
 		return w.err
 	}
 	row := w.row[:0]
-	for _, c := range tables.PersonColumns {
+	for i, c := range tables.PersonColumns {
+		if i > 0 {
+			row = append(row, ',')
+		}
 		cell := c.Get(p)
 		switch {
 		case !cell.OK:
-			row = append(row, "")
 		case c.Kind == tables.CellDate:
-			row = append(row, cell.D.String())
+			row = cell.D.AppendFormat(row)
 		case c.Kind == tables.CellInt:
-			row = append(row, strconv.Itoa(cell.I))
+			row = strconv.AppendInt(row, int64(cell.I), 10)
 		default:
-			row = append(row, cell.S)
+			row = tables.AppendCSVString(row, cell.S)
 		}
 	}
-	if err := w.persons.w.Write(row); err != nil {
-		w.err = err
-		return err
-	}
+	w.persons.w.Write(append(row, '\r', '\n'))
 	w.persons.rows++
 	err := w.enc.Encode(p, func(l *extract.Layout, line []byte) error {
 		f := w.files[l.Type]
 		row = row[:0]
-		for _, c := range f.table.Columns {
-			v, _ := c.Text(line, l)
-			row = append(row, v)
+		for i, c := range f.table.Columns {
+			if i > 0 {
+				row = append(row, ',')
+			}
+			row = c.AppendCSV(row, line, l)
 		}
 		f.rows++
-		return f.w.Write(row)
+		_, err := f.w.Write(append(row, '\r', '\n'))
+		return err
 	})
 	w.row = row
 	if err != nil {
@@ -123,8 +131,7 @@ func (w *Writer) Write(p *generator.Person) error {
 // Close flushes every file. It does not close them.
 func (w *Writer) Close() error {
 	for _, f := range w.order {
-		f.w.Flush()
-		if err := f.w.Error(); err != nil && w.err == nil {
+		if err := f.w.Flush(); err != nil && w.err == nil {
 			w.err = fmt.Errorf("write %s: %w", f.name, err)
 		}
 	}
