@@ -62,7 +62,8 @@ func snake(s string) string {
 
 // Text returns column c's value in the ISO-8859-1 record line: text without padding on either side, numbers as CPR
 // writes them (codes keep their leading zeros), dates as yyyy-MM-dd, timestamps as yyyy-MM-ddTHH:mm. It
-// returns false when the field is empty (blank, or a zero date or timestamp).
+// returns false when the field is empty: blank, or all zeros where CPR writes an empty number, date or
+// timestamp that way.
 func (c Column) Text(line []byte, l *extract.Layout) (string, bool) {
 	f := l.Fields[c.Field]
 	raw := line[f.Pos-1 : f.Pos-1+f.Len]
@@ -79,6 +80,10 @@ func (c Column) Text(line []byte, l *extract.Layout) (string, bool) {
 		}
 		r := string(raw)
 		return r[0:4] + "-" + r[4:6] + "-" + r[6:8], true
+	case extract.KindNumber:
+		if allOf(raw, '0') {
+			return "", false // CPR writes an empty number as zeros
+		}
 	}
 	raw = trimBlanks(raw)
 	if len(raw) == 0 {
@@ -139,6 +144,10 @@ func (c Column) AppendCSV(dst, line []byte, l *extract.Layout) []byte {
 			return dst
 		}
 		return append(dst, raw[0], raw[1], raw[2], raw[3], '-', raw[4], raw[5], '-', raw[6], raw[7])
+	case extract.KindNumber:
+		if allOf(raw, '0') {
+			return dst
+		}
 	}
 	return AppendCSVLatin1(dst, trimBlanks(raw))
 }
