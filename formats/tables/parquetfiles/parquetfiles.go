@@ -29,7 +29,7 @@ import (
 const PersonsFile = "persons.parquet"
 
 // RowGroupRows bounds the rows of a row group: memory per open table stays at a few megabytes.
-const RowGroupRows = 16384
+const RowGroupRows = 4096
 
 // Compression names a codec.
 type Compression string
