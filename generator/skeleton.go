@@ -37,7 +37,6 @@ const (
 	flagImmigrant
 	flagGenderChange   // a status 60 number replaced because of a change of gender
 	flagBirthDateFixed // a status 60 number replaced because of a wrong birth date
-	flagSeparated
 )
 
 type member struct {

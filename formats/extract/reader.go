@@ -35,9 +35,6 @@ func NewReaderEncoding(r io.Reader, enc Encoding) *Reader {
 // Framing returns the framing of the records read so far, and whether lines had trailing blanks trimmed.
 func (r *Reader) Framing() (Framing, bool) { return r.framing, r.trimmed }
 
-// maxRecord is longer than any record, with its line end.
-const maxRecord = 512
-
 // Read returns the next record, or io.EOF after the last. With a *ParseError whose Field is set, the
 // record is returned too and reading can go on.
 func (r *Reader) Read() (*Record, error) {

@@ -72,7 +72,7 @@ type Writer struct {
 type file struct {
 	name  string
 	table *tables.Table
-	w     *parquet.Writer
+	w     *parquet.GenericWriter[any]
 	index []int         // column index in the schema of each of our columns
 	nulls parquet.Row   // a row of nulls, in schema order
 	batch []parquet.Row // rows waiting to be written; their storage is reused
@@ -145,7 +145,7 @@ func newFile(create func(string) (io.Writer, error), name string, tb *tables.Tab
 	for i := range f.batch {
 		f.batch[i] = make(parquet.Row, len(names))
 	}
-	f.w = parquet.NewWriter(out, schema, parquet.Compression(c.codec()), parquet.MaxRowsPerRowGroup(RowGroupRows),
+	f.w = parquet.NewGenericWriter[any](out, schema, parquet.Compression(c.codec()), parquet.MaxRowsPerRowGroup(RowGroupRows),
 		parquet.CreatedBy("cprtestdata", generator.Version, ""))
 	return f, nil
 }
