@@ -249,9 +249,14 @@ func (r *Record) Date(name string) (civil.Date, bool) {
 	return date, true
 }
 
-// checkField reports whether value has field f's format: digits for numbers and timestamps (blanks
-// allowed where CPR leaves them), yyyy-MM-dd or blanks for dates.
+// checkField reports whether value has field f's format: no control characters; digits for numbers and
+// timestamps (blanks allowed where CPR leaves them), yyyy-MM-dd or blanks for dates.
 func checkField(f Field, v string) string {
+	for _, c := range v {
+		if c < ' ' || c == 0x7f || (c >= 0x80 && c < 0xa0) {
+			return fmt.Sprintf("control character %q in %q", c, v)
+		}
+	}
 	if strings.TrimSpace(v) == "" {
 		return ""
 	}

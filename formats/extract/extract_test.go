@@ -268,6 +268,7 @@ func FuzzReader(f *testing.F) {
 				if pe.Field == "" {
 					break
 				}
+				continue // a record with a field out of format is reported, not round-tripped
 			}
 			recs = append(recs, rec)
 		}
@@ -283,7 +284,7 @@ func FuzzReader(f *testing.F) {
 		r2 := NewReader(&buf)
 		for i, rec := range recs {
 			again, err := r2.Read()
-			if err != nil && !errors.Is(err, ErrFieldFormat) {
+			if err != nil {
 				t.Fatalf("read back record %d: %v", i+1, err)
 			}
 			if strings.Join(again.Values, "") != strings.Join(rec.Values, "") {
