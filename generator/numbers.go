@@ -63,7 +63,7 @@ func (n *numberer) next(d civil.Date, g pnr.Gender, late bool) (pnr.Number, erro
 		return num, nil
 	}
 	if dn.series == nil {
-		dn.series, _ = pnr.NewSequence(d, g)
+		dn.series, _ = pnr.NewSequence(d, g) // cannot fail: the same date and gender made dn.seq
 		for i := 0; i < dn.cap.WithControlDigit; i++ {
 			dn.series.Next()
 		}

@@ -434,7 +434,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	"001": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		l := pw.startType(pw.cur, num)
 		l.number(2, p.CurrentNumber)
-		l.text(3, statusText(p.Status))
+		l.text(3, generator.StatusCode(p.Status))
 		l.date(4, p.StatusDate)
 		l.text(6, p.Gender.String())
 		l.date(7, p.BirthDate)
@@ -710,10 +710,6 @@ func parent(l *line, i int, par generator.Parent, born civil.Date) {
 		l.date(i+3, par.BirthDate)
 		l.text(i+5, clip(par.Name, 34))
 	}
-}
-
-func statusText(s generator.Status) string {
-	return generator.StatusCode(s)
 }
 
 // LabelledAddress is STANDARDADR: "road number,floor door", as "Skovvej 77 A" or "Søgade 12,st mf".
