@@ -13,6 +13,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/cprtestdata/cprtestdata/formats/tables"
 	"github.com/cprtestdata/cprtestdata/formats/tables/csvfiles"
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
@@ -167,5 +168,20 @@ func TestCompressions(t *testing.T) {
 	}
 	if _, err := ParseCompression("lz4"); err == nil {
 		t.Error("lz4 accepted")
+	}
+}
+
+// TestPersonColumnsInStep checks that persons.parquet has the columns of tables.PersonColumns, in order.
+func TestPersonColumnsInStep(t *testing.T) {
+	pq, _ := both(t, 5, Zstd)
+	schema, _ := readParquet(t, pq[PersonsFile].Bytes())
+	cols := schema.Columns()
+	if len(cols) != len(tables.PersonColumns) {
+		t.Fatalf("%d columns, tables.PersonColumns has %d", len(cols), len(tables.PersonColumns))
+	}
+	for i, c := range tables.PersonColumns {
+		if cols[i][0] != c.Name {
+			t.Errorf("column %d is %s, tables.PersonColumns says %s", i, cols[i][0], c.Name)
+		}
 	}
 }
