@@ -156,6 +156,7 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 			if err != nil {
 				return nil, err
 			}
+			defer pqw.Close() // stops its goroutines when the run fails; a second Close is harmless
 		}
 	}
 	total := cfg.Persons

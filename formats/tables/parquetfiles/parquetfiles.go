@@ -97,6 +97,7 @@ func NewWriter(create func(name string) (io.Writer, error), sel extract.Selectio
 		name := tables.ForLayout(extract.LayoutOf(t)).Name + ".parquet"
 		out, err := create(name)
 		if err != nil {
+			w.Close() // stop the goroutines of the tables made so far
 			return nil, err
 		}
 		w.records[t] = tableMakers[t](out, options(c)...)

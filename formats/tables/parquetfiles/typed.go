@@ -17,27 +17,64 @@ type table interface {
 	rows() int
 }
 
-// typed batches rows of T, filled from record bytes, for a GenericWriter[T].
+// typed batches rows of T, filled from record bytes, for a GenericWriter[T]. Full batches are written
+// by a goroutine of the table's own, so compressing and writing one file overlaps with filling the rows
+// of all: the rows of each file keep their order, so the bytes do not change.
 type typed[T any] struct {
 	w     *parquet.GenericWriter[T]
 	fill  func(*T, []byte)
 	batch []T
 	n     int
 	total int
+	full  chan []T   // batches to write
+	free  chan []T   // batches written, for reuse
+	done  chan error // the writer goroutine's result
+	err   error
 }
 
+// batchesInFlight bounds the batches a table holds: memory stays bounded.
+const batchesInFlight = 2
+
 func newTyped[T any](out io.Writer, fill func(*T, []byte), opts ...parquet.WriterOption) *typed[T] {
-	return &typed[T]{w: parquet.NewGenericWriter[T](out, opts...), fill: fill, batch: make([]T, batchRows)}
+	t := &typed[T]{w: parquet.NewGenericWriter[T](out, opts...), fill: fill, batch: make([]T, batchRows),
+		// free holds every batch, the one being filled included, so drain never waits to give one back.
+		full: make(chan []T, batchesInFlight), free: make(chan []T, batchesInFlight+1), done: make(chan error, 1)}
+	for i := 0; i < batchesInFlight; i++ {
+		t.free <- make([]T, batchRows)
+	}
+	go t.drain()
+	return t
+}
+
+// drain writes the batches handed to it until the channel closes, then the footer.
+func (t *typed[T]) drain() {
+	var err error
+	for b := range t.full {
+		if err == nil {
+			_, err = t.w.Write(b)
+		}
+		t.free <- b[:cap(b)]
+	}
+	if err == nil {
+		err = t.w.Close()
+	}
+	t.done <- err
 }
 
 func (t *typed[T]) add(line []byte) error {
 	var zero T
 	t.batch[t.n] = zero
 	t.fill(&t.batch[t.n], line)
+	return t.added()
+}
+
+// added counts the row just filled and hands on a full batch.
+func (t *typed[T]) added() error {
 	t.n++
 	t.total++
 	if t.n == len(t.batch) {
-		return t.flush()
+		t.full <- t.batch
+		t.batch, t.n = <-t.free, 0
 	}
 	return nil
 }
@@ -45,28 +82,21 @@ func (t *typed[T]) add(line []byte) error {
 // addPerson adds a row of the persons table.
 func addPerson(t *typed[personRow], p *generator.Person) error {
 	t.batch[t.n].fillPerson(p)
-	t.n++
-	t.total++
-	if t.n == len(t.batch) {
-		return t.flush()
-	}
-	return nil
+	return t.added()
 }
 
-func (t *typed[T]) flush() error {
-	if t.n == 0 {
-		return nil
-	}
-	_, err := t.w.Write(t.batch[:t.n])
-	t.n = 0
-	return err
-}
-
+// close hands on the last rows and waits for them and the footer to be written.
 func (t *typed[T]) close() error {
-	if err := t.flush(); err != nil {
-		return err
+	if t.full == nil {
+		return t.err
 	}
-	return t.w.Close()
+	if t.n > 0 {
+		t.full <- t.batch[:t.n]
+	}
+	close(t.full)
+	t.err = <-t.done
+	t.full = nil
+	return t.err
 }
 
 func (t *typed[T]) rows() int { return t.total }
