@@ -70,16 +70,14 @@ func womenShare(a int) float64 {
 type sampler struct {
 	prob  []float64
 	alias []int32
-	cum   []float64 // cumulative weights, for tests and calibration reports
 }
 
 func newSampler(weights []float64) sampler {
 	n := len(weights)
-	s := sampler{prob: make([]float64, n), alias: make([]int32, n), cum: make([]float64, n)}
+	s := sampler{prob: make([]float64, n), alias: make([]int32, n)}
 	total := 0.0
-	for i, w := range weights {
+	for _, w := range weights {
 		total += w
-		s.cum[i] = total
 	}
 	scaled := make([]float64, n)
 	var small, large []int

@@ -41,7 +41,7 @@ func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manif
 	if err != nil {
 		return nil, err
 	}
-	g := &generation{cfg: r, world: w, ages: anchorAges(), numbers: newNumberer(), manifest: newManifest(r),
+	g := &generation{cfg: r, world: w, numbers: newNumberer(), manifest: newManifest(r),
 		arenas: make(chan []Person, 8)}
 	g.plan = newPlan(r)
 	lo, hi := 0, r.Persons
@@ -161,7 +161,6 @@ type generation struct {
 	arenas   chan []Person
 	cfg      *resolved
 	world    *world
-	ages     sampler
 	numbers  *numberer
 	plan     *plan
 	manifest *Manifest

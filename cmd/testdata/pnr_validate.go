@@ -130,7 +130,7 @@ func (v *validation) check(line []byte) {
 		var pe *pnr.ParseError
 		reason := err.Error()
 		if errors.As(err, &pe) {
-			reason = fmt.Sprintf("line %d, %s", v.line, where(pe))
+			reason = fmt.Sprintf("line %d, %s", v.line, pe.Located())
 		}
 		v.reject(printable(line) + "\t" + "invalid\t" + reason)
 		return
@@ -152,17 +152,6 @@ func (v *validation) reject(verdict string) {
 	}
 	v.out.WriteString(verdict)
 	v.out.WriteByte('\n')
-}
-
-// where is a ParseError's position and reason without the input, which the verdict line already shows.
-func where(pe *pnr.ParseError) string {
-	switch {
-	case pe.End > pe.Pos:
-		return fmt.Sprintf("position %d-%d: %s", pe.Pos, pe.End, pe.Reason())
-	case pe.Pos > 0:
-		return fmt.Sprintf("position %d: %s", pe.Pos, pe.Reason())
-	}
-	return pe.Reason()
 }
 
 // printable returns the line as given, or quoted when it holds tabs, control characters or invalid UTF-8

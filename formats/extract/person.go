@@ -96,7 +96,6 @@ func FileName(production civil.Date, task int) string {
 type PersonWriter struct {
 	w       *bufio.Writer
 	opts    FileOptions
-	sel     Selection
 	block   *os.File // the 003 records, until Close
 	blockW  *bufio.Writer
 	records int // between 000 and 999
@@ -135,7 +134,7 @@ func NewPersonWriter(w io.Writer, opts FileOptions) (*PersonWriter, error) {
 	if sel == nil {
 		sel = AllRecords()
 	}
-	pw := &PersonWriter{w: bufio.NewWriterSize(w, 1<<20), opts: opts, sel: sel}
+	pw := &PersonWriter{w: bufio.NewWriterSize(w, 1<<20), opts: opts}
 	for _, t := range PersonTypes {
 		if sel[t] {
 			pw.types = append(pw.types, &personType{code: t, layout: LayoutOf(t), template: templates[t], encode: encoders[t]})
@@ -378,7 +377,7 @@ func NewEncoder(sel Selection) *Encoder {
 	if sel == nil {
 		sel = AllRecords()
 	}
-	pw := &PersonWriter{sel: sel}
+	pw := &PersonWriter{}
 	for _, t := range PersonTypes {
 		if sel[t] {
 			pw.types = append(pw.types, &personType{code: t, layout: LayoutOf(t), template: templates[t], encode: encoders[t]})

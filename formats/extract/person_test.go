@@ -59,19 +59,7 @@ func TestWriteReadEqualsModel(t *testing.T) {
 	for _, p := range ps {
 		byNumber[p.Number.String()] = p
 	}
-	data := writeExtract(t, ps, FileOptions{})
-	r := NewReader(bytes.NewReader(data))
-	var recs []*Record
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, rec)
-	}
+	recs, _ := readAll(t, writeExtract(t, ps, FileOptions{}))
 	if recs[0].Type() != "000" || recs[0].Get("TaskNumber") != "900001" || recs[0].Get("ProductionDate") != "20260101" ||
 		recs[0].Get("PreviousProductionDate") != "20251231" {
 		t.Errorf("start record %q", strings.Join(recs[0].Values, ""))
@@ -221,17 +209,9 @@ func TestSelectionAndOptions(t *testing.T) {
 	if sel.String() != "001,002,004,008" {
 		t.Errorf("selection %s, want 001,002,004,008 (001 always, 004 with 002)", sel)
 	}
-	data := writeExtract(t, ps, FileOptions{Records: sel, WriterOptions: WriterOptions{Framing: CRLF, Trim: true}, Task: 431101})
-	r := NewReader(bytes.NewReader(data))
+	recs, r := readAll(t, writeExtract(t, ps, FileOptions{Records: sel, WriterOptions: WriterOptions{Framing: CRLF, Trim: true}, Task: 431101}))
 	types := map[string]bool{}
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, rec := range recs {
 		types[rec.Type()] = true
 	}
 	for ty := range types {

@@ -85,11 +85,10 @@ func (c Column) Text(line []byte, l *extract.Layout) (string, bool) {
 			return "", false // CPR writes an empty number as zeros
 		}
 	}
-	raw = trimBlanks(raw)
-	if len(raw) == 0 {
-		return "", false
+	if t := Text(raw); t != "" {
+		return t, true
 	}
-	return latin1(raw), true
+	return "", false
 }
 
 // trimBlanks cuts the padding: on the right of text, on the left of right-aligned text (SIDEDOER).
@@ -111,6 +110,9 @@ func allOf(b []byte, c byte) bool {
 	}
 	return true
 }
+
+// Text is a text field's value: its ISO-8859-1 bytes without the padding on either side, decoded.
+func Text(b []byte) string { return latin1(trimBlanks(b)) }
 
 // latin1 decodes ISO-8859-1 bytes.
 func latin1(b []byte) string {

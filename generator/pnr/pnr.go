@@ -528,14 +528,17 @@ func perr(s string, pos, end int, err error, msg string) *ParseError {
 }
 
 // Error returns a one-line description such as `"3213651234": position 1-2: day 32 is not 01-31, …`.
-func (e *ParseError) Error() string {
+func (e *ParseError) Error() string { return fmt.Sprintf("%q: %s", e.Input, e.Located()) }
+
+// Located returns the reason with its position but without the input: `position 1-2: day 32 is …`.
+func (e *ParseError) Located() string {
 	switch {
 	case e.Pos == 0:
-		return fmt.Sprintf("%q: %s", e.Input, e.msg)
+		return e.msg
 	case e.End > e.Pos:
-		return fmt.Sprintf("%q: position %d-%d: %s", e.Input, e.Pos, e.End, e.msg)
+		return fmt.Sprintf("position %d-%d: %s", e.Pos, e.End, e.msg)
 	}
-	return fmt.Sprintf("%q: position %d: %s", e.Input, e.Pos, e.msg)
+	return fmt.Sprintf("position %d: %s", e.Pos, e.msg)
 }
 
 // Reason returns the description without the input and position.

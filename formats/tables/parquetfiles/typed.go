@@ -6,6 +6,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/cprtestdata/cprtestdata/formats/tables"
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 )
@@ -105,28 +106,7 @@ func (t *typed[T]) rows() int { return t.total }
 // optional columns write as null, as CPR's empty values are (blanks, and zeros for numbers and times).
 
 // textAt is a text field without its padding on either side, decoded from ISO-8859-1.
-func textAt(b []byte) string {
-	for len(b) > 0 && b[len(b)-1] == ' ' {
-		b = b[:len(b)-1]
-	}
-	for len(b) > 0 && b[0] == ' ' {
-		b = b[1:]
-	}
-	return latin1(b)
-}
-
-func latin1(b []byte) string {
-	for _, c := range b {
-		if c >= 0x80 {
-			rs := make([]rune, len(b))
-			for i, c := range b {
-				rs[i] = rune(c)
-			}
-			return string(rs)
-		}
-	}
-	return string(b)
-}
+func textAt(b []byte) string { return tables.Text(b) }
 
 // numberAt is a numeric field's value; 0 when blank or not digits.
 func numberAt(b []byte) int32 {
