@@ -36,6 +36,9 @@ type Config struct {
 	Substitutes int
 	Workers     int   // goroutines making details; 0 means GOMAXPROCS
 	Shard       Shard // the slice to make; the zero Shard is the whole population
+	// Days is how many days the timeline moves the population on from AsOf (see Run); 0 means none.
+	// AsOf plus Days must not pass 31 December 2057, the last birth date CPR's numbers can hold.
+	Days int
 }
 
 // NoSubstitutes asks for an empty substitute-number dataset.
@@ -107,6 +110,13 @@ func (c Config) resolve() (*resolved, error) {
 	}
 	if !c.AsOf.IsValid() || c.AsOf.Year < pnr.FirstBirthYear || c.AsOf.Year > pnr.LastBirthYear {
 		return nil, fmt.Errorf("as-of date %s: %w: want a date in %d-%d", c.AsOf, ErrConfig, pnr.FirstBirthYear, pnr.LastBirthYear)
+	}
+	if c.Days < 0 || c.Days > MaxDays {
+		return nil, fmt.Errorf("days %d: %w: want 0 to %d", c.Days, ErrConfig, MaxDays)
+	}
+	if end := c.AsOf.AddDays(c.Days); end.After(lastDate) {
+		return nil, fmt.Errorf("days %d: %w: the timeline would end on %s, after %s, the last birth date personnumre can hold",
+			c.Days, ErrConfig, end, lastDate)
 	}
 	if c.Workers == 0 {
 		c.Workers = runtime.GOMAXPROCS(0)

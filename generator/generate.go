@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 
 	"github.com/cprtestdata/cprtestdata/generator/civil"
@@ -19,12 +20,19 @@ const chunkGroups = 2048
 
 // group is one family group on its way through the pipeline.
 type group struct {
-	chunk   *chunk // the chunk it travels in
-	index   int    // group number
-	first   int    // index of its first person
-	members []member
-	numbers []pnr.Number
-	persons []Person
+	chunk   *chunk       // the chunk it travels in
+	index   int          // group number
+	first   int          // index of its first person
+	base    int          // members as of the start
+	members []member     // the members as of the start, then those the timeline adds
+	numbers []pnr.Number // by member
+	persons []Person     // the members as of the start
+	// The timeline: its structural events, the population indexes of the members it adds, the deliveries
+	// of each day and every member at the end.
+	happenings []happening
+	arrivals   []int
+	changes    []Change
+	final      []Person
 }
 
 // Generate makes the population cfg describes and calls emit with each person, in index order, from one
@@ -33,6 +41,22 @@ type group struct {
 // (q := *p) keeps it. Memory is bounded by the chunk size and the number of birth dates, not by the
 // population size.
 func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manifest, error) {
+	return Run(ctx, cfg, Handler{Person: emit})
+}
+
+// Handler receives what Run makes. Its functions are called from one goroutine, family group by family
+// group in population order: the group's persons as of the start (Person), then its deliveries day by
+// day (Change), then its persons at the end of the timeline (Final), those it added last. Each may be
+// nil. What they are given is valid until they return; a shallow copy keeps it.
+type Handler struct {
+	Person func(*Person) error
+	Change func(*Change) error
+	Final  func(*Person) error
+}
+
+// Run makes the population cfg describes and, when cfg.Days is set, moves it through the timeline day by
+// day, handing everything to h. It returns the manifest of what was made.
+func Run(ctx context.Context, cfg Config, h Handler) (*Manifest, error) {
 	r, err := cfg.resolve()
 	if err != nil {
 		return nil, err
@@ -44,6 +68,12 @@ func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manif
 	g := &generation{cfg: r, world: w, numbers: newNumberer(), manifest: newManifest(r),
 		arenas: make(chan []Person, 8)}
 	g.plan = newPlan(r)
+	if r.Days > 0 {
+		g.sched = newScheduler(r.Seed, r.AsOf, r.Days)
+		if g.arrivals, err = g.allocateArrivals(ctx, w); err != nil {
+			return nil, err
+		}
+	}
 	lo, hi := 0, r.Persons
 	if r.Shard.Count > 0 {
 		lo, hi = r.Persons*r.Shard.Index/r.Shard.Count, r.Persons*(r.Shard.Index+1)/r.Shard.Count
@@ -66,16 +96,8 @@ func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manif
 			continue
 		}
 		for _, gr := range ch.groups {
-			for i := range gr.persons {
-				p := &gr.persons[i]
-				g.manifest.add(p, gr.members[i].scenario)
-				if err := emit(p); err != nil {
-					emitErr = err
-					cancel()
-					break
-				}
-			}
-			if emitErr != nil {
+			if emitErr = g.emit(gr, h); emitErr != nil {
+				cancel()
 				break
 			}
 		}
@@ -92,6 +114,40 @@ func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manif
 	}
 	g.manifest.finish()
 	return g.manifest, nil
+}
+
+// emit hands one group's persons, deliveries and final persons to h.
+func (g *generation) emit(gr *group, h Handler) error {
+	for i := range gr.persons {
+		p := &gr.persons[i]
+		g.manifest.add(p, gr.members[i].scenario)
+		if h.Person != nil {
+			if err := h.Person(p); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range gr.changes {
+		c := &gr.changes[i]
+		g.manifest.addChange(c)
+		if h.Change != nil {
+			if err := h.Change(c); err != nil {
+				return err
+			}
+		}
+	}
+	if g.cfg.Days > 0 {
+		for i := range gr.final {
+			g.manifest.addFinal(&gr.final[i])
+			if h.Final != nil {
+				if err := h.Final(&gr.final[i]); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	gr.changes, gr.final = nil, nil
+	return nil
 }
 
 // produce makes skeletons and numbers for the groups up to person hi, and sends on those whose first
@@ -112,7 +168,7 @@ func (g *generation) produce(ctx context.Context, lo, hi int, out chan<- *chunk)
 			if err := g.skeleton(b, gr); err != nil {
 				return err
 			}
-			person += len(gr.members)
+			person += gr.base
 			index++
 			if gr.first >= lo {
 				ch.groups = append(ch.groups, gr)
@@ -121,13 +177,14 @@ func (g *generation) produce(ctx context.Context, lo, hi int, out chan<- *chunk)
 		// The chunk's persons share one arena, recycled once they are emitted.
 		total := 0
 		for _, gr := range ch.groups {
-			total += len(gr.members)
+			total += gr.base
 		}
 		ch.arena = g.arena(total)
 		off := 0
 		for _, gr := range ch.groups {
-			gr.persons = ch.arena[off : off+len(gr.members) : off+len(gr.members)]
-			off += len(gr.members)
+			n := gr.base
+			gr.persons = ch.arena[off : off+n : off+n]
+			off += n
 		}
 		select {
 		case out <- ch:
@@ -164,6 +221,14 @@ type generation struct {
 	numbers  *numberer
 	plan     *plan
 	manifest *Manifest
+	sched    *scheduler        // the timeline's structural events; nil without one
+	arrivals map[int][]arrival // by group: the numbers and indexes of the persons the timeline adds
+}
+
+// arrival is the number and population index of a person the timeline adds.
+type arrival struct {
+	number pnr.Number
+	index  int
 }
 
 // streams returns the seeds of group g's two random streams: skeleton (0) and details (1).
@@ -179,11 +244,14 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
+// skeleton makes group gr's members and numbers them; with a timeline, it plans the group's structural
+// events and adds the members they bring, numbered as allocateArrivals decided.
 func (g *generation) skeleton(b *builder, gr *group) error {
 	b.reset()
 	g.plan.build(b, gr.first)
 	gr.members = append([]member(nil), b.members...)
-	gr.numbers = make([]pnr.Number, len(gr.members))
+	gr.base = len(gr.members)
+	gr.numbers = make([]pnr.Number, gr.base)
 	for i := range gr.members {
 		m := &gr.members[i]
 		n, err := g.numbers.next(m.birth, m.gender, m.late)
@@ -192,7 +260,62 @@ func (g *generation) skeleton(b *builder, gr *group) error {
 		}
 		gr.numbers[i] = n
 	}
+	if g.sched == nil {
+		return nil
+	}
+	gr.happenings = append([]happening(nil), g.sched.schedule(gr.index, &gr.members)...)
+	for _, a := range g.arrivals[gr.index] {
+		gr.numbers = append(gr.numbers, a.number)
+		gr.arrivals = append(gr.arrivals, a.index)
+	}
+	if g.arrivals != nil && len(gr.numbers) != len(gr.members) { // nil while allocateArrivals counts them
+		return fmt.Errorf("generator: group %d: %d members after the timeline, %d numbers for them", gr.index, len(gr.members), len(gr.numbers))
+	}
 	return nil
+}
+
+// allocateArrivals runs the sequential pass once over the whole population to find the persons the
+// timeline adds, and numbers them after every number of the population as of the start, in the order
+// they arrive: by day, then group. A person added on day k thus gets the same number however long the
+// timeline is.
+func (g *generation) allocateArrivals(ctx context.Context, w *world) (map[int][]arrival, error) {
+	a := &generation{cfg: g.cfg, world: w, numbers: newNumberer(), plan: newPlan(g.cfg),
+		sched: newScheduler(g.cfg.Seed, g.cfg.AsOf, g.cfg.Days)}
+	src := rand.NewPCG(0, 0)
+	b := &builder{r: rand.New(src), asOf: g.cfg.AsOf}
+	type need struct {
+		day, group int
+		birth      civil.Date
+		gender     pnr.Gender
+		late       bool
+	}
+	var needs []need
+	for person, index := 0, 0; person < g.cfg.Persons; index++ {
+		if index%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		gr := &group{index: index, first: person}
+		src.Seed(streamSeeds(g.cfg.Seed, index, 0))
+		if err := a.skeleton(b, gr); err != nil {
+			return nil, err
+		}
+		person += gr.base
+		for _, m := range gr.members[gr.base:] {
+			needs = append(needs, need{day: m.arrives, group: index, birth: m.birth, gender: m.gender, late: m.late})
+		}
+	}
+	slices.SortStableFunc(needs, func(x, y need) int { return x.day - y.day })
+	out := make(map[int][]arrival, len(needs))
+	for k, n := range needs {
+		num, err := a.numbers.next(n.birth, n.gender, n.late)
+		if err != nil {
+			return nil, err
+		}
+		out[n.group] = append(out[n.group], arrival{number: num, index: g.cfg.Persons + k})
+	}
+	return out, nil
 }
 
 // chunk is a run of family groups on their way through the pipeline; done is released when all their
@@ -212,10 +335,13 @@ func (g *generation) fillAll(ctx context.Context, in <-chan *chunk) <-chan *chun
 			for gr := range work {
 				d.src.Seed(streamSeeds(g.cfg.Seed, gr.index, 1))
 				d.faker = nil
-				d.fill(gr.members, gr.numbers, gr.persons)
+				d.fill(gr.members[:gr.base], gr.numbers[:gr.base], gr.persons)
 				for i := range gr.persons {
 					gr.persons[i].Index = gr.first + i
 					gr.persons[i].Group = gr.index
+				}
+				if g.cfg.Days > 0 {
+					d.simulate(gr, g.cfg.Seed, g.cfg.Days)
 				}
 				gr.chunk.done.Done()
 			}

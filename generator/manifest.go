@@ -15,8 +15,23 @@ type Manifest struct {
 	Made      int             `json:"made"`            // persons made by this run
 	Statuses  map[string]int  `json:"statuses"`        // persons made, by status "01".."90"
 	Scenarios []ScenarioEntry `json:"scenarios"`       // in catalogue order
-	index     map[string]int  // scenario name → position in Scenarios
-	statuses  [100]int
+	// With a timeline: the persons at its end (added ones included), their statuses, and per day what
+	// happened.
+	Final         int            `json:"final,omitempty"`
+	FinalStatuses map[string]int `json:"final_statuses,omitempty"`
+	Days          []DayEntry     `json:"days,omitempty"`
+	index         map[string]int // scenario name → position in Scenarios
+	statuses      [100]int
+	finalStatuses [100]int
+}
+
+// DayEntry is one day of the timeline: the persons delivered in its change extract, its events by code
+// (derived deliveries included), and the scenario persons it touched, by scenario.
+type DayEntry struct {
+	Date      civil.Date     `json:"date"`
+	Persons   int            `json:"persons"`
+	Events    map[string]int `json:"events"`
+	Scenarios map[string]int `json:"scenarios,omitempty"`
 }
 
 // ScenarioEntry is one scenario's quota and the persons that carry it.
@@ -49,6 +64,9 @@ type Expected struct {
 func newManifest(r *resolved) *Manifest {
 	m := &Manifest{Version: Version, Seed: r.Seed, AsOf: r.AsOf, Persons: r.Persons, Shard: r.Shard.String(),
 		Statuses: map[string]int{}, index: map[string]int{}}
+	for d := 1; d <= r.Days; d++ {
+		m.Days = append(m.Days, DayEntry{Date: r.AsOf.AddDays(d), Events: map[string]int{}})
+	}
 	for _, q := range r.quotas {
 		m.index[q.s.name] = len(m.Scenarios)
 		m.Scenarios = append(m.Scenarios, ScenarioEntry{Name: q.s.name, Description: q.s.description, Quota: q.n, Persons: []Expected{}})
@@ -82,11 +100,38 @@ func (m *Manifest) add(p *Person, scenario string) {
 	m.Scenarios[i].Persons = append(m.Scenarios[i].Persons, e)
 }
 
+func (m *Manifest) addChange(c *Change) {
+	d := &m.Days[c.Day-1]
+	d.Persons++
+	for _, e := range c.Events {
+		d.Events[e.Code]++
+	}
+	for _, s := range c.Person.Scenarios {
+		if d.Scenarios == nil {
+			d.Scenarios = map[string]int{}
+		}
+		d.Scenarios[s]++
+	}
+}
+
+func (m *Manifest) addFinal(p *Person) {
+	m.Final++
+	m.finalStatuses[p.Status]++
+}
+
 // finish fills in the counts kept in compact form while persons were added.
 func (m *Manifest) finish() {
 	for s, n := range m.statuses {
 		if n > 0 {
 			m.Statuses[StatusCode(Status(s))] = n
+		}
+	}
+	for s, n := range m.finalStatuses {
+		if n > 0 {
+			if m.FinalStatuses == nil {
+				m.FinalStatuses = map[string]int{}
+			}
+			m.FinalStatuses[StatusCode(Status(s))] = n
 		}
 	}
 }

@@ -54,6 +54,9 @@ type member struct {
 	elsewhere                            bool // lives at an address of its own, not the group's
 	flags                                need
 	scenario                             string // the scenario this member was made to carry, if any
+	// arrives is the timeline day a member added by the timeline arrives (born, immigrated, renumbered);
+	// 0 for the population as of the start.
+	arrives int
 }
 
 // builder makes one skeleton; it is reused from group to group.
