@@ -29,6 +29,7 @@ type Manifest struct {
 // (derived deliveries included), and the scenario persons it touched, by scenario.
 type DayEntry struct {
 	Date      civil.Date     `json:"date"`
+	File      string         `json:"file,omitempty"` // the day's change extract, when written
 	Persons   int            `json:"persons"`
 	Events    map[string]int `json:"events"`
 	Scenarios map[string]int `json:"scenarios,omitempty"`

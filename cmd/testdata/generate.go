@@ -30,6 +30,10 @@ histories, and a quota of every edge case (see testdata scenarios) - and writes 
    parquet/           the same tables in Parquet, with DATE, TIMESTAMP and integer columns
    persons.jsonl      one person per line, every field of CPR's records 001-030
    substitutes.jsonl  the separate dataset of persons with substitute numbers
+   changes/           with --days N: a change extract per day, D<yymmdd>.L<task>, each with every
+                      person touched that day (full records and a 099 record per event); the
+                      events tables csv/099_events.csv and parquet/099_events.parquet
+   final/             with --final-status: the status extract as of the last day
    manifest.json      seed, version, options, counts, each file's SHA-256, and per scenario the
                       persons that carry it with the values a test should expect
 
@@ -42,6 +46,7 @@ Examples:
    testdata generate --out out --persons 1000000 --seed 7 --as-of 2030-06-30
    testdata generate --out out --scenario no-control-digit=50 --scenario twins=10
    testdata generate --out out --format fixed --records 001,002,003,008 --framing lf --trim
+   testdata generate --out out --days 30 --final-status
    testdata generate --out part0 --persons 10000000 --shard 0/4`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "directory to write to (required; created when missing)", EnvVars: []string{"CPRTESTDATA_OUT"}},
@@ -60,6 +65,8 @@ Examples:
 			&cli.StringFlag{Name: "encoding", Value: "iso-8859-1", Usage: "extract encoding: iso-8859-1 (CPR's) or utf-8 (not CPR's)"},
 			&cli.IntFlag{Name: "task", Value: 900001, Usage: "task number (OPGAVENR) in the start record and the file name"},
 			&cli.BoolFlag{Name: "address-with-person", Usage: "keep each 003 record with its person instead of in a block at the end"},
+			&cli.IntFlag{Name: "days", Usage: "move the population on this many days after --as-of, writing a change extract per day to changes/ (0-3660)", EnvVars: []string{"CPRTESTDATA_DAYS"}},
+			&cli.BoolFlag{Name: "final-status", Usage: "with --days, also write the status extract as of the last day to final/"},
 			&cli.BoolFlag{Name: "force", Usage: "write into a directory that is not empty"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress on standard error"},
 		},
@@ -80,7 +87,10 @@ func generate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := dataset.Options{Generator: cfg, Force: c.Bool("force")}
+	opts := dataset.Options{Generator: cfg, Force: c.Bool("force"), FinalStatus: c.Bool("final-status")}
+	if opts.FinalStatus && cfg.Days == 0 {
+		return usagef(c, "--final-status needs --days: without a timeline the status extract is the final one")
+	}
 	if opts.Formats, err = dataset.ParseFormats(c.String("format")); err != nil {
 		return usagef(c, "--format: %v", err)
 	}
@@ -168,6 +178,10 @@ func generatorConfig(c *cli.Context) (generator.Config, error) {
 		if cfg.Shard, err = generator.ParseShard(s); err != nil {
 			return cfg, usagef(c, "--shard: %v", err)
 		}
+	}
+	cfg.Days = c.Int("days")
+	if cfg.Days < 0 || cfg.Days > generator.MaxDays {
+		return cfg, usagef(c, "--days %d: want 0 to %d", cfg.Days, generator.MaxDays)
 	}
 	cfg.Workers = c.Int("workers")
 	if cfg.Workers < 0 {

@@ -26,6 +26,8 @@ const (
 	PersonsFile     = "persons.jsonl"
 	SubstitutesFile = "substitutes.jsonl"
 	ManifestFile    = "manifest.json"
+	ChangesDir      = "changes" // the daily change extracts, with a timeline
+	FinalDir        = "final"   // the status extract at the timeline's end, with FinalStatus
 )
 
 // Format is an output format.
@@ -65,6 +67,9 @@ type Options struct {
 	// Compression is the Parquet codec; empty means zstd.
 	Compression parquetfiles.Compression
 	Force       bool // write into a directory that is not empty
+	// FinalStatus, with a timeline (Generator.Days), also writes the status extract as of its last day
+	// to final/: what a receiver holds after applying every change extract to the first status extract.
+	FinalStatus bool
 	// Progress, when set, is called now and then with the persons made so far and the total.
 	Progress func(done, total int)
 }
@@ -163,7 +168,12 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 	if total == 0 {
 		total = generator.DefaultPersons
 	}
-	gm, err := generator.Generate(ctx, cfg, func(p *generator.Person) error {
+	tl, err := newTimeline(out, opts, formats, asOf)
+	if err != nil {
+		return nil, err
+	}
+	defer tl.close()
+	gm, err := generator.Run(ctx, cfg, generator.Handler{Change: tl.change, Final: tl.final, Person: func(p *generator.Person) error {
 		if opts.Progress != nil && p.Index%65536 == 0 {
 			opts.Progress(p.Index, total)
 		}
@@ -186,7 +196,7 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 			return js.Write(p)
 		}
 		return nil
-	})
+	}})
 	if err != nil {
 		return nil, err
 	}
@@ -233,6 +243,9 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		if err := m.add(jsonFile, js.Count()); err != nil {
 			return nil, err
 		}
+	}
+	if err := tl.finish(m); err != nil {
+		return nil, err
 	}
 
 	subs, err := out.Create(SubstitutesFile)

@@ -105,6 +105,7 @@ type PersonWriter struct {
 	cur     *personType                        // the type being written
 	num     []byte                             // the person's number, reused
 	sink    func(l *Layout, line []byte) error // when set, person records go here instead of the file
+	late    *deferred                          // persons written after all others, by WriteLast
 	err     error
 }
 
@@ -350,12 +351,21 @@ func (pw *PersonWriter) Write(p *generator.Person) error {
 		return pw.err
 	}
 	pw.persons++
+	block := pw.w
+	if pw.block != nil {
+		block = pw.blockW
+	}
+	return pw.encode(p, pw.w, block)
+}
+
+// encode writes p's selected records to main, its 003 record to block.
+func (pw *PersonWriter) encode(p *generator.Person, main, block *bufio.Writer) error {
 	pw.num = p.Number.AppendTo(pw.num[:0])
 	num := unsafeString(pw.num)
 	for _, pt := range pw.types {
-		dst := pw.w
-		if pt.code == "003" && pw.block != nil {
-			dst = pw.blockW
+		dst := main
+		if pt.code == "003" {
+			dst = block
 		}
 		pw.cur = pt
 		pt.encode(pw, p, num, dst)
@@ -400,6 +410,12 @@ func (pw *PersonWriter) Close() error {
 	if pw.err != nil {
 		return pw.err
 	}
+	if pw.late != nil {
+		defer pw.late.close()
+		if err := pw.late.copyMain(pw.w); err != nil {
+			return fmt.Errorf("added persons: %w", err)
+		}
+	}
 	if pw.block != nil {
 		defer pw.block.Close()
 		if err := pw.blockW.Flush(); err != nil {
@@ -410,6 +426,11 @@ func (pw *PersonWriter) Close() error {
 		}
 		if _, err := io.Copy(pw.w, pw.block); err != nil {
 			return fmt.Errorf("003 block: %w", err)
+		}
+	}
+	if pw.late != nil {
+		if err := pw.late.copyBlocks(pw.w); err != nil {
+			return fmt.Errorf("added persons: %w", err)
 		}
 	}
 	count := pw.records

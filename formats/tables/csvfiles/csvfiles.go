@@ -146,3 +146,34 @@ func (w *Writer) Rows() map[string]int {
 	}
 	return m
 }
+
+// EventsFile is the events table's file name: the 099 records of a timeline's change extracts.
+var EventsFile = tables.ForLayout(extract.LayoutOf("099")).Name + ".csv"
+
+// WriteEvents writes the events table to w: the header and a row per 099 record that rows yields
+// (ISO-8859-1 bytes), in that order. It does not close w.
+func WriteEvents(w io.Writer, rows func(yield func([]byte) bool)) (int, error) {
+	tb := tables.ForLayout(extract.LayoutOf("099"))
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var row []byte
+	for i, c := range tb.Columns {
+		if i > 0 {
+			row = append(row, ',')
+		}
+		row = tables.AppendCSVString(row, c.Name)
+	}
+	bw.Write(append(row, '\r', '\n'))
+	n := 0
+	for line := range rows {
+		row = row[:0]
+		for i, c := range tb.Columns {
+			if i > 0 {
+				row = append(row, ',')
+			}
+			row = c.AppendCSV(row, line, tb.Layout)
+		}
+		bw.Write(append(row, '\r', '\n'))
+		n++
+	}
+	return n, bw.Flush()
+}

@@ -144,3 +144,25 @@ func (w *Writer) Rows() map[string]int {
 	}
 	return m
 }
+
+// EventsFile is the events table's file name: the 099 records of a timeline's change extracts.
+var EventsFile = tables.ForLayout(extract.LayoutOf("099")).Name + ".parquet"
+
+// WriteEvents writes the events table to w: a row per 099 record that rows yields (ISO-8859-1 bytes),
+// in that order, with the footer. It does not close w.
+func WriteEvents(w io.Writer, rows func(yield func([]byte) bool), c Compression) (int, error) {
+	if c == "" {
+		c = Zstd
+	}
+	t := tableMakers["099"](w, options(c)...)
+	var err error
+	for line := range rows {
+		if err = t.add(line); err != nil {
+			break
+		}
+	}
+	if cerr := t.close(); err == nil {
+		err = cerr
+	}
+	return t.rows(), err
+}

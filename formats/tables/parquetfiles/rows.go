@@ -630,6 +630,23 @@ func (r *row030) fill(line []byte) {
 	r.SeparationEndDateUncertainty = textAt(line[47:48])
 }
 
+// row099 is a row of 099_events.
+type row099 struct {
+	Pnr           string    `parquet:"pnr,optional"`
+	CprUpdateDate time.Time `parquet:"cpr_update_date,optional,timestamp(millisecond)"`
+	Event         string    `parquet:"event,optional"`
+	DerivedMark   string    `parquet:"derived_mark,optional"`
+	KeyConstant   string    `parquet:"key_constant,optional"`
+}
+
+func (r *row099) fill(line []byte) {
+	r.Pnr = textAt(line[3:13])
+	r.CprUpdateDate = timestampAt(line[13:25])
+	r.Event = textAt(line[25:28])
+	r.DerivedMark = textAt(line[28:30])
+	r.KeyConstant = textAt(line[30:45])
+}
+
 // tableMakers make the typed writer of each record type's table.
 var tableMakers = map[string]func(io.Writer, ...parquet.WriterOption) table{
 	"001": func(w io.Writer, opts ...parquet.WriterOption) table {
@@ -706,5 +723,8 @@ var tableMakers = map[string]func(io.Writer, ...parquet.WriterOption) table{
 	},
 	"030": func(w io.Writer, opts ...parquet.WriterOption) table {
 		return newTyped[row030](w, (*row030).fill, opts...)
+	},
+	"099": func(w io.Writer, opts ...parquet.WriterOption) table {
+		return newTyped[row099](w, (*row099).fill, opts...)
 	},
 }

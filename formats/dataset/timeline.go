@@ -1,0 +1,172 @@
+package dataset
+
+import (
+	"fmt"
+	"io"
+	"path"
+
+	"github.com/cprtestdata/cprtestdata/formats/extract"
+	"github.com/cprtestdata/cprtestdata/formats/outdir"
+	"github.com/cprtestdata/cprtestdata/formats/tables/csvfiles"
+	"github.com/cprtestdata/cprtestdata/formats/tables/parquetfiles"
+	"github.com/cprtestdata/cprtestdata/generator"
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+)
+
+// timeline writes what a run with a timeline adds: a change extract per day in changes/, the events
+// table in CSV and Parquet, and the status extract at the end in final/.
+type timeline struct {
+	out     *outdir.Dir
+	opts    Options
+	asOf    civil.Date
+	days    int
+	spool   *extract.ChangeSpool // nil without the fixed format
+	events  [][]byte             // per day: the 099 records, for the events tables
+	csv     bool
+	parquet bool
+	finalW  *extract.PersonWriter
+	file    *outdir.File
+	persons int
+}
+
+func newTimeline(out *outdir.Dir, opts Options, formats []Format, asOf civil.Date) (*timeline, error) {
+	days := opts.Generator.Days
+	tl := &timeline{out: out, opts: opts, asOf: asOf, days: days, persons: opts.Generator.Persons}
+	if tl.persons == 0 {
+		tl.persons = generator.DefaultPersons
+	}
+	if days == 0 {
+		if opts.FinalStatus {
+			return nil, fmt.Errorf("%w: a final status extract needs a timeline (days)", ErrOption)
+		}
+		return tl, nil
+	}
+	tl.events = make([][]byte, days)
+	for _, f := range formats {
+		switch f {
+		case FormatFixed:
+			var err error
+			if tl.spool, err = extract.NewChangeSpool(opts.Extract, days); err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrOption, err)
+			}
+		case FormatCSV:
+			tl.csv = true
+		case FormatParquet:
+			tl.parquet = true
+		}
+	}
+	if opts.FinalStatus {
+		eo := opts.Extract
+		eo.Production = asOf.AddDays(days)
+		eo.PreviousProduction = eo.Production.AddDays(-1)
+		var err error
+		if tl.file, err = out.Create(path.Join(FinalDir, extract.FileName(eo.Production, eo.Task))); err != nil {
+			return nil, err
+		}
+		if tl.finalW, err = extract.NewPersonWriter(tl.file, eo); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrOption, err)
+		}
+	}
+	return tl, nil
+}
+
+func (tl *timeline) change(c *generator.Change) error {
+	for _, e := range c.Events {
+		tl.events[c.Day-1] = extract.AppendEvent(tl.events[c.Day-1], c.Person.Number, e)
+	}
+	if tl.spool == nil {
+		return nil
+	}
+	if err := tl.spool.Add(c.Day, c.Person, c.Events); err != nil {
+		return fmt.Errorf("change extract of %s: %w", c.Date, err)
+	}
+	return nil
+}
+
+func (tl *timeline) final(p *generator.Person) error {
+	if tl.finalW == nil {
+		return nil
+	}
+	write := tl.finalW.Write
+	if p.Index >= tl.persons {
+		write = tl.finalW.WriteLast // added by the timeline: listed last, in the order they came
+	}
+	if err := write(p); err != nil {
+		return fmt.Errorf("write %s: %w", tl.file.Name, err)
+	}
+	return nil
+}
+
+// finish writes the change extracts, the events tables and the final status extract, and lists them.
+func (tl *timeline) finish(m *Manifest) error {
+	if tl.days == 0 {
+		return nil
+	}
+	task := tl.opts.Extract.Task
+	if tl.spool != nil {
+		for day := 1; day <= tl.days; day++ {
+			date := tl.asOf.AddDays(day)
+			f, err := tl.out.Create(path.Join(ChangesDir, extract.FileName(date, task)))
+			if err != nil {
+				return err
+			}
+			n, err := tl.spool.WriteDay(f, day, date, date.AddDays(-1))
+			if err != nil {
+				return fmt.Errorf("write %s: %w", f.Name, err)
+			}
+			m.Days[day-1].File = f.Name
+			if err := m.add(f, n); err != nil {
+				return err
+			}
+		}
+	}
+	rows := func(yield func([]byte) bool) {
+		for _, recs := range tl.events {
+			for len(recs) >= extract.EventLength {
+				if !yield(recs[:extract.EventLength]) {
+					return
+				}
+				recs = recs[extract.EventLength:]
+			}
+		}
+	}
+	if tl.csv {
+		if err := tl.table(m, "csv/"+csvfiles.EventsFile, func(w io.Writer) (int, error) { return csvfiles.WriteEvents(w, rows) }); err != nil {
+			return err
+		}
+	}
+	if tl.parquet {
+		if err := tl.table(m, "parquet/"+parquetfiles.EventsFile, func(w io.Writer) (int, error) {
+			return parquetfiles.WriteEvents(w, rows, tl.opts.Compression)
+		}); err != nil {
+			return err
+		}
+	}
+	if tl.finalW != nil {
+		if err := tl.finalW.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", tl.file.Name, err)
+		}
+		if err := m.add(tl.file, tl.finalW.Records()+2); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (tl *timeline) table(m *Manifest, name string, write func(io.Writer) (int, error)) error {
+	f, err := tl.out.Create(name)
+	if err != nil {
+		return err
+	}
+	n, err := write(f)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return m.add(f, n)
+}
+
+func (tl *timeline) close() {
+	if tl.spool != nil {
+		tl.spool.Close()
+	}
+}

@@ -1,0 +1,341 @@
+package extract
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/cprtestdata/cprtestdata/generator"
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
+)
+
+// spill is an unlinked temporary file written through a buffer, with the count of bytes written.
+type spill struct {
+	f *os.File
+	w *bufio.Writer
+	n int64
+}
+
+func newSpill(what string) (*spill, error) {
+	f, err := os.CreateTemp("", "cprtestdata-"+what+"-")
+	if err != nil {
+		return nil, fmt.Errorf("temporary file for %s: %w", what, err)
+	}
+	os.Remove(f.Name()) // unlinked: it goes away with the writer, whatever happens
+	return &spill{f: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
+}
+
+func (s *spill) Write(b []byte) (int, error) {
+	n, err := s.w.Write(b)
+	s.n += int64(n)
+	return n, err
+}
+
+// section is a part of a spill.
+type section struct{ off, n int64 }
+
+// copy writes the sections to dst in order; the spill must be flushed.
+func (s *spill) copy(dst io.Writer, secs []section) error {
+	for _, sec := range secs {
+		if _, err := io.Copy(dst, io.NewSectionReader(s.f, sec.off, sec.n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *spill) close() { s.f.Close() }
+
+// deferred holds the persons WriteLast was given, to be written in index order after all others.
+type deferred struct {
+	main, block *spill
+	mainW       *bufio.Writer
+	blockW      *bufio.Writer
+	entries     []lateEntry
+}
+
+type lateEntry struct {
+	index       int
+	main, block section
+}
+
+// WriteLast writes p after every person given to Write, whenever it is called: the persons given to
+// WriteLast come after them in the order of their Index, each with its 003 record after the 003 block of
+// the others. A status extract at the end of a timeline lists the persons the timeline added this way,
+// in the order they arrived, as a receiver that applies the change extracts in order would.
+func (pw *PersonWriter) WriteLast(p *generator.Person) error {
+	if pw.err != nil {
+		return pw.err
+	}
+	if pw.late == nil {
+		d := &deferred{}
+		var err error
+		if d.main, err = newSpill("added"); err != nil {
+			pw.err = err
+			return err
+		}
+		if d.block, err = newSpill("added-003"); err != nil {
+			d.main.close()
+			pw.err = err
+			return err
+		}
+		d.mainW, d.blockW = bufio.NewWriterSize(d.main, 64<<10), bufio.NewWriterSize(d.block, 64<<10)
+		pw.late = d
+	}
+	d := pw.late
+	pw.persons++
+	e := lateEntry{index: p.Index, main: section{off: d.main.n}, block: section{off: d.block.n}}
+	if err := pw.encode(p, d.mainW, d.blockW); err != nil {
+		return err
+	}
+	if err := d.mainW.Flush(); err != nil {
+		pw.err = err
+		return err
+	}
+	if err := d.blockW.Flush(); err != nil {
+		pw.err = err
+		return err
+	}
+	e.main.n, e.block.n = d.main.n-e.main.off, d.block.n-e.block.off
+	d.entries = append(d.entries, e)
+	return nil
+}
+
+func (d *deferred) copyMain(dst io.Writer) error {
+	slices.SortFunc(d.entries, func(a, b lateEntry) int { return a.index - b.index })
+	if err := d.main.w.Flush(); err != nil {
+		return err
+	}
+	if err := d.block.w.Flush(); err != nil {
+		return err
+	}
+	secs := make([]section, len(d.entries))
+	for i, e := range d.entries {
+		secs[i] = e.main
+	}
+	return d.main.copy(dst, secs)
+}
+
+func (d *deferred) copyBlocks(dst io.Writer) error {
+	secs := make([]section, len(d.entries))
+	for i, e := range d.entries {
+		secs[i] = e.block
+	}
+	return d.block.copy(dst, secs)
+}
+
+func (d *deferred) close() {
+	d.main.close()
+	d.block.close()
+}
+
+// ChangeSpool collects the contents of a series of daily change extracts from persons handed to it in
+// any order of days, and writes each day's file when asked. Within a day, persons keep the order they
+// were added in. Each day's bytes are held in memory up to a bound and then spilled to one temporary
+// file, so memory stays bounded however many persons a day has.
+type ChangeSpool struct {
+	pw            *PersonWriter
+	days          []spoolDay
+	spill         *spill
+	mainT, blockT redirect
+	mainW, blockW *bufio.Writer
+	blockWithMain bool // 003 records stay with the person
+	limit         int
+	err           error
+}
+
+type spoolDay struct {
+	main, block         bytes.Buffer
+	mainSecs, blockSecs []section
+	records, persons    int
+}
+
+// redirect is an io.Writer whose destination can be changed.
+type redirect struct{ buf *bytes.Buffer }
+
+func (r *redirect) Write(b []byte) (int, error) { return r.buf.Write(b) }
+
+// NewChangeSpool returns a spool for days days of change extracts written with opts (its task, record
+// selection, framing and encoding; the production dates are given per file).
+func NewChangeSpool(opts FileOptions, days int) (*ChangeSpool, error) {
+	if opts.Task == 0 {
+		opts.Task = DefaultTask
+	}
+	if opts.Task < 1 || opts.Task > 999999 {
+		return nil, fmt.Errorf("task number %d: want 1-999999", opts.Task)
+	}
+	sel := opts.Records
+	if sel == nil {
+		sel = AllRecords()
+	}
+	pw := &PersonWriter{opts: opts}
+	for _, t := range PersonTypes {
+		if sel[t] {
+			pw.types = append(pw.types, &personType{code: t, layout: LayoutOf(t), template: templates[t], encode: encoders[t]})
+		}
+	}
+	sp, err := newSpill("changes")
+	if err != nil {
+		return nil, err
+	}
+	s := &ChangeSpool{pw: pw, days: make([]spoolDay, days), spill: sp,
+		limit: max(4<<10, (32<<20)/max(1, 2*days))} // about 32 MB in memory, whatever the number of days
+	s.mainW = bufio.NewWriterSize(&s.mainT, 4<<10)
+	s.blockW = bufio.NewWriterSize(&s.blockT, 4<<10)
+	s.blockWithMain = opts.AddressWithPerson
+	return s, nil
+}
+
+// Add adds person p to day's file (1-based): its selected records, then a 099 record per event, and its
+// 003 record in the block at the end of the file (with the person when the options say so).
+func (s *ChangeSpool) Add(day int, p *generator.Person, events []generator.Event) error {
+	if s.err != nil {
+		return s.err
+	}
+	if day < 1 || day > len(s.days) {
+		return fmt.Errorf("change extract day %d: the spool has days 1-%d", day, len(s.days))
+	}
+	d := &s.days[day-1]
+	pw := s.pw
+	before := pw.records
+	s.mainT.buf, s.blockT.buf = &d.main, &d.block
+	block := s.blockW
+	if s.blockWithMain {
+		block = s.mainW
+	}
+	if err := pw.encode(p, s.mainW, block); err != nil {
+		s.err = err
+		return err
+	}
+	num := p.Number.String()
+	for _, e := range events {
+		l := pw.start("099", num)
+		l.date(2, e.Date)
+		l.text(3, e.Code)
+		l.text(4, e.Derived)
+		pw.emit(l, s.mainW)
+	}
+	if pw.err != nil {
+		s.err = pw.err
+		return s.err
+	}
+	s.mainW.Flush()
+	block.Flush()
+	d.records += pw.records - before
+	d.persons++
+	if d.main.Len() >= s.limit {
+		s.err = s.spillOut(&d.main, &d.mainSecs)
+	}
+	if d.block.Len() >= s.limit && s.err == nil {
+		s.err = s.spillOut(&d.block, &d.blockSecs)
+	}
+	return s.err
+}
+
+func (s *ChangeSpool) spillOut(b *bytes.Buffer, secs *[]section) error {
+	off := s.spill.n
+	if _, err := s.spill.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("change extracts: %w", err)
+	}
+	*secs = append(*secs, section{off: off, n: s.spill.n - off})
+	b.Reset()
+	return nil
+}
+
+// Persons returns the persons added to day.
+func (s *ChangeSpool) Persons(day int) int { return s.days[day-1].persons }
+
+// WriteDay writes day's change extract to w: the start record with the task number and the production
+// dates, the day's persons, the 003 block, and the end record. It returns the records written, start and
+// end included. Each day can be written once.
+func (s *ChangeSpool) WriteDay(w io.Writer, day int, production, previous civil.Date) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	if day < 1 || day > len(s.days) {
+		return 0, fmt.Errorf("change extract day %d: the spool has days 1-%d", day, len(s.days))
+	}
+	d := &s.days[day-1]
+	pw := s.pw
+	out := bufio.NewWriterSize(w, 256<<10)
+	l := pw.start("000", "")
+	l.text(1, "0000000000")
+	l.num(2, pw.opts.Task)
+	l.day(3, production)
+	l.day(4, previous)
+	pw.emit(l, out)
+	if err := s.spill.w.Flush(); err != nil {
+		return 0, err
+	}
+	for _, part := range []struct {
+		secs []section
+		buf  *bytes.Buffer
+	}{{d.mainSecs, &d.main}, {d.blockSecs, &d.block}} {
+		if err := s.spill.copy(out, part.secs); err != nil {
+			return 0, fmt.Errorf("change extract of day %d: %w", day, err)
+		}
+		out.Write(part.buf.Bytes())
+	}
+	l = pw.start("999", "")
+	l.text(1, "9999999999")
+	l.num(2, d.records)
+	pw.emit(l, out)
+	if pw.err != nil {
+		return 0, pw.err
+	}
+	if err := out.Flush(); err != nil {
+		return 0, err
+	}
+	*d = spoolDay{records: d.records, persons: d.persons}
+	return d.records + 2, nil
+}
+
+// Close removes the spool's temporary file.
+func (s *ChangeSpool) Close() error {
+	s.spill.close()
+	return nil
+}
+
+// EventLength is the length of a record 099.
+const EventLength = 45
+
+// AppendEvent appends the record 099 of event e, delivered for the person numbered num, to dst: its
+// ISO-8859-1 bytes without framing, as the events tables read them.
+func AppendEvent(dst []byte, num pnr.Number, e generator.Event) []byte {
+	l := LayoutOf("099")
+	start := len(dst)
+	dst = append(dst, templates["099"]...)
+	b := dst[start:]
+	field := func(i int) []byte {
+		f := l.Fields[i]
+		return b[f.Pos-1 : f.Pos-1+f.Len]
+	}
+	num.AppendTo(field(1)[:0])
+	ts := field(2)
+	put4(ts[0:4], e.Date.Year)
+	put2(ts[4:6], int(e.Date.Month))
+	put2(ts[6:8], e.Date.Day)
+	copy(ts[8:], "1200")
+	latin1Into(field(3), e.Code)
+	latin1Into(field(4), e.Derived)
+	return dst
+}
+
+// latin1Into writes s, which must fit, into dst as ISO-8859-1; characters beyond it become '?'.
+func latin1Into(dst []byte, s string) {
+	k := 0
+	for _, c := range s {
+		if k == len(dst) {
+			return
+		}
+		if c > 0xFF {
+			c = '?'
+		}
+		dst[k] = byte(c)
+		k++
+	}
+}
