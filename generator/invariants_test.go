@@ -47,6 +47,10 @@ func TestPopulationSizeAndOrder(t *testing.T) {
 
 func TestNumbersUniqueAndDecode(t *testing.T) {
 	ps, _ := population()
+	checkNumbers(t, ps)
+}
+
+func checkNumbers(t *testing.T, ps []*Person) {
 	seen := map[pnr.Number]int{}
 	for _, p := range ps {
 		if prev, ok := seen[p.Number]; ok {
@@ -70,6 +74,10 @@ func TestNumbersUniqueAndDecode(t *testing.T) {
 // TestLinksMutual checks that every link between two persons is recorded on both.
 func TestLinksMutual(t *testing.T) {
 	ps, _ := population()
+	checkLinks(t, ps)
+}
+
+func checkLinks(t *testing.T, ps []*Person) {
 	idx := byNumber(ps)
 	get := func(from *Person, n pnr.Number, what string) *Person {
 		t.Helper()
@@ -166,8 +174,13 @@ func containsNumber(ns []pnr.Number, n pnr.Number) bool {
 // (or after the as-of date).
 func TestEventsWithinLife(t *testing.T) {
 	ps, m := population()
+	checkEventsWithinLife(t, ps, m.AsOf)
+}
+
+// checkEventsWithinLife checks the persons as of the day end.
+func checkEventsWithinLife(t *testing.T, ps []*Person, end civil.Date) {
 	for _, p := range ps {
-		last := m.AsOf
+		last := end
 		if p.Status == StatusDead {
 			last = p.StatusDate
 		}
@@ -251,6 +264,10 @@ func TestEventsWithinLife(t *testing.T) {
 
 func TestAddressesConsistent(t *testing.T) {
 	ps, _ := population()
+	checkAddresses(t, ps)
+}
+
+func checkAddresses(t *testing.T, ps []*Person) {
 	tb, err := fixtures.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -293,6 +310,10 @@ func TestAddressesConsistent(t *testing.T) {
 
 func TestNames(t *testing.T) {
 	ps, _ := population()
+	checkNames(t, ps)
+}
+
+func checkNames(t *testing.T, ps []*Person) {
 	for _, p := range ps {
 		for _, s := range []string{p.Name.First, p.Name.Middle, p.Name.Last, p.Name.Addressing} {
 			for _, r := range s {

@@ -71,8 +71,10 @@ func newTimeline(out *outdir.Dir, opts Options, formats []Format, asOf civil.Dat
 }
 
 func (tl *timeline) change(c *generator.Change) error {
-	for _, e := range c.Events {
-		tl.events[c.Day-1] = extract.AppendEvent(tl.events[c.Day-1], c.Person.Number, e)
+	if tl.csv || tl.parquet {
+		for _, e := range c.Events {
+			tl.events[c.Day-1] = extract.AppendEvent(tl.events[c.Day-1], c.Person.Number, e)
+		}
 	}
 	if tl.spool == nil {
 		return nil

@@ -183,7 +183,7 @@ func NewChangeSpool(opts FileOptions, days int) (*ChangeSpool, error) {
 		return nil, err
 	}
 	s := &ChangeSpool{pw: pw, days: make([]spoolDay, days), spill: sp,
-		limit: max(4<<10, (32<<20)/max(1, 2*days))} // about 32 MB in memory, whatever the number of days
+		limit: max(4<<10, (16<<20)/max(1, 2*days))} // 16-32 MB in memory, whatever the number of days
 	s.mainW = bufio.NewWriterSize(&s.mainT, 4<<10)
 	s.blockW = bufio.NewWriterSize(&s.blockT, 4<<10)
 	s.blockWithMain = opts.AddressWithPerson
