@@ -41,6 +41,33 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
+// TestGenerateDays runs a timeline from the command line and checks the series with testdata inspect.
+func TestGenerateDays(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	_, stderr, code := runCLI(t, "", "generate", "--out", dir, "--persons", "3000", "--days", "7", "--final-status",
+		"--format", "fixed,csv", "--framing", "lf")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	series := []string{filepath.Join(dir, "D260101.L900001")}
+	for day := 2; day <= 8; day++ {
+		series = append(series, filepath.Join(dir, "changes", "D26010"+string(rune('0'+day))+".L900001"))
+	}
+	for _, f := range append(series, filepath.Join(dir, "final", "D260108.L900001"), filepath.Join(dir, "csv", "099_events.csv")) {
+		if _, err := os.Stat(f); err != nil {
+			t.Error(err)
+		}
+	}
+	stdout, stderr, code := runCLI(t, "", append([]string{"inspect"}, series...)...)
+	if code != exitOK || !strings.Contains(stdout, "0 violations") {
+		t.Errorf("inspect of the series: exit %d\n%s%s", code, stdout, stderr)
+	}
+	stdout, _, code = runCLI(t, "", "inspect", series[0], series[1], series[3])
+	if code != exitInvalid || !strings.Contains(stdout, "a file is missing") {
+		t.Errorf("inspect without day 2: exit %d\n%s", code, stdout)
+	}
+}
+
 func TestGenerateErrors(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, []byte("x"), 0o644)
@@ -68,6 +95,10 @@ func TestGenerateErrors(t *testing.T) {
 		{"unknown encoding", []string{"generate", "--out", out, "--encoding", "ebcdic"}, "--encoding"},
 		{"trim a stream", []string{"generate", "--out", out, "--trim"}, "--trim needs"},
 		{"task out of range", []string{"generate", "--out", out, "--task", "1000000"}, "--task"},
+		{"negative days", []string{"generate", "--out", out, "--days", "-1"}, "--days -1: want 0 to 3660"},
+		{"absurd days", []string{"generate", "--out", out, "--days", "100000"}, "--days 100000"},
+		{"days past 2057", []string{"generate", "--out", out, "--as-of", "2057-06-01", "--days", "365"}, "after 2057-12-31"},
+		{"final status without days", []string{"generate", "--out", out, "--final-status"}, "--final-status needs --days"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
