@@ -45,3 +45,42 @@ func ExampleScenarios() {
 	// born-1800s: 3 instance(s) of 1 person(s)
 	// century-1899-1900: 2 instance(s) of 2 person(s)
 }
+
+// A timeline: Run with Days hands over each day's deliveries, the persons touched with their events.
+func ExampleRun() {
+	cfg := generator.Config{Persons: 1000, Seed: 1, Days: 3}
+	_, err := generator.Run(context.Background(), cfg, generator.Handler{
+		Change: func(c *generator.Change) error {
+			for _, e := range c.Events {
+				fmt.Println(c.Date, c.Person.Number, generator.StatusCode(c.Person.Status), e.Code+e.Derived)
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	// Output:
+	// 2026-01-04 3112360068 01 A01
+	// 2026-01-04 0101370003 01 A01
+	// 2026-01-04 1001860018 01 P31
+}
+
+// A Clock steps the timeline one day at a time and keeps the population as it is on the current day.
+func ExampleClock() {
+	clock, err := generator.NewClock(context.Background(), generator.Config{Persons: 2000, Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	for range 3 {
+		day, err := clock.Step(context.Background())
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println("day", clock.Day(), len(day), "persons delivered;", len(clock.Persons()), "persons")
+	}
+	// Output:
+	// day 1 0 persons delivered; 2000 persons
+	// day 2 0 persons delivered; 2000 persons
+	// day 3 5 persons delivered; 2001 persons
+}
