@@ -9,7 +9,8 @@ import { join } from 'node:path'
 const dir = process.argv[2]
 const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
 const want = { 'persons.parquet': { birth_date: 'DATE', municipality_code: 'INTEGER', pnr: 'STRING' },
-  '001_person_information.parquet': { birthdate: 'DATE', status_start_date: 'TIMESTAMP', status: 'INTEGER' } }
+  '001_person_information.parquet': { birthdate: 'DATE', status_start_date: 'TIMESTAMP', status: 'INTEGER' },
+  '099_events.parquet': { pnr: 'STRING', cpr_update_date: 'TIMESTAMP', event: 'STRING', derived_mark: 'STRING' } }
 let failed = 0, files = 0
 for (const f of manifest.files.filter(f => f.name.endsWith('.parquet'))) {
   const buf = readFileSync(join(dir, f.name))
