@@ -21,7 +21,8 @@ type timeline struct {
 	asOf    civil.Date
 	days    int
 	spool   *extract.ChangeSpool // nil without the fixed format
-	events  [][]byte             // per day: the 099 records, for the events tables
+	events  *extract.DaySpool    // per day: the 099 records, for the events tables; nil without them
+	event   []byte
 	csv     bool
 	parquet bool
 	finalW  *extract.PersonWriter
@@ -41,7 +42,6 @@ func newTimeline(out *outdir.Dir, opts Options, formats []Format, asOf civil.Dat
 		}
 		return tl, nil
 	}
-	tl.events = make([][]byte, days)
 	for _, f := range formats {
 		switch f {
 		case FormatFixed:
@@ -53,6 +53,12 @@ func newTimeline(out *outdir.Dir, opts Options, formats []Format, asOf civil.Dat
 			tl.csv = true
 		case FormatParquet:
 			tl.parquet = true
+		}
+	}
+	if tl.csv || tl.parquet {
+		var err error
+		if tl.events, err = extract.NewDaySpool(days, 2<<20); err != nil {
+			return nil, err
 		}
 	}
 	if opts.FinalStatus {
@@ -71,9 +77,12 @@ func newTimeline(out *outdir.Dir, opts Options, formats []Format, asOf civil.Dat
 }
 
 func (tl *timeline) change(c *generator.Change) error {
-	if tl.csv || tl.parquet {
+	if tl.events != nil {
 		for _, e := range c.Events {
-			tl.events[c.Day-1] = extract.AppendEvent(tl.events[c.Day-1], c.Person.Number, e)
+			tl.event = extract.AppendEvent(tl.event[:0], c.Person.Number, e)
+			if err := tl.events.Write(c.Day, tl.event); err != nil {
+				return fmt.Errorf("events table: %w", err)
+			}
 		}
 	}
 	if tl.spool == nil {
@@ -122,13 +131,26 @@ func (tl *timeline) finish(m *Manifest) error {
 			}
 		}
 	}
+	var readErr error
 	rows := func(yield func([]byte) bool) {
-		for _, recs := range tl.events {
-			for len(recs) >= extract.EventLength {
-				if !yield(recs[:extract.EventLength]) {
+		rec := make([]byte, extract.EventLength)
+		for day := 1; day <= tl.days; day++ {
+			r, err := tl.events.Reader(day)
+			if err != nil {
+				readErr = err
+				return
+			}
+			for {
+				if _, err := io.ReadFull(r, rec); err != nil {
+					if err != io.EOF {
+						readErr = err
+						return
+					}
+					break
+				}
+				if !yield(rec) {
 					return
 				}
-				recs = recs[extract.EventLength:]
 			}
 		}
 	}
@@ -143,6 +165,9 @@ func (tl *timeline) finish(m *Manifest) error {
 		}); err != nil {
 			return err
 		}
+	}
+	if readErr != nil {
+		return fmt.Errorf("events table: %w", readErr)
 	}
 	if tl.finalW != nil {
 		if err := tl.finalW.Close(); err != nil {
@@ -170,5 +195,8 @@ func (tl *timeline) table(m *Manifest, name string, write func(io.Writer) (int, 
 func (tl *timeline) close() {
 	if tl.spool != nil {
 		tl.spool.Close()
+	}
+	if tl.events != nil {
+		tl.events.Close()
 	}
 }

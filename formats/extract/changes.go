@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -135,29 +134,16 @@ func (d *deferred) close() {
 
 // ChangeSpool collects the contents of a series of daily change extracts from persons handed to it in
 // any order of days, and writes each day's file when asked. Within a day, persons keep the order they
-// were added in. Each day's bytes are held in memory up to a bound and then spilled to one temporary
-// file, so memory stays bounded however many persons a day has.
+// were added in. Memory stays bounded however many persons a day has (see DaySpool).
 type ChangeSpool struct {
 	pw            *PersonWriter
-	days          []spoolDay
-	spill         *spill
-	mainT, blockT redirect
+	main, block   *DaySpool // each day's records; its 003 records
+	mainT, blockT dayWriter
 	mainW, blockW *bufio.Writer
-	blockWithMain bool // 003 records stay with the person
-	limit         int
+	records       []int // by day-1
+	persons       []int
 	err           error
 }
-
-type spoolDay struct {
-	main, block         bytes.Buffer
-	mainSecs, blockSecs []section
-	records, persons    int
-}
-
-// redirect is an io.Writer whose destination can be changed.
-type redirect struct{ buf *bytes.Buffer }
-
-func (r *redirect) Write(b []byte) (int, error) { return r.buf.Write(b) }
 
 // NewChangeSpool returns a spool for days days of change extracts written with opts (its task, record
 // selection, framing and encoding; the production dates are given per file).
@@ -178,15 +164,21 @@ func NewChangeSpool(opts FileOptions, days int) (*ChangeSpool, error) {
 			pw.types = append(pw.types, &personType{code: t, layout: LayoutOf(t), template: templates[t], encode: encoders[t]})
 		}
 	}
-	sp, err := newSpill("changes")
-	if err != nil {
+	s := &ChangeSpool{pw: pw, records: make([]int, days), persons: make([]int, days)}
+	var err error
+	if s.main, err = NewDaySpool(days, 8<<20); err != nil {
 		return nil, err
 	}
-	s := &ChangeSpool{pw: pw, days: make([]spoolDay, days), spill: sp,
-		limit: max(4<<10, (16<<20)/max(1, 2*days))} // 16-32 MB in memory, whatever the number of days
+	if s.block, err = NewDaySpool(days, 4<<20); err != nil {
+		s.main.Close()
+		return nil, err
+	}
+	s.mainT.s, s.blockT.s = s.main, s.block
 	s.mainW = bufio.NewWriterSize(&s.mainT, 4<<10)
 	s.blockW = bufio.NewWriterSize(&s.blockT, 4<<10)
-	s.blockWithMain = opts.AddressWithPerson
+	if opts.AddressWithPerson {
+		s.blockW = s.mainW
+	}
 	return s, nil
 }
 
@@ -196,18 +188,13 @@ func (s *ChangeSpool) Add(day int, p *generator.Person, events []generator.Event
 	if s.err != nil {
 		return s.err
 	}
-	if day < 1 || day > len(s.days) {
-		return fmt.Errorf("change extract day %d: the spool has days 1-%d", day, len(s.days))
+	if day < 1 || day > len(s.records) {
+		return fmt.Errorf("change extract day %d: the spool has days 1-%d", day, len(s.records))
 	}
-	d := &s.days[day-1]
 	pw := s.pw
 	before := pw.records
-	s.mainT.buf, s.blockT.buf = &d.main, &d.block
-	block := s.blockW
-	if s.blockWithMain {
-		block = s.mainW
-	}
-	if err := pw.encode(p, s.mainW, block); err != nil {
+	s.mainT.day, s.blockT.day = day, day
+	if err := pw.encode(p, s.mainW, s.blockW); err != nil {
 		s.err = err
 		return err
 	}
@@ -223,43 +210,32 @@ func (s *ChangeSpool) Add(day int, p *generator.Person, events []generator.Event
 		s.err = pw.err
 		return s.err
 	}
-	s.mainW.Flush()
-	block.Flush()
-	d.records += pw.records - before
-	d.persons++
-	if d.main.Len() >= s.limit {
-		s.err = s.spillOut(&d.main, &d.mainSecs)
+	if err := s.mainW.Flush(); err != nil {
+		s.err = err
+		return err
 	}
-	if d.block.Len() >= s.limit && s.err == nil {
-		s.err = s.spillOut(&d.block, &d.blockSecs)
+	if err := s.blockW.Flush(); err != nil {
+		s.err = err
+		return err
 	}
-	return s.err
-}
-
-func (s *ChangeSpool) spillOut(b *bytes.Buffer, secs *[]section) error {
-	off := s.spill.n
-	if _, err := s.spill.Write(b.Bytes()); err != nil {
-		return fmt.Errorf("change extracts: %w", err)
-	}
-	*secs = append(*secs, section{off: off, n: s.spill.n - off})
-	b.Reset()
+	s.records[day-1] += pw.records - before
+	s.persons[day-1]++
 	return nil
 }
 
 // Persons returns the persons added to day.
-func (s *ChangeSpool) Persons(day int) int { return s.days[day-1].persons }
+func (s *ChangeSpool) Persons(day int) int { return s.persons[day-1] }
 
 // WriteDay writes day's change extract to w: the start record with the task number and the production
 // dates, the day's persons, the 003 block, and the end record. It returns the records written, start and
-// end included. Each day can be written once.
+// end included.
 func (s *ChangeSpool) WriteDay(w io.Writer, day int, production, previous civil.Date) (int, error) {
 	if s.err != nil {
 		return 0, s.err
 	}
-	if day < 1 || day > len(s.days) {
-		return 0, fmt.Errorf("change extract day %d: the spool has days 1-%d", day, len(s.days))
+	if day < 1 || day > len(s.records) {
+		return 0, fmt.Errorf("change extract day %d: the spool has days 1-%d", day, len(s.records))
 	}
-	d := &s.days[day-1]
 	pw := s.pw
 	out := bufio.NewWriterSize(w, 256<<10)
 	l := pw.start("000", "")
@@ -268,21 +244,18 @@ func (s *ChangeSpool) WriteDay(w io.Writer, day int, production, previous civil.
 	l.day(3, production)
 	l.day(4, previous)
 	pw.emit(l, out)
-	if err := s.spill.w.Flush(); err != nil {
-		return 0, err
-	}
-	for _, part := range []struct {
-		secs []section
-		buf  *bytes.Buffer
-	}{{d.mainSecs, &d.main}, {d.blockSecs, &d.block}} {
-		if err := s.spill.copy(out, part.secs); err != nil {
+	for _, part := range []*DaySpool{s.main, s.block} {
+		r, err := part.Reader(day)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := io.Copy(out, r); err != nil {
 			return 0, fmt.Errorf("change extract of day %d: %w", day, err)
 		}
-		out.Write(part.buf.Bytes())
 	}
 	l = pw.start("999", "")
 	l.text(1, "9999999999")
-	l.num(2, d.records)
+	l.num(2, s.records[day-1])
 	pw.emit(l, out)
 	if pw.err != nil {
 		return 0, pw.err
@@ -290,13 +263,13 @@ func (s *ChangeSpool) WriteDay(w io.Writer, day int, production, previous civil.
 	if err := out.Flush(); err != nil {
 		return 0, err
 	}
-	*d = spoolDay{records: d.records, persons: d.persons}
-	return d.records + 2, nil
+	return s.records[day-1] + 2, nil
 }
 
-// Close removes the spool's temporary file.
+// Close removes the spool's temporary files.
 func (s *ChangeSpool) Close() error {
-	s.spill.close()
+	s.main.Close()
+	s.block.Close()
 	return nil
 }
 
