@@ -86,7 +86,7 @@ type File struct {
 }
 
 const (
-	bufSize = 256 << 10
+	bufSize = 128 << 10
 	buffers = 3
 )
 

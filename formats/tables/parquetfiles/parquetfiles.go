@@ -26,7 +26,11 @@ import (
 const PersonsFile = "persons.parquet"
 
 // RowGroupRows bounds the rows of a row group: memory per open table stays small.
-const RowGroupRows = 4096
+const RowGroupRows = 32768
+
+// pageBufferSize bounds the uncompressed values a column buffers before it writes a page: with some 300
+// columns open across the tables, parquet-go's default of 256 KB would hold 75 MB.
+const pageBufferSize = 64 << 10
 
 // batchRows is how many rows are handed to parquet-go at a time.
 const batchRows = 1024
@@ -50,18 +54,26 @@ func ParseCompression(s string) (Compression, error) {
 	return "", fmt.Errorf("compression %q: want zstd, snappy or none", s)
 }
 
+// The codecs are shared by every file: a codec pools its encoders, so files compressing at the same time
+// share a few instead of holding one each (a zstd encoder holds megabytes).
+var (
+	zstdCodec   = &zstd.Codec{Level: zstd.SpeedDefault}
+	snappyCodec = &snappy.Codec{}
+	noCodec     = &uncompressed.Codec{}
+)
+
 func (c Compression) codec() compress.Codec {
 	switch c {
 	case Snappy:
-		return &snappy.Codec{}
+		return snappyCodec
 	case None:
-		return &uncompressed.Codec{}
+		return noCodec
 	}
-	return &zstd.Codec{Level: zstd.SpeedDefault}
+	return zstdCodec
 }
 
 func options(c Compression) []parquet.WriterOption {
-	return []parquet.WriterOption{parquet.Compression(c.codec()), parquet.MaxRowsPerRowGroup(RowGroupRows),
+	return []parquet.WriterOption{parquet.Compression(c.codec()), parquet.MaxRowsPerRowGroup(RowGroupRows), parquet.PageBufferSize(pageBufferSize),
 		parquet.CreatedBy("cprtestdata", generator.Version, "")}
 }
 
