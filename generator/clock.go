@@ -56,10 +56,7 @@ func (c *Clock) compute(ctx context.Context, days int) error {
 			return nil
 		},
 		Change: func(ch *Change) error {
-			q := *ch
-			p := *ch.Person
-			q.Person = &p
-			changes[ch.Day-1] = append(changes[ch.Day-1], q)
+			changes[ch.Day-1] = append(changes[ch.Day-1], ch.Clone())
 			return nil
 		},
 	})

@@ -23,10 +23,7 @@ func TestClockSteps(t *testing.T) {
 	var final []Person
 	if _, err := Run(context.Background(), cfg, Handler{
 		Change: func(c *Change) error {
-			q := *c
-			p := *c.Person
-			q.Person = &p
-			want[c.Day-1] = append(want[c.Day-1], q)
+			want[c.Day-1] = append(want[c.Day-1], c.Clone())
 			return nil
 		},
 		Final: func(p *Person) error { final = append(final, *p); return nil },

@@ -60,6 +60,14 @@ type Change struct {
 	Events []Event
 }
 
+// Clone returns a copy of c that keeps its person after the handler returns.
+func (c *Change) Clone() Change {
+	q := *c
+	p := *c.Person
+	q.Person = &p
+	return q
+}
+
 // touch is a person delivered on the day being simulated.
 type touch struct {
 	who    int

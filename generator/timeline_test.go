@@ -17,10 +17,7 @@ var timeline = sync.OnceValues(func() (*timelineRun, error) {
 	var added []*Person
 	m, err := Run(context.Background(), run.cfg, Handler{
 		Change: func(c *Change) error {
-			q := *c
-			p := *c.Person
-			q.Person = &p
-			run.changes = append(run.changes, q)
+			run.changes = append(run.changes, c.Clone())
 			return nil
 		},
 		Final: func(p *Person) error {
