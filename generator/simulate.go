@@ -526,6 +526,7 @@ func (s *sim) renumber(i, ni int) {
 	s.live[ni] = &np
 	s.byNum[np.Number] = ni
 	s.mark(ni, CodeNumberChange, "", np.Number)
+	s.start(ni, s.day) // the person lives on under the new number
 
 	s.endAddress(old)
 	*old = Person{Index: old.Index, Group: old.Group, Number: old.Number, CurrentNumber: np.Number,
