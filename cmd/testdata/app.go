@@ -71,6 +71,7 @@ personnumre with and without a control digit, substitute numbers, and the rules 
 Examples:
    testdata generate --out out
    testdata inspect out/D260101.L900001
+   testdata serve --http :8080
    testdata scenarios
    testdata pnr describe 070761-4285 0101650001 2902001234
    testdata pnr validate numbers.txt
@@ -84,7 +85,7 @@ Exit codes: 0 ok, 1 invalid input found, 2 usage error, 3 failure, 130 interrupt
 		ExitErrHandler:  func(*cli.Context, error) {}, // run picks the exit code
 		OnUsageError:    onUsageError,
 		Action:          unknownCommand,
-		Commands:        []*cli.Command{generateCommand(), inspectCommand(), scenariosCommand(), pnrCommand()},
+		Commands:        []*cli.Command{generateCommand(), inspectCommand(), serveCommand(), scenariosCommand(), pnrCommand()},
 	}
 }
 

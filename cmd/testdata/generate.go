@@ -49,12 +49,9 @@ Examples:
    testdata generate --out out --format fixed --records 001,002,003,008 --framing lf --trim
    testdata generate --out out --days 30 --final-status
    testdata generate --out part0 --persons 10000000 --shard 0/4`,
-		Flags: []cli.Flag{
+		Flags: append(append([]cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "directory to write to (required; created when missing)", EnvVars: []string{"CPRTESTDATA_OUT"}},
-			&cli.IntFlag{Name: "persons", Value: generator.DefaultPersons, Usage: "personnumre in the population", EnvVars: []string{"CPRTESTDATA_PERSONS"}},
-			&cli.StringFlag{Name: "seed", Value: "0", Usage: "random seed, any unsigned 64-bit number", EnvVars: []string{"CPRTESTDATA_SEED"}},
-			&cli.StringFlag{Name: "as-of", Value: generator.DefaultAsOf.String(), Usage: "the date the population is as of, YYYY-MM-DD (1858-2057)", EnvVars: []string{"CPRTESTDATA_AS_OF"}},
-			&cli.StringSliceFlag{Name: "scenario", Usage: "NAME=N: make N instances of scenario NAME (repeatable)"},
+		}, populationFlags()...),
 			&cli.IntFlag{Name: "substitutes", Usage: "persons in the substitute-number dataset (default: one per 200 persons, at least 10; -1 for none)"},
 			&cli.StringFlag{Name: "shard", Usage: "K/N: make only slice K (0-based) of N; the N slices together are the whole population"},
 			&cli.IntFlag{Name: "workers", Usage: "goroutines making details (default: the number of CPUs); does not change the output"},
@@ -70,7 +67,7 @@ Examples:
 			&cli.BoolFlag{Name: "final-status", Usage: "with --days, also write the status extract as of the last day to final/"},
 			&cli.BoolFlag{Name: "force", Usage: "write into a directory that is not empty"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress on standard error"},
-		},
+		),
 		OnUsageError: onUsageError,
 		Action:       generate,
 	}
@@ -161,8 +158,18 @@ func generate(c *cli.Context) error {
 	return nil
 }
 
-// generatorConfig turns the flags into the generator's configuration.
-func generatorConfig(c *cli.Context) (generator.Config, error) {
+// populationFlags are the flags that say which population to make, shared by generate and serve.
+func populationFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.IntFlag{Name: "persons", Value: generator.DefaultPersons, Usage: "personnumre in the population", EnvVars: []string{"CPRTESTDATA_PERSONS"}},
+		&cli.StringFlag{Name: "seed", Value: "0", Usage: "random seed, any unsigned 64-bit number", EnvVars: []string{"CPRTESTDATA_SEED"}},
+		&cli.StringFlag{Name: "as-of", Value: generator.DefaultAsOf.String(), Usage: "the date the population is as of, YYYY-MM-DD (1858-2057)", EnvVars: []string{"CPRTESTDATA_AS_OF"}},
+		&cli.StringSliceFlag{Name: "scenario", Usage: "NAME=N: make N instances of scenario NAME (repeatable)", EnvVars: []string{"CPRTESTDATA_SCENARIOS"}},
+	}
+}
+
+// populationConfig turns the population flags into the generator's configuration.
+func populationConfig(c *cli.Context) (generator.Config, error) {
 	var cfg generator.Config
 	cfg.Persons = c.Int("persons")
 	if cfg.Persons < 1 {
@@ -186,6 +193,15 @@ func generatorConfig(c *cli.Context) (generator.Config, error) {
 			cfg.Scenarios = map[string]int{}
 		}
 		cfg.Scenarios[name] = q
+	}
+	return cfg, nil
+}
+
+// generatorConfig turns the flags into the generator's configuration.
+func generatorConfig(c *cli.Context) (generator.Config, error) {
+	cfg, err := populationConfig(c)
+	if err != nil {
+		return cfg, err
 	}
 	cfg.Substitutes = c.Int("substitutes")
 	if cfg.Substitutes < -1 {

@@ -1,0 +1,268 @@
+// Package sandbox is a disposable CPR test environment: a synthetic population on a simulated clock,
+// the extracts CPR would have delivered so far (the status extract as of the start date and one change
+// extract per day the clock has moved), and lookups of persons as they are today. Its state is a
+// function of its Config and the days the clock has moved: the same configuration gives the same files
+// and persons, byte for byte, however often it is reset.
+//
+// The HTTP interface is NewHandler; Serve runs a handler on a listener with timeouts and graceful
+// shutdown.
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/cprtestdata/cprtestdata/formats/extract"
+	"github.com/cprtestdata/cprtestdata/generator"
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
+)
+
+// Config says what the sandbox serves. Its zero value is the documented default: 10,000 persons, seed
+// 0, as of 2026-01-01, extracts in CPR's FTP form with task number 900001.
+type Config struct {
+	Generator generator.Config    // the population; Days is ignored (the clock decides)
+	Extract   extract.FileOptions // record selection, framing, encoding and task of the extracts
+}
+
+// MaxPersons bounds the population a sandbox holds in memory.
+const MaxPersons = 200_000
+
+// ErrConfig is wrapped by configuration errors.
+var ErrConfig = errors.New("invalid sandbox configuration")
+
+// Sandbox is the environment. It is safe for concurrent use.
+type Sandbox struct {
+	cfg   Config
+	start civil.Date
+
+	mu      sync.RWMutex
+	clock   *generator.Clock
+	files   []*File
+	byName  map[string]*File
+	byNum   map[pnr.Number]*generator.Person
+	persons []*generator.Person
+}
+
+// File is a published extract.
+type File struct {
+	Name               string     `json:"name"`
+	Kind               string     `json:"kind"` // "status" or "change"
+	Day                int        `json:"day"`  // days after the start date
+	Production         civil.Date `json:"production_date"`
+	PreviousProduction civil.Date `json:"previous_production_date"`
+	Bytes              int        `json:"bytes"`
+	Records            int        `json:"records"`
+	Persons            int        `json:"persons"`
+	SHA256             string     `json:"sha256"`
+	data               []byte
+}
+
+// Data returns the file's bytes; they must not be changed.
+func (f *File) Data() []byte { return f.data }
+
+// New makes the population and publishes the status extract as of its start date.
+func New(ctx context.Context, cfg Config) (*Sandbox, error) {
+	if cfg.Generator.Persons > MaxPersons {
+		return nil, fmt.Errorf("persons %d: %w: a sandbox holds at most %d", cfg.Generator.Persons, ErrConfig, MaxPersons)
+	}
+	cfg.Generator.Days = 0
+	if cfg.Generator.AsOf.IsZero() {
+		cfg.Generator.AsOf = generator.DefaultAsOf
+	}
+	if cfg.Extract.Task == 0 {
+		cfg.Extract.Task = extract.DefaultTask
+	}
+	clock, err := generator.NewClock(ctx, cfg.Generator)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sandbox{cfg: cfg, start: cfg.Generator.AsOf, clock: clock}
+	status, err := s.statusFile()
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reset(status)
+	return s, nil
+}
+
+func (s *Sandbox) statusFile() (*File, error) {
+	opts := s.cfg.Extract
+	opts.Production = s.start
+	opts.PreviousProduction = s.start.AddDays(-1)
+	var buf bytes.Buffer
+	pw, err := extract.NewPersonWriter(&buf, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	for _, p := range s.clock.Start() {
+		if err := pw.Write(p); err != nil {
+			return nil, fmt.Errorf("status extract: %w", err)
+		}
+	}
+	if err := pw.Close(); err != nil {
+		return nil, fmt.Errorf("status extract: %w", err)
+	}
+	return newFile("status", 0, opts.Production, opts.PreviousProduction, opts.Task, buf.Bytes(), pw.Records()+2,
+		len(s.clock.Start())), nil
+}
+
+func newFile(kind string, day int, production, previous civil.Date, task int, data []byte, records, persons int) *File {
+	sum := sha256.Sum256(data)
+	return &File{Name: extract.FileName(production, task), Kind: kind, Day: day, Production: production,
+		PreviousProduction: previous, Bytes: len(data), Records: records, Persons: persons,
+		SHA256: hex.EncodeToString(sum[:]), data: data}
+}
+
+// reset publishes only the status extract and sets everyone as of the start. s.mu is held.
+func (s *Sandbox) reset(status *File) {
+	s.clock.Reset()
+	s.files = []*File{status}
+	s.byName = map[string]*File{status.Name: status}
+	s.index()
+}
+
+// index rebuilds the lookup of persons by number. s.mu is held.
+func (s *Sandbox) index() {
+	s.persons = s.clock.Persons()
+	s.byNum = make(map[pnr.Number]*generator.Person, len(s.persons))
+	for _, p := range s.persons {
+		s.byNum[p.Number] = p
+	}
+}
+
+// Today returns the sandbox's date and the days its clock has moved since the start.
+func (s *Sandbox) Today() (civil.Date, int) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	day := s.clock.Day()
+	return s.start.AddDays(day), day
+}
+
+// Start returns the start date.
+func (s *Sandbox) Start() civil.Date { return s.start }
+
+// Manifest returns the manifest of the starting population: counts and the scenario map.
+func (s *Sandbox) Manifest() *generator.Manifest { return s.clock.Manifest() }
+
+// Files returns the published extracts in production order.
+func (s *Sandbox) Files() []*File {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]*File(nil), s.files...)
+}
+
+// File returns the published extract named name.
+func (s *Sandbox) File(name string) (*File, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	f, ok := s.byName[name]
+	return f, ok
+}
+
+// Person returns the person holding number n as they are today.
+func (s *Sandbox) Person(n pnr.Number) (*generator.Person, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := s.byNum[n]
+	return p, ok
+}
+
+// Query selects persons: every field given must match. Name matches any part of the addressing name,
+// case-insensitively; Road any part of the road name.
+type Query struct {
+	Name      string
+	BirthDate civil.Date
+	Postcode  int
+	Road      string
+	Limit     int // 0 means 100
+}
+
+// Search returns the persons matching q as they are today, in index order.
+func (s *Sandbox) Search(q Query) []*generator.Person {
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	name, road := strings.ToLower(q.Name), strings.ToLower(q.Road)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []*generator.Person
+	for _, p := range s.persons {
+		if len(out) == q.Limit {
+			break
+		}
+		switch {
+		case name != "" && !strings.Contains(strings.ToLower(p.Name.Addressing), name):
+		case !q.BirthDate.IsZero() && p.BirthDate != q.BirthDate:
+		case q.Postcode != 0 && (p.Address == nil || p.Address.Postcode != q.Postcode):
+		case road != "" && (p.Address == nil || !strings.Contains(strings.ToLower(p.Address.Road), road)):
+		default:
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Advance moves the clock on days days, publishing a change extract for each, and returns them.
+func (s *Sandbox) Advance(ctx context.Context, days int) ([]*File, error) {
+	if days < 1 || days > generator.MaxDays {
+		return nil, fmt.Errorf("advance by %d days: %w: want 1 to %d", days, ErrConfig, generator.MaxDays)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var made []*File
+	for range days {
+		changes, err := s.clock.Step(ctx)
+		if err != nil {
+			s.index()
+			return made, err
+		}
+		f, err := s.changeFile(changes)
+		if err != nil {
+			s.index()
+			return made, err
+		}
+		s.files = append(s.files, f)
+		s.byName[f.Name] = f
+		made = append(made, f)
+	}
+	s.index()
+	return made, nil
+}
+
+// changeFile writes the day the clock has just moved to as a change extract. s.mu is held.
+func (s *Sandbox) changeFile(changes []generator.Change) (*File, error) {
+	day := s.clock.Day()
+	production := s.start.AddDays(day)
+	sp, err := extract.NewChangeSpool(s.cfg.Extract, 1)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	defer sp.Close()
+	for i := range changes {
+		if err := sp.Add(1, changes[i].Person, changes[i].Events); err != nil {
+			return nil, fmt.Errorf("change extract of %s: %w", production, err)
+		}
+	}
+	var buf bytes.Buffer
+	n, err := sp.WriteDay(&buf, 1, production, production.AddDays(-1))
+	if err != nil {
+		return nil, fmt.Errorf("change extract of %s: %w", production, err)
+	}
+	return newFile("change", day, production, production.AddDays(-1), s.cfg.Extract.Task, buf.Bytes(), n, len(changes)), nil
+}
+
+// Reset sets the clock back on the start date and withdraws every change extract.
+func (s *Sandbox) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reset(s.files[0])
+}

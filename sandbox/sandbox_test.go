@@ -1,0 +1,321 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cprtestdata/cprtestdata/formats/dataset"
+	"github.com/cprtestdata/cprtestdata/formats/extract"
+	"github.com/cprtestdata/cprtestdata/generator"
+)
+
+var testSandbox = sync.OnceValues(func() (*Sandbox, error) {
+	return New(context.Background(), Config{Generator: generator.Config{Persons: 3000, Seed: 1}})
+})
+
+// client talks to a sandbox over HTTP as a receiving program does.
+type client struct {
+	t   *testing.T
+	url string
+}
+
+func newClient(t *testing.T) (*client, *Sandbox) {
+	t.Helper()
+	sb, err := testSandbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.Reset()
+	srv := httptest.NewServer(NewHandler(sb))
+	t.Cleanup(srv.Close)
+	return &client{t: t, url: srv.URL}, sb
+}
+
+func (c *client) do(method, path string, hdr http.Header) (*http.Response, []byte) {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.url+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return resp, body
+}
+
+func (c *client) json(method, path string, want int, v any) {
+	c.t.Helper()
+	resp, body := c.do(method, path, nil)
+	if resp.StatusCode != want {
+		c.t.Fatalf("%s %s: %d %s, want %d", method, path, resp.StatusCode, body, want)
+	}
+	if v != nil {
+		if err := json.Unmarshal(body, v); err != nil {
+			c.t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+}
+
+type listed struct {
+	Name               string `json:"name"`
+	Kind               string `json:"kind"`
+	ProductionDate     string `json:"production_date"`
+	PreviousProduction string `json:"previous_production_date"`
+	SHA256             string `json:"sha256"`
+	URL                string `json:"url"`
+}
+
+// holdings is what a receiving program holds: each person's records, by number, in the order they came.
+type holdings struct {
+	order   []string
+	records map[string][]*extract.Record
+}
+
+func (h *holdings) apply(t *testing.T, data []byte) {
+	t.Helper()
+	r := extract.NewReader(bytes.NewReader(data))
+	fresh := map[string][]*extract.Record{}
+	var order []string
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch rec.Type() {
+		case "000", "999", "099":
+			continue
+		}
+		pnr := rec.Get("PNR")
+		if _, ok := fresh[pnr]; !ok {
+			order = append(order, pnr)
+		}
+		fresh[pnr] = append(fresh[pnr], rec)
+	}
+	for _, pnr := range order {
+		if _, ok := h.records[pnr]; !ok {
+			h.order = append(h.order, pnr)
+		}
+		h.records[pnr] = fresh[pnr]
+	}
+}
+
+// TestReceivingProgram does what a customer's receiving program does: download the status extract,
+// move the clock on, fetch the change extracts in order and apply them, and look persons up.
+func TestReceivingProgram(t *testing.T) {
+	c, _ := newClient(t)
+	var health map[string]any
+	c.json("GET", "/healthz", 200, &health)
+	if health["status"] != "ok" || health["day"] != float64(0) {
+		t.Errorf("healthz: %v", health)
+	}
+	var files []listed
+	c.json("GET", "/api/extracts", 200, &files)
+	if len(files) != 1 || files[0].Kind != "status" || files[0].Name != "D260101.L900001" {
+		t.Fatalf("extracts at the start: %+v", files)
+	}
+	h := &holdings{records: map[string][]*extract.Record{}}
+	resp, status := c.do("GET", files[0].URL, nil)
+	if resp.StatusCode != 200 || resp.Header.Get("ETag") != `"`+files[0].SHA256+`"` {
+		t.Fatalf("download: %d, ETag %s", resp.StatusCode, resp.Header.Get("ETag"))
+	}
+	h.apply(t, status)
+
+	var adv struct {
+		Day       int      `json:"day"`
+		Published []listed `json:"published"`
+	}
+	c.json("POST", "/admin/clock/advance?days=20", 200, &adv)
+	if adv.Day != 20 || len(adv.Published) != 20 {
+		t.Fatalf("advance: day %d, %d published", adv.Day, len(adv.Published))
+	}
+	c.json("GET", "/api/extracts", 200, &files)
+	if len(files) != 21 {
+		t.Fatalf("%d extracts after 20 days", len(files))
+	}
+	for i, f := range files[1:] {
+		if f.Kind != "change" || f.PreviousProduction != files[i].ProductionDate {
+			t.Fatalf("%s: %s with previous production %s, the file before was produced %s", f.Name, f.Kind, f.PreviousProduction, files[i].ProductionDate)
+		}
+		_, data := c.do("GET", f.URL, nil)
+		h.apply(t, data)
+	}
+	// What the receiver holds is what the sandbox says of everyone today.
+	if len(h.order) <= 3000 {
+		t.Errorf("%d persons held after 20 days: none added", len(h.order))
+	}
+	for _, num := range h.order {
+		var p struct {
+			Status string `json:"status"`
+			Name   struct {
+				Addressing string `json:"addressing"`
+			} `json:"name"`
+		}
+		c.json("GET", "/api/persons/"+num, 200, &p)
+		rec := h.records[num][0]
+		if rec.Type() != "001" || rec.Get("Status") != p.Status {
+			t.Fatalf("%s: the receiver holds status %s, the sandbox says %s", num, rec.Get("Status"), p.Status)
+		}
+	}
+}
+
+// TestSandboxMatchesGenerate checks that the sandbox publishes the same files testdata generate --days
+// writes for the same population.
+func TestSandboxMatchesGenerate(t *testing.T) {
+	c, _ := newClient(t)
+	c.json("POST", "/admin/clock/advance?days=5", 200, nil)
+	dir := t.TempDir()
+	m, err := dataset.Write(context.Background(), dir, dataset.Options{Generator: generator.Config{Persons: 3000, Seed: 1, Days: 5},
+		Formats: []dataset.Format{dataset.FormatFixed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"D260101.L900001"}
+	for _, d := range m.Days {
+		names = append(names, d.File)
+	}
+	for _, name := range names {
+		want, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, got := c.do("GET", "/api/extracts/"+filepath.Base(name), nil)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: the sandbox serves %d bytes, testdata generate writes %d", name, len(got), len(want))
+		}
+	}
+}
+
+func TestHTTPDetails(t *testing.T) {
+	c, sb := newClient(t)
+	f := sb.Files()[0]
+	// Range and conditional requests.
+	resp, body := c.do("GET", "/api/extracts/"+f.Name, http.Header{"Range": {"bytes=0-34"}})
+	if resp.StatusCode != 206 || string(body[:3]) != "000" || len(body) != 35 {
+		t.Errorf("range: %d, %q", resp.StatusCode, body)
+	}
+	resp, _ = c.do("GET", "/api/extracts/"+f.Name, http.Header{"If-None-Match": {`"` + f.SHA256 + `"`}})
+	if resp.StatusCode != 304 {
+		t.Errorf("If-None-Match with the ETag: %d, want 304", resp.StatusCode)
+	}
+	if resp.Header.Get("Content-Length") != "" && resp.StatusCode == 200 {
+		t.Error("no Content-Length")
+	}
+	// Errors.
+	for _, tt := range []struct {
+		method, path string
+		want         int
+		says         string
+	}{
+		{"GET", "/api/extracts/D990101.L900001", 404, "no extract"},
+		{"GET", "/api/extracts/..%2f..%2fetc%2fpasswd", 404, "no extract"},
+		{"GET", "/api/persons/0101640000", 400, "serial 0000"},
+		{"GET", "/api/persons/3213651234", 400, "day 32"},
+		{"GET", "/api/persons/0101650001", 404, "no person"},
+		{"GET", "/api/persons", 400, "at least one"},
+		{"GET", "/api/persons?birth_date=1965-13-01", 400, "birth_date"},
+		{"GET", "/api/persons?limit=0&name=a", 400, "limit"},
+		{"POST", "/admin/clock/advance?days=0", 400, "days"},
+		{"POST", "/admin/clock/advance?days=x", 400, "days"},
+		{"GET", "/admin/reset", 405, ""},
+	} {
+		resp, body := c.do(tt.method, tt.path, nil)
+		if resp.StatusCode != tt.want || !strings.Contains(string(body), tt.says) {
+			t.Errorf("%s %s: %d %s, want %d and %q", tt.method, tt.path, resp.StatusCode, body, tt.want, tt.says)
+		}
+	}
+	// Search and lookup agree.
+	p := sb.Search(Query{Name: "e", Limit: 1})[0]
+	var found []map[string]any
+	c.json("GET", "/api/persons?birth_date="+p.BirthDate.String()+"&name="+strings.ToUpper(p.Name.Last), 200, &found)
+	ok := false
+	for _, q := range found {
+		ok = ok || q["number"] == p.Number.String()
+	}
+	if !ok {
+		t.Errorf("search by birth date and surname does not find %s (%s): %v", p.Number, p.Name.Addressing, found)
+	}
+	var doc map[string]any
+	c.json("GET", "/api/openapi.json", 200, &doc)
+	if doc["openapi"] != "3.0.3" {
+		t.Errorf("openapi.json: %v", doc["openapi"])
+	}
+	// Reset withdraws the change extracts; moving on again publishes the same bytes.
+	var adv struct {
+		Published []listed `json:"published"`
+	}
+	c.json("POST", "/admin/clock/advance?days=2", 200, &adv)
+	c.json("POST", "/admin/reset", 200, nil)
+	if n := len(sb.Files()); n != 1 {
+		t.Errorf("%d extracts after reset", n)
+	}
+	var again struct {
+		Published []listed `json:"published"`
+	}
+	c.json("POST", "/admin/clock/advance?days=2", 200, &again)
+	if len(again.Published) != 2 || again.Published[1].SHA256 != adv.Published[1].SHA256 {
+		t.Error("after reset the clock publishes different change extracts")
+	}
+}
+
+// TestServeShutdown checks that Serve finishes a request in flight when its context ends.
+func TestServeShutdown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(300 * time.Millisecond)
+		io.WriteString(w, "finished")
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, ln, h) }()
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	<-started
+	cancel()
+	if s := <-got; s != "finished" {
+		t.Errorf("the request in flight got %q", s)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
+		t.Error("the server still answers after shutdown")
+	}
+}
