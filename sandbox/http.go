@@ -29,6 +29,9 @@ var openAPI []byte
 //	GET  /api/openapi.json             the OpenAPI description of all this
 //	POST /admin/clock/advance?days=N   move the clock on, publishing a change extract per day
 //	POST /admin/reset                  back to the start date, change extracts withdrawn
+//	POST /admin/access/revoke          reset every user's access rights
+//	POST /admin/customers/{customer}/users/{user}/grant?password=P   access again, with a new password
+//	GET  /admin/customers/{customer}/subscriptions   the numbers the customer subscribes to
 func NewHandler(s *Sandbox) http.Handler {
 	h := &handler{s: s}
 	mux := http.NewServeMux()
@@ -45,6 +48,12 @@ func NewHandler(s *Sandbox) http.Handler {
 	})
 	mux.HandleFunc("POST /admin/clock/advance", h.advance)
 	mux.HandleFunc("POST /admin/reset", h.reset)
+	mux.HandleFunc("POST /admin/access/revoke", func(w http.ResponseWriter, r *http.Request) {
+		s.RevokeAccess()
+		writeJSON(w, http.StatusOK, map[string]string{"status": "every user's access is revoked; grant it again per user"})
+	})
+	mux.HandleFunc("POST /admin/customers/{customer}/users/{user}/grant", h.grant)
+	mux.HandleFunc("GET /admin/customers/{customer}/subscriptions", h.subscriptions)
 	return mux
 }
 
@@ -186,6 +195,40 @@ func (h *handler) advance(w http.ResponseWriter, r *http.Request) {
 	}
 	today, day := h.s.Today()
 	writeJSON(w, http.StatusOK, map[string]any{"today": today, "day": day, "published": listing(made)})
+}
+
+func (h *handler) customer(w http.ResponseWriter, r *http.Request) (int, bool) {
+	n, err := strconv.Atoi(r.PathValue("customer"))
+	if err != nil || n < 1 || n > 9999 {
+		fail(w, http.StatusBadRequest, "customer "+strconv.Quote(r.PathValue("customer"))+": want a number from 1 to 9999")
+		return 0, false
+	}
+	return n, true
+}
+
+func (h *handler) grant(w http.ResponseWriter, r *http.Request) {
+	n, ok := h.customer(w, r)
+	if !ok {
+		return
+	}
+	if err := h.s.GrantAccess(n, r.PathValue("user"), r.URL.Query().Get("password")); err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "access granted"})
+}
+
+func (h *handler) subscriptions(w http.ResponseWriter, r *http.Request) {
+	n, ok := h.customer(w, r)
+	if !ok {
+		return
+	}
+	subs := h.s.Subscriptions(n)
+	if subs == nil {
+		fail(w, http.StatusNotFound, "no customer "+strconv.Itoa(n))
+		return
+	}
+	writeJSON(w, http.StatusOK, subs)
 }
 
 func (h *handler) reset(w http.ResponseWriter, r *http.Request) {

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/generator"
@@ -29,6 +30,10 @@ import (
 type Config struct {
 	Generator generator.Config    // the population; Days is ignored (the clock decides)
 	Extract   extract.FileOptions // record selection, framing, encoding and task of the extracts
+	// Customers may use CPR Direkte; nil means DefaultCustomers.
+	Customers []CustomerConfig
+	// TokenTTL is how long a CPR Direkte token lives unused; 0 means DefaultTokenTTL.
+	TokenTTL time.Duration
 }
 
 // MaxPersons bounds the population a sandbox holds in memory.
@@ -41,6 +46,8 @@ var ErrConfig = errors.New("invalid sandbox configuration")
 type Sandbox struct {
 	cfg   Config
 	start civil.Date
+
+	access *access // its own lock
 
 	mu      sync.RWMutex
 	clock   *generator.Clock
@@ -84,6 +91,9 @@ func New(ctx context.Context, cfg Config) (*Sandbox, error) {
 		return nil, err
 	}
 	s := &Sandbox{cfg: cfg, start: cfg.Generator.AsOf, clock: clock}
+	if s.access, err = newAccess(cfg.Customers, s.start, cfg.TokenTTL); err != nil {
+		return nil, err
+	}
 	status, err := s.statusFile()
 	if err != nil {
 		return nil, err
@@ -260,9 +270,22 @@ func (s *Sandbox) changeFile(changes []generator.Change) (*File, error) {
 	return newFile("change", day, production, production.AddDays(-1), s.cfg.Extract.Task, buf.Bytes(), n, len(changes)), nil
 }
 
-// Reset sets the clock back on the start date and withdraws every change extract.
+// Reset sets the clock back on the start date, withdraws every change extract and gives the customers
+// their configured access again.
 func (s *Sandbox) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reset(s.files[0])
+	s.access.load(s.cfg.Customers, s.start) // checked by New
+}
+
+// RevokeAccess resets every user's access rights, as CPR's administration can: tokens are withdrawn and
+// no user can log on until granted access again with GrantAccess.
+func (s *Sandbox) RevokeAccess() { s.access.revokeAll() }
+
+// GrantAccess gives user id of customer number access again with a new password, which must keep CPR's
+// rules and not have been used before.
+func (s *Sandbox) GrantAccess(number int, id, password string) error {
+	today, _ := s.Today()
+	return s.access.grant(number, id, password, today)
 }

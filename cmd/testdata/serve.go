@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -11,6 +17,7 @@ import (
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/sandbox"
+	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
 )
 
 func serveCommand() *cli.Command {
@@ -19,7 +26,10 @@ func serveCommand() *cli.Command {
 		Usage: "run a disposable CPR test environment: extracts on a simulated clock and person lookups over HTTP",
 		Description: `Makes a population (10,000 persons by default, in well under a second) and serves it: the status
 extract as of --as-of, a change extract for each day the clock is moved on, and every person as they are
-today. Every flag can be given as an environment variable instead (CPRTESTDATA_HTTP, ...). SIGTERM or
+today, over HTTP and over CPR Direkte (plain TCP and TLS: the 35-byte LOGON and 39-byte lookup, the
+28-byte header and the person's records, CPR's error numbers). The default customer is 1234 with user
+TESTUSER and password Test1234, from any address; --customers gives others as JSON:
+   [{"number": 1234, "allowed_ips": ["127.0.0.0/8"], "users": [{"id": "TESTUSER", "password": "Test1234"}]}] Every flag can be given as an environment variable instead (CPRTESTDATA_HTTP, ...). SIGTERM or
 Ctrl-C shut it down gracefully: requests in flight finish.
 
    GET  /healthz                      200 when it serves
@@ -30,6 +40,8 @@ Ctrl-C shut it down gracefully: requests in flight finish.
    GET  /api/clock, /api/manifest, /api/openapi.json
    POST /admin/clock/advance?days=N   move the clock on, publishing a change extract per day
    POST /admin/reset                  back to the start date
+   POST /admin/access/revoke          reset every user's access rights
+   POST /admin/customers/{n}/users/{id}/grant?password=P   access again
 
 Examples:
    testdata serve
@@ -37,6 +49,11 @@ Examples:
    curl -X POST 'localhost:8080/admin/clock/advance?days=3'`,
 		Flags: append(populationFlags(),
 			&cli.StringFlag{Name: "http", Value: ":8080", Usage: "address to serve HTTP on", EnvVars: []string{"CPRTESTDATA_HTTP"}},
+			&cli.StringFlag{Name: "direkte", Value: ":5000", Usage: "address to serve CPR Direkte on, plain TCP (empty: not served)", EnvVars: []string{"CPRTESTDATA_DIREKTE"}},
+			&cli.StringFlag{Name: "direkte-tls", Value: ":5001", Usage: "address to serve CPR Direkte on over TLS (empty: not served)", EnvVars: []string{"CPRTESTDATA_DIREKTE_TLS"}},
+			&cli.StringFlag{Name: "tls-cert", Usage: "PEM certificate for CPR Direkte over TLS (default: a self-signed one made at start)", EnvVars: []string{"CPRTESTDATA_TLS_CERT"}},
+			&cli.StringFlag{Name: "tls-key", Usage: "PEM private key of --tls-cert", EnvVars: []string{"CPRTESTDATA_TLS_KEY"}},
+			&cli.StringFlag{Name: "customers", Usage: "JSON file of CPR Direkte customers and users (default: customer 1234, user TESTUSER, password Test1234, any address)", EnvVars: []string{"CPRTESTDATA_CUSTOMERS"}},
 			&cli.IntFlag{Name: "task", Value: extract.DefaultTask, Usage: "task number (OPGAVENR) of the extracts", EnvVars: []string{"CPRTESTDATA_TASK"}},
 			&cli.StringFlag{Name: "framing", Value: "stream", Usage: "extract framing: stream, lf or crlf", EnvVars: []string{"CPRTESTDATA_FRAMING"}},
 			&cli.StringFlag{Name: "records", Value: "all", Usage: "record types of the extracts: 001,002,003,...", EnvVars: []string{"CPRTESTDATA_RECORDS"}},
@@ -65,11 +82,30 @@ func serve(c *cli.Context) error {
 	if eo.Records, err = extract.ParseSelection(c.String("records")); err != nil {
 		return usagef(c, "--records: %v", err)
 	}
-	ln, err := net.Listen("tcp", c.String("http"))
-	if err != nil {
-		return usagef(c, "--http: %v", err)
+	if name := c.String("customers"); name != "" {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return usagef(c, "--customers: %v", err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&cfg.Customers); err != nil {
+			return usagef(c, "--customers %s: %v", name, err)
+		}
 	}
-	defer ln.Close()
+	var cert tls.Certificate
+	switch certFile, keyFile := c.String("tls-cert"), c.String("tls-key"); {
+	case (certFile == "") != (keyFile == ""):
+		return usagef(c, "--tls-cert and --tls-key go together")
+	case certFile != "":
+		if cert, err = tls.LoadX509KeyPair(certFile, keyFile); err != nil {
+			return usagef(c, "--tls-cert, --tls-key: %v", err)
+		}
+	case c.String("direkte-tls") != "":
+		if cert, err = direkte.SelfSigned("localhost", "127.0.0.1", "::1"); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
 	sb, err := sandbox.New(c.Context, cfg)
 	switch {
@@ -78,7 +114,51 @@ func serve(c *cli.Context) error {
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(c.App.ErrWriter, "testdata serve: %d persons as of %s, ready in %s; HTTP on %s\n",
+	ln, err := net.Listen("tcp", c.String("http"))
+	if err != nil {
+		return usagef(c, "--http: %v", err)
+	}
+	defer ln.Close()
+	var plain, secure net.Listener
+	if a := c.String("direkte"); a != "" {
+		if plain, err = net.Listen("tcp", a); err != nil {
+			return usagef(c, "--direkte: %v", err)
+		}
+		defer plain.Close()
+	}
+	if a := c.String("direkte-tls"); a != "" {
+		l, err := net.Listen("tcp", a)
+		if err != nil {
+			return usagef(c, "--direkte-tls: %v", err)
+		}
+		secure = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		defer secure.Close()
+	}
+	fmt.Fprintf(c.App.ErrWriter, "testdata serve: %d persons as of %s, ready in %s; HTTP on %s",
 		sb.Manifest().Made, sb.Start(), time.Since(start).Round(time.Millisecond), ln.Addr())
-	return sandbox.Serve(c.Context, ln, sandbox.NewHandler(sb))
+	ctx, cancel := context.WithCancel(c.Context)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	run := func(i int, serve func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if errs[i] = serve(); errs[i] != nil {
+				cancel() // one server failing stops the others
+			}
+		}()
+	}
+	run(0, func() error { return sandbox.Serve(ctx, ln, sandbox.NewHandler(sb)) })
+	if plain != nil {
+		fmt.Fprintf(c.App.ErrWriter, "; CPR Direkte on %s", plain.Addr())
+		run(1, func() error { return direkte.Serve(ctx, plain, sb) })
+	}
+	if secure != nil {
+		fmt.Fprintf(c.App.ErrWriter, ", over TLS on %s", secure.Addr())
+		run(2, func() error { return direkte.Serve(ctx, secure, sb) })
+	}
+	fmt.Fprintln(c.App.ErrWriter)
+	wg.Wait()
+	return errors.Join(errs...)
 }

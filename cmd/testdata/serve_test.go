@@ -6,10 +6,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from the command and read from the test.
@@ -42,7 +45,8 @@ func TestServe(t *testing.T) {
 	var stderr syncBuffer
 	code := make(chan int, 1)
 	go func() {
-		code <- run(ctx, []string{"testdata", "serve", "--http", addr, "--persons", "2000"}, strings.NewReader(""), io.Discard, &stderr)
+		code <- run(ctx, []string{"testdata", "serve", "--http", addr, "--persons", "2000",
+			"--direkte", "127.0.0.1:0", "--direkte-tls", "127.0.0.1:0"}, strings.NewReader(""), io.Discard, &stderr)
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -57,6 +61,17 @@ func TestServe(t *testing.T) {
 			t.Fatalf("no /healthz within 20 s: %v; stderr %s", err, stderr.String())
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+	// CPR Direkte answers on the address it printed, with the default customer.
+	m := regexp.MustCompile(`CPR Direkte on (\S+),`).FindStringSubmatch(stderr.String())
+	if m == nil {
+		t.Fatalf("no CPR Direkte address in %q", stderr.String())
+	}
+	dial := func(ctx context.Context) (net.Conn, error) { return (&net.Dialer{}).DialContext(ctx, "tcp", m[1]) }
+	r, err := direkte.Do(context.Background(), dial, direkte.AppendLogon(nil,
+		direkte.Logon{Transaction: "OFF4", Customer: 1234, User: "TESTUSER", Password: "Test1234"}))
+	if err != nil || r.Code != direkte.OK {
+		t.Errorf("CPR Direkte logon: %v, %+v", err, r)
 	}
 	cancel()
 	if c := <-code; c != exitOK || !strings.Contains(stderr.String(), "2000 persons") {
@@ -73,6 +88,8 @@ func TestServeErrors(t *testing.T) {
 		{"bad address", []string{"serve", "--http", "nowhere:x"}, "--http"},
 		{"too many persons", []string{"serve", "--http", "127.0.0.1:0", "--persons", "300000"}, "at most 200000"},
 		{"bad framing", []string{"serve", "--framing", "cr"}, "--framing"},
+		{"cert without key", []string{"serve", "--tls-cert", "c.pem"}, "go together"},
+		{"missing customers file", []string{"serve", "--customers", "/nonexistent.json"}, "--customers"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, stderr, code := runCLI(t, "", tt.args...)

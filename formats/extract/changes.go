@@ -312,3 +312,23 @@ func latin1Into(dst []byte, s string) {
 		k++
 	}
 }
+
+// AppendStart appends a start record (000) with the task number and production dates, unframed.
+func AppendStart(dst []byte, task int, production, previous civil.Date) []byte {
+	var b [8]byte
+	dst = append(dst, "0000000000000"...)
+	dst = fmt.Appendf(dst, "%06d", task%1000000)
+	for _, d := range []civil.Date{production, previous} {
+		put4(b[0:4], d.Year)
+		put2(b[4:6], int(d.Month))
+		put2(b[6:8], d.Day)
+		dst = append(dst, b[:]...)
+	}
+	return dst
+}
+
+// AppendEnd appends an end record (999) counting records between the start and end records, unframed.
+func AppendEnd(dst []byte, records int) []byte {
+	dst = append(dst, "9999999999999"...)
+	return fmt.Appendf(dst, "%08d", records%100000000)
+}

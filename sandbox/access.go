@@ -1,0 +1,394 @@
+package sandbox
+
+import (
+	"crypto/rand"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cprtestdata/cprtestdata/formats/extract"
+	"github.com/cprtestdata/cprtestdata/generator"
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
+	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
+)
+
+// CustomerConfig is a CPR customer allowed to use CPR Direkte, with its users.
+type CustomerConfig struct {
+	Number int `json:"number"` // KUNDENR, 1-9999
+	// AllowedIPs are the addresses the customer may call from; empty means any.
+	AllowedIPs []netip.Prefix `json:"allowed_ips,omitempty"`
+	Users      []UserConfig   `json:"users"`
+}
+
+// UserConfig is one user of a customer.
+type UserConfig struct {
+	ID       string `json:"id"`       // BRUGER_ID, at most 8 characters
+	Password string `json:"password"` // 8 characters, at least 2 digits and 2 letters
+	// Transactions are the CPRTRANS codes the user may use; empty means OFF4, CPR's public lookup.
+	Transactions []string `json:"transactions,omitempty"`
+}
+
+// DefaultCustomers is the access a sandbox gives when none is configured: customer 1234 with user
+// TESTUSER, password Test1234, from any address.
+func DefaultCustomers() []CustomerConfig {
+	return []CustomerConfig{{Number: 1234, Users: []UserConfig{{ID: "TESTUSER", Password: "Test1234"}}}}
+}
+
+// Access rules, as CPR runs them (by the sandbox's clock where they speak of days).
+const (
+	PasswordDays    = 90 // a password expires this many days after it was set
+	InactiveDays    = 90 // a user who has not logged on for this many days is deactivated
+	DefaultTokenTTL = 30 * time.Minute
+)
+
+// access holds customers, users and the tokens handed out. Its own lock guards it.
+type access struct {
+	mu        sync.Mutex
+	customers map[int]*customer
+	tokens    map[string]*token
+	ttl       time.Duration
+	now       func() time.Time
+}
+
+type customer struct {
+	number        int
+	allowed       []netip.Prefix
+	users         map[string]*user
+	subscriptions map[pnr.Number]bool
+}
+
+type user struct {
+	id           string
+	password     string
+	used         []string   // passwords set before, never to be used again
+	set          civil.Date // when the password was set, by the sandbox's clock
+	lastLogon    civil.Date
+	transactions []string
+}
+
+type token struct {
+	customer, user string
+	expires        time.Time
+}
+
+func newAccess(cs []CustomerConfig, start civil.Date, ttl time.Duration) (*access, error) {
+	a := &access{ttl: ttl, now: time.Now}
+	if a.ttl <= 0 {
+		a.ttl = DefaultTokenTTL
+	}
+	return a, a.load(cs, start)
+}
+
+// load sets the customers and users as configured, with passwords set on start, and drops every token.
+func (a *access) load(cs []CustomerConfig, start civil.Date) error {
+	if cs == nil {
+		cs = DefaultCustomers()
+	}
+	customers := map[int]*customer{}
+	for _, c := range cs {
+		if c.Number < 1 || c.Number > 9999 {
+			return fmt.Errorf("customer %d: %w: want a number from 1 to 9999", c.Number, ErrConfig)
+		}
+		if _, dup := customers[c.Number]; dup {
+			return fmt.Errorf("customer %d: %w: given twice", c.Number, ErrConfig)
+		}
+		cu := &customer{number: c.Number, allowed: c.AllowedIPs, users: map[string]*user{}, subscriptions: map[pnr.Number]bool{}}
+		for _, u := range c.Users {
+			if u.ID == "" || len(u.ID) > 8 || strings.ContainsAny(u.ID, " ") {
+				return fmt.Errorf("customer %d, user %q: %w: want 1-8 characters without blanks", c.Number, u.ID, ErrConfig)
+			}
+			if msg := passwordProblem(u.Password, nil); msg != "" {
+				return fmt.Errorf("customer %d, user %s: password: %w: %s", c.Number, u.ID, ErrConfig, msg)
+			}
+			tr := u.Transactions
+			if len(tr) == 0 {
+				tr = []string{"OFF4"}
+			}
+			cu.users[strings.ToUpper(u.ID)] = &user{id: u.ID, password: u.Password, set: start, lastLogon: start, transactions: tr}
+		}
+		customers[c.Number] = cu
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.customers, a.tokens = customers, map[string]*token{}
+	return nil
+}
+
+// passwordProblem says what is wrong with a new password, or "" when it keeps CPR's rules: 8
+// characters, at least 2 digits and 2 letters, not used before.
+func passwordProblem(pw string, used []string) string {
+	digits, letters := 0, 0
+	for _, r := range pw {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', strings.ContainsRune("æøåÆØÅ", r):
+			letters++
+		}
+	}
+	switch {
+	case len(pw) != 8:
+		return fmt.Sprintf("%d characters, want 8", len(pw))
+	case digits < 2 || letters < 2:
+		return fmt.Sprintf("%d digits and %d letters, want at least 2 of each", digits, letters)
+	case slices.Contains(used, pw):
+		return "used before"
+	}
+	return ""
+}
+
+func allowed(c *customer, remote netip.Addr) bool {
+	if len(c.allowed) == 0 {
+		return true
+	}
+	for _, p := range c.allowed {
+		if p.Contains(remote) {
+			return true
+		}
+	}
+	return false
+}
+
+func newToken() string {
+	const letters = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 8)
+	rand.Read(b)
+	for i := range b {
+		b[i] = letters[int(b[i])%len(letters)]
+	}
+	return string(b)
+}
+
+// logon carries out a LOGON on day today.
+func (a *access) logon(remote netip.Addr, l *direkte.Logon, today civil.Date) (string, direkte.Code) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, ok := a.customers[l.Customer]
+	switch {
+	case !ok:
+		return "", direkte.UnknownCustomer
+	case !allowed(c, remote):
+		return "", direkte.IPNotAllowed
+	}
+	u, ok := c.users[strings.ToUpper(l.User)]
+	switch {
+	case !ok || u.password == "" || u.password != l.Password: // "" after revokeAll: no access
+		return "", direkte.WrongUserPassword
+	case u.lastLogon.AddDays(InactiveDays).Before(today):
+		return "", direkte.NoAccess // deactivated after 90 days unused
+	case !slices.Contains(u.transactions, l.Transaction):
+		return "", direkte.NoTransactionRight
+	}
+	if l.NewPassword != "" {
+		if passwordProblem(l.NewPassword, append(u.used, u.password)) != "" {
+			return "", direkte.BadNewPassword
+		}
+		u.used = append(u.used, u.password)
+		u.password, u.set = l.NewPassword, today
+	} else if !u.set.AddDays(PasswordDays).After(today) {
+		return "", direkte.PasswordExpired
+	}
+	u.lastLogon = today
+	if len(a.tokens) >= 1024 { // drop the expired, so that tokens never pile up
+		for k, t := range a.tokens {
+			if a.now().After(t.expires) {
+				delete(a.tokens, k)
+			}
+		}
+	}
+	t := newToken()
+	a.tokens[t] = &token{customer: fmt.Sprint(c.number), user: strings.ToUpper(u.id), expires: a.now().Add(a.ttl)}
+	return t, direkte.OK
+}
+
+// check checks a lookup's customer, address, token and transaction, and renews the token.
+func (a *access) check(remote netip.Addr, l *direkte.Lookup) (*customer, direkte.Code) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, ok := a.customers[l.Customer]
+	switch {
+	case !ok:
+		return nil, direkte.UnknownCustomer
+	case !allowed(c, remote):
+		return nil, direkte.IPNotAllowed
+	}
+	t, ok := a.tokens[l.Token]
+	if ok && a.now().After(t.expires) {
+		delete(a.tokens, l.Token)
+		ok = false
+	}
+	if !ok || t.customer != fmt.Sprint(c.number) || t.user != strings.ToUpper(l.User) {
+		return nil, direkte.TokenTimedOut
+	}
+	u := c.users[t.user]
+	if u == nil || !slices.Contains(u.transactions, l.Transaction) {
+		return nil, direkte.NoTransactionRight
+	}
+	t.expires = a.now().Add(a.ttl)
+	return c, direkte.OK
+}
+
+// subscribe puts (on) or deletes a subscription of customer c on number n.
+func (a *access) subscribe(c *customer, n pnr.Number, on bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if on {
+		c.subscriptions[n] = true
+	} else {
+		delete(c.subscriptions, n)
+	}
+}
+
+// revokeAll resets every user's access rights: tokens are withdrawn and every user must be granted access
+// again (a new password set by the administrator) before logging on.
+func (a *access) revokeAll() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.tokens = map[string]*token{}
+	for _, c := range a.customers {
+		for _, u := range c.users {
+			u.used = append(u.used, u.password)
+			u.password = "" // no password matches until access is granted again
+		}
+	}
+}
+
+// grant sets a new password for a user, as the administration does after revokeAll.
+func (a *access) grant(number int, id, password string, today civil.Date) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, ok := a.customers[number]
+	if !ok {
+		return fmt.Errorf("customer %d: %w: unknown", number, ErrConfig)
+	}
+	u, ok := c.users[strings.ToUpper(id)]
+	if !ok {
+		return fmt.Errorf("customer %d, user %q: %w: unknown", number, id, ErrConfig)
+	}
+	if msg := passwordProblem(password, append(u.used, u.password)); msg != "" {
+		return fmt.Errorf("customer %d, user %s: new password: %w: %s", number, u.id, ErrConfig, msg)
+	}
+	if u.password != "" {
+		u.used = append(u.used, u.password)
+	}
+	u.password, u.set, u.lastLogon = password, today, today
+	return nil
+}
+
+// direkteRecords are the record types a CPR Direkte lookup returns: the person's current data.
+var direkteRecords = extract.Selection{"001": true, "002": true, "003": true, "004": true, "005": true, "007": true,
+	"008": true, "009": true, "010": true, "011": true, "012": true, "013": true, "014": true, "015": true,
+	"016": true, "017": true}
+
+// Logon implements direkte.Backend.
+func (s *Sandbox) Logon(remote netip.Addr, l *direkte.Logon) *direkte.Response {
+	today, _ := s.Today()
+	t, code := s.access.logon(remote, l, today)
+	return &direkte.Response{Customer: l.Customer, AbonType: direkte.AbonLogon, DataType: direkte.DataNone, Token: t,
+		User: l.User, Code: code, Data: errorText(code)}
+}
+
+func errorText(c direkte.Code) []byte {
+	if c == direkte.OK {
+		return nil
+	}
+	return []byte(latin1(c.String()))
+}
+
+// latin1 returns s in ISO-8859-1 bytes, as CPR Direkte sends text.
+func latin1(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r > 0xFF {
+			r = '?'
+		}
+		b = append(b, byte(r))
+	}
+	return string(b)
+}
+
+// Lookup implements direkte.Backend: the person as they are today, 000 and 999 around their current
+// records, cut before the record that would pass CPR Direkte's 2,880 bytes.
+func (s *Sandbox) Lookup(remote netip.Addr, l *direkte.Lookup) *direkte.Response {
+	resp := &direkte.Response{Customer: l.Customer, AbonType: l.AbonType, DataType: l.DataType, Token: l.Token, User: l.User}
+	answer := func(c direkte.Code) *direkte.Response {
+		resp.Code, resp.Data = c, errorText(c)
+		if c != direkte.OK {
+			resp.DataType = direkte.DataNone
+		}
+		return resp
+	}
+	if l.AbonType != direkte.AbonNone && l.AbonType != direkte.AbonSubscribe && l.AbonType != direkte.AbonUnsubscribe {
+		return answer(direkte.UnknownAbonType)
+	}
+	if l.DataType != direkte.DataNone && l.DataType != direkte.DataPerson {
+		return answer(direkte.UnknownDataType)
+	}
+	c, code := s.access.check(remote, l)
+	if code != direkte.OK {
+		return answer(code)
+	}
+	if l.PNR == "" || strings.Trim(l.PNR, "0") == "" {
+		return answer(direkte.PNRMissing)
+	}
+	n, err := pnr.Parse(l.PNR)
+	if err != nil {
+		return answer(direkte.UnknownPNR)
+	}
+	p, ok := s.Person(n)
+	if !ok {
+		return answer(direkte.UnknownPNR)
+	}
+	switch l.AbonType {
+	case direkte.AbonSubscribe:
+		s.access.subscribe(c, n, true)
+	case direkte.AbonUnsubscribe:
+		s.access.subscribe(c, n, false)
+	}
+	if l.DataType == direkte.DataNone {
+		return answer(direkte.OK)
+	}
+	data, err := s.direkteData(p)
+	if err != nil {
+		return answer(direkte.SeriousProblem)
+	}
+	resp.Data = data
+	return resp
+}
+
+// direkteData is the DATA of a lookup: 000, the person's current records, 999.
+func (s *Sandbox) direkteData(p *generator.Person) ([]byte, error) {
+	today, _ := s.Today()
+	data := extract.AppendStart(nil, s.cfg.Extract.Task, today, today.AddDays(-1))
+	records := 0
+	room := direkte.MaxDataLength - extract.LayoutOf("999").Length
+	err := extract.NewEncoder(direkteRecords).Encode(p, func(l *extract.Layout, line []byte) error {
+		if len(data)+len(line) > room {
+			return nil // what does not fit is left out, as the 2,880-byte limit demands
+		}
+		data = append(data, line...)
+		records++
+		return nil
+	})
+	return extract.AppendEnd(data, records), err
+}
+
+// Subscriptions returns the numbers customer n subscribes to, sorted.
+func (s *Sandbox) Subscriptions(n int) []pnr.Number {
+	s.access.mu.Lock()
+	defer s.access.mu.Unlock()
+	c, ok := s.access.customers[n]
+	if !ok {
+		return nil
+	}
+	out := make([]pnr.Number, 0, len(c.subscriptions))
+	for num := range c.subscriptions {
+		out = append(out, num)
+	}
+	slices.SortFunc(out, func(a, b pnr.Number) int { return strings.Compare(a.String(), b.String()) })
+	return out
+}
