@@ -1,0 +1,131 @@
+package sandbox
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
+)
+
+func benchSandbox(b *testing.B) *Sandbox {
+	b.Helper()
+	sb, err := New(context.Background(), Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sb
+}
+
+// BenchmarkHTTPPersonLookup measures GET /api/persons/{pnr} over loopback with keep-alive clients, and
+// reports requests per second and the 99th percentile latency.
+func BenchmarkHTTPPersonLookup(b *testing.B) {
+	sb := benchSandbox(b)
+	srv := httptest.NewServer(NewHandler(sb))
+	defer srv.Close()
+	var numbers []string
+	for _, p := range sb.Search(Query{Name: "e", Limit: 1000}) {
+		numbers = append(numbers, p.Number.String())
+	}
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	client := &http.Client{Transport: tr}
+	var mu sync.Mutex
+	var lat []time.Duration
+	b.SetParallelism(8)
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		i := 0
+		for pb.Next() {
+			t0 := time.Now()
+			resp, err := client.Get(srv.URL + "/api/persons/" + numbers[i%len(numbers)])
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+			mine = append(mine, time.Since(t0))
+			i++
+		}
+		mu.Lock()
+		lat = append(lat, mine...)
+		mu.Unlock()
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	}
+}
+
+// BenchmarkDirekteLookup measures CPR Direkte lookups over plain TCP, one connection per lookup as the
+// protocol has it, from parallel clients.
+func BenchmarkDirekteLookup(b *testing.B) {
+	sb := benchSandbox(b)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go direkte.Serve(ctx, ln, sb)
+	dial := func(ctx context.Context) (net.Conn, error) { return (&net.Dialer{}).DialContext(ctx, "tcp", ln.Addr().String()) }
+	r, err := direkte.Do(ctx, dial, direkte.AppendLogon(nil, direkte.Logon{Transaction: "OFF4", Customer: 1234, User: "TESTUSER", Password: "Test1234"}))
+	if err != nil || r.Code != direkte.OK {
+		b.Fatalf("logon: %v %+v", err, r)
+	}
+	var numbers []string
+	for _, p := range sb.Search(Query{Name: "e", Limit: 1000}) {
+		numbers = append(numbers, p.Number.String())
+	}
+	b.SetParallelism(4)
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			req := direkte.AppendLookup(nil, direkte.Lookup{Transaction: "OFF4", Customer: 1234, AbonType: direkte.AbonNone,
+				DataType: direkte.DataPerson, Token: r.Token, User: "TESTUSER", PNR: numbers[i%len(numbers)]})
+			resp, err := direkte.Do(ctx, dial, req)
+			if err != nil || resp.Code != direkte.OK {
+				b.Errorf("lookup: %v %+v", err, resp)
+				return
+			}
+			i++
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "lookups/s")
+}
+
+// BenchmarkExtractDownload measures downloading the status extract over loopback.
+func BenchmarkExtractDownload(b *testing.B) {
+	sb := benchSandbox(b)
+	srv := httptest.NewServer(NewHandler(sb))
+	defer srv.Close()
+	f := sb.Files()[0]
+	b.SetBytes(int64(f.Bytes))
+	b.ResetTimer()
+	for range b.N {
+		resp, err := http.Get(srv.URL + "/api/extracts/" + f.Name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if n != int64(f.Bytes) {
+			b.Fatalf("%d bytes, want %d", n, f.Bytes)
+		}
+	}
+}
