@@ -3,6 +3,7 @@ package sandbox
 import (
 	"crypto/rand"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -257,6 +258,36 @@ func (a *access) revokeAll() {
 	}
 }
 
+// copyCustomers returns a deep copy of the customers, for a snapshot.
+func (a *access) copyCustomers() map[int]*customer {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return cloneCustomers(a.customers)
+}
+
+// setCustomers puts a copy of cs in place and drops every token, for a restore.
+func (a *access) setCustomers(cs map[int]*customer) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.customers, a.tokens = cloneCustomers(cs), map[string]*token{}
+}
+
+func cloneCustomers(cs map[int]*customer) map[int]*customer {
+	out := make(map[int]*customer, len(cs))
+	for n, c := range cs {
+		cc := *c
+		cc.users = make(map[string]*user, len(c.users))
+		for id, u := range c.users {
+			uu := *u
+			uu.used = slices.Clone(u.used)
+			cc.users[id] = &uu
+		}
+		cc.subscriptions = maps.Clone(c.subscriptions)
+		out[n] = &cc
+	}
+	return out
+}
+
 // grant sets a new password for a user, as the administration does after revokeAll.
 func (a *access) grant(number int, id, password string, today civil.Date) error {
 	a.mu.Lock()
@@ -284,8 +315,38 @@ var direkteRecords = extract.Selection{"001": true, "002": true, "003": true, "0
 	"008": true, "009": true, "010": true, "011": true, "012": true, "013": true, "014": true, "015": true,
 	"016": true, "017": true}
 
-// Logon implements direkte.Backend.
+// Logon implements direkte.Backend: faults asked for come first, and the request goes in the journal.
 func (s *Sandbox) Logon(remote netip.Addr, l *direkte.Logon) *direkte.Response {
+	start := time.Now()
+	resp, drop := s.direkteFault(l.Customer, l.User)
+	if resp == nil && !drop {
+		resp = s.logon(remote, l)
+	}
+	s.record(start, remote, fmt.Sprintf("logon %04d %s", l.Customer, l.User), resp)
+	return resp
+}
+
+// Lookup implements direkte.Backend: faults asked for come first, and the request goes in the journal.
+func (s *Sandbox) Lookup(remote netip.Addr, l *direkte.Lookup) *direkte.Response {
+	start := time.Now()
+	resp, drop := s.direkteFault(l.Customer, l.User)
+	if resp == nil && !drop {
+		resp = s.lookup(remote, l)
+	}
+	s.record(start, remote, fmt.Sprintf("lookup %04d %s %s %c%c", l.Customer, l.User, l.PNR, l.AbonType, l.DataType), resp)
+	return resp
+}
+
+func (s *Sandbox) record(start time.Time, remote netip.Addr, request string, resp *direkte.Response) {
+	result := "dropped"
+	if resp != nil {
+		result = fmt.Sprintf("%02d", int(resp.Code))
+	}
+	s.journal.add(Entry{Time: start.UTC(), Protocol: "direkte", Remote: remote.String(), Request: request, Result: result,
+		Millis: float64(time.Since(start).Microseconds()) / 1000})
+}
+
+func (s *Sandbox) logon(remote netip.Addr, l *direkte.Logon) *direkte.Response {
 	today, _ := s.Today()
 	t, code := s.access.logon(remote, l, today)
 	return &direkte.Response{Customer: l.Customer, AbonType: direkte.AbonLogon, DataType: direkte.DataNone, Token: t,
@@ -311,9 +372,9 @@ func latin1(s string) string {
 	return string(b)
 }
 
-// Lookup implements direkte.Backend: the person as they are today, 000 and 999 around their current
-// records, cut before the record that would pass CPR Direkte's 2,880 bytes.
-func (s *Sandbox) Lookup(remote netip.Addr, l *direkte.Lookup) *direkte.Response {
+// lookup answers a lookup: the person as they are today, 000 and 999 around their current records, cut
+// before the record that would pass CPR Direkte's 2,880 bytes.
+func (s *Sandbox) lookup(remote netip.Addr, l *direkte.Lookup) *direkte.Response {
 	resp := &direkte.Response{Customer: l.Customer, AbonType: l.AbonType, DataType: l.DataType, Token: l.Token, User: l.User}
 	answer := func(c direkte.Code) *direkte.Response {
 		resp.Code, resp.Data = c, errorText(c)

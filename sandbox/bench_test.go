@@ -81,7 +81,9 @@ func BenchmarkDirekteLookup(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go direkte.Serve(ctx, ln, sb)
-	dial := func(ctx context.Context) (net.Conn, error) { return (&net.Dialer{}).DialContext(ctx, "tcp", ln.Addr().String()) }
+	dial := func(ctx context.Context) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "tcp", ln.Addr().String())
+	}
 	r, err := direkte.Do(ctx, dial, direkte.AppendLogon(nil, direkte.Logon{Transaction: "OFF4", Customer: 1234, User: "TESTUSER", Password: "Test1234"}))
 	if err != nil || r.Code != direkte.OK {
 		b.Fatalf("logon: %v %+v", err, r)

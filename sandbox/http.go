@@ -7,11 +7,13 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 	"github.com/cprtestdata/cprtestdata/generator/pnr"
+	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
 )
 
 //go:embed openapi.json
@@ -32,6 +34,16 @@ var openAPI []byte
 //	POST /admin/access/revoke          reset every user's access rights
 //	POST /admin/customers/{customer}/users/{user}/grant?password=P   access again, with a new password
 //	GET  /admin/customers/{customer}/subscriptions   the numbers the customer subscribes to
+//	GET  /admin/faults, DELETE /admin/faults          the faults still to come; clear them
+//	POST /admin/faults/file?kind=K                   the next change extract carries file fault K
+//	POST /admin/faults/latency?ms=M&count=N          delay the next N requests by M ms
+//	POST /admin/faults/direkte-error?code=C&count=N  answer the next N CPR Direkte requests with error C
+//	POST /admin/faults/http-error?status=S&count=N   answer the next N requests under /api with status S
+//	POST /admin/faults/drop?count=N                  close the next N connections without an answer
+//	GET  /admin/journal                              the newest requests received, HTTP and CPR Direkte
+//	POST /admin/snapshot, POST /admin/restore?id=I   keep the state; go back to it
+//
+// The faults touch /api and CPR Direkte only: /healthz and /admin always answer.
 func NewHandler(s *Sandbox) http.Handler {
 	h := &handler{s: s}
 	mux := http.NewServeMux()
@@ -54,7 +66,138 @@ func NewHandler(s *Sandbox) http.Handler {
 	})
 	mux.HandleFunc("POST /admin/customers/{customer}/users/{user}/grant", h.grant)
 	mux.HandleFunc("GET /admin/customers/{customer}/subscriptions", h.subscriptions)
-	return mux
+	mux.HandleFunc("GET /admin/faults", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Faults()) })
+	mux.HandleFunc("DELETE /admin/faults", func(w http.ResponseWriter, r *http.Request) {
+		s.ClearFaults()
+		writeJSON(w, http.StatusOK, s.Faults())
+	})
+	mux.HandleFunc("POST /admin/faults/{kind}", h.fault)
+	mux.HandleFunc("GET /admin/journal", func(w http.ResponseWriter, r *http.Request) {
+		entries, total := s.Journal()
+		writeJSON(w, http.StatusOK, map[string]any{"total": total, "entries": entries})
+	})
+	mux.HandleFunc("POST /admin/snapshot", func(w http.ResponseWriter, r *http.Request) {
+		today, day := s.Today()
+		writeJSON(w, http.StatusOK, map[string]any{"id": s.Snapshot(), "today": today, "day": day})
+	})
+	mux.HandleFunc("POST /admin/restore", h.restore)
+	return h.withFaults(mux)
+}
+
+// withFaults applies the protocol faults asked for to requests under /api, and keeps every request in
+// the journal.
+func (h *handler) withFaults(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			result := strconv.Itoa(rec.status)
+			if rec.status == 0 {
+				result = "dropped"
+			}
+			h.s.journal.add(Entry{Time: start.UTC(), Protocol: "http", Remote: r.RemoteAddr, Request: r.Method + " " + r.URL.RequestURI(),
+				Result: result, Millis: float64(time.Since(start).Microseconds()) / 1000})
+		}()
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			delay, drop, _, status := h.s.faults.take(false)
+			if delay > 0 {
+				select {
+				case <-time.After(delay):
+				case <-r.Context().Done():
+				}
+			}
+			if drop {
+				rec.status = 0
+				panic(http.ErrAbortHandler) // net/http closes the connection without an answer
+			}
+			if status != 0 {
+				fail(rec, status, "fault asked for: status "+strconv.Itoa(status))
+				return
+			}
+		}
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// statusWriter remembers the status written, for the journal.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (h *handler) fault(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	num := func(name string, def int) (int, bool) {
+		s := q.Get(name)
+		if s == "" {
+			return def, true
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			fail(w, http.StatusBadRequest, name+" "+strconv.Quote(s)+": not a number")
+			return 0, false
+		}
+		return n, true
+	}
+	count, ok := num("count", 1)
+	if !ok {
+		return
+	}
+	var err error
+	switch r.PathValue("kind") {
+	case "file":
+		err = h.s.FileFault(q.Get("kind"))
+	case "latency":
+		ms, ok := num("ms", -1)
+		if !ok {
+			return
+		}
+		err = h.s.Latency(time.Duration(ms)*time.Millisecond, count)
+	case "direkte-error":
+		code, ok := num("code", -1)
+		if !ok {
+			return
+		}
+		err = h.s.DirekteError(direkte.Code(code), count)
+	case "http-error":
+		status, ok := num("status", -1)
+		if !ok {
+			return
+		}
+		err = h.s.HTTPError(status, count)
+	case "drop":
+		err = h.s.DropConnections(count)
+	default:
+		fail(w, http.StatusNotFound, "no fault "+strconv.Quote(r.PathValue("kind"))+"; want file, latency, direkte-error, http-error or drop")
+		return
+	}
+	if err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, h.s.Faults())
+}
+
+func (h *handler) restore(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.Atoi(r.URL.Query().Get("id"))
+	if err != nil {
+		fail(w, http.StatusBadRequest, "id "+strconv.Quote(r.URL.Query().Get("id"))+": want a snapshot id")
+		return
+	}
+	if err := h.s.Restore(r.Context(), id); err != nil {
+		status := http.StatusInternalServerError
+		if errors.Is(err, ErrConfig) {
+			status = http.StatusNotFound
+		}
+		fail(w, status, err.Error())
+		return
+	}
+	h.clock(w, r)
 }
 
 type handler struct{ s *Sandbox }
@@ -91,26 +234,16 @@ func (h *handler) clock(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, clockState{Start: h.s.Start(), Today: today, Day: day})
 }
 
-// extractInfo is a published extract as GET /api/extracts lists it.
-type extractInfo struct {
-	*File
-	URL string `json:"url"`
-}
-
-func listing(fs []*File) []extractInfo {
-	out := make([]extractInfo, len(fs))
-	for i, f := range fs {
-		out[i] = extractInfo{File: f, URL: "/api/extracts/" + f.Name}
-	}
-	return out
-}
-
 func (h *handler) extracts(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, listing(h.s.Files()))
+	writeJSON(w, http.StatusOK, h.s.Files())
 }
 
 func (h *handler) extract(w http.ResponseWriter, r *http.Request) {
-	f, ok := h.s.File(r.PathValue("name"))
+	key := "/api/extracts/" + r.PathValue("name")
+	if c := r.URL.Query().Get("copy"); c != "" {
+		key += "?copy=" + c
+	}
+	f, ok := h.s.File(key)
 	if !ok {
 		fail(w, http.StatusNotFound, "no extract named "+strconv.Quote(r.PathValue("name"))+"; see /api/extracts")
 		return
@@ -194,7 +327,7 @@ func (h *handler) advance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	today, day := h.s.Today()
-	writeJSON(w, http.StatusOK, map[string]any{"today": today, "day": day, "published": listing(made)})
+	writeJSON(w, http.StatusOK, map[string]any{"today": today, "day": day, "published": made})
 }
 
 func (h *handler) customer(w http.ResponseWriter, r *http.Request) (int, bool) {

@@ -47,21 +47,26 @@ type Sandbox struct {
 	cfg   Config
 	start civil.Date
 
-	access *access // its own lock
+	access  *access // its own lock
+	faults  faults  // its own lock
+	journal journal // its own lock
 
-	mu      sync.RWMutex
-	clock   *generator.Clock
-	files   []*File
-	byName  map[string]*File
-	byNum   map[pnr.Number]*generator.Person
-	persons []*generator.Person
+	mu        sync.RWMutex
+	clock     *generator.Clock
+	files     []*File
+	byName    map[string]*File
+	byNum     map[pnr.Number]*generator.Person
+	persons   []*generator.Person
+	snapshots []snapshot
 }
 
 // File is a published extract.
 type File struct {
 	Name               string     `json:"name"`
-	Kind               string     `json:"kind"` // "status" or "change"
-	Day                int        `json:"day"`  // days after the start date
+	URL                string     `json:"url"`             // where to download it
+	Kind               string     `json:"kind"`            // "status" or "change"
+	Fault              string     `json:"fault,omitempty"` // the file fault it was made with (see FileFaults)
+	Day                int        `json:"day"`             // days after the start date
 	Production         civil.Date `json:"production_date"`
 	PreviousProduction civil.Date `json:"previous_production_date"`
 	Bytes              int        `json:"bytes"`
@@ -127,7 +132,8 @@ func (s *Sandbox) statusFile() (*File, error) {
 
 func newFile(kind string, day int, production, previous civil.Date, task int, data []byte, records, persons int) *File {
 	sum := sha256.Sum256(data)
-	return &File{Name: extract.FileName(production, task), Kind: kind, Day: day, Production: production,
+	name := extract.FileName(production, task)
+	return &File{Name: name, URL: "/api/extracts/" + name, Kind: kind, Day: day, Production: production,
 		PreviousProduction: previous, Bytes: len(data), Records: records, Persons: persons,
 		SHA256: hex.EncodeToString(sum[:]), data: data}
 }
@@ -136,7 +142,7 @@ func newFile(kind string, day int, production, previous civil.Date, task int, da
 func (s *Sandbox) reset(status *File) {
 	s.clock.Reset()
 	s.files = []*File{status}
-	s.byName = map[string]*File{status.Name: status}
+	s.byName = map[string]*File{status.URL: status}
 	s.index()
 }
 
@@ -170,11 +176,11 @@ func (s *Sandbox) Files() []*File {
 	return append([]*File(nil), s.files...)
 }
 
-// File returns the published extract named name.
-func (s *Sandbox) File(name string) (*File, bool) {
+// File returns the published extract whose URL is url.
+func (s *Sandbox) File(url string) (*File, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	f, ok := s.byName[name]
+	f, ok := s.byName[url]
 	return f, ok
 }
 
@@ -235,24 +241,45 @@ func (s *Sandbox) Advance(ctx context.Context, days int) ([]*File, error) {
 			s.index()
 			return made, err
 		}
-		f, err := s.changeFile(changes)
+		fault := s.faults.nextFileFault()
+		f, err := s.changeFile(changes, fault)
 		if err != nil {
 			s.index()
 			return made, err
 		}
-		s.files = append(s.files, f)
-		s.byName[f.Name] = f
+		s.publish(f)
 		made = append(made, f)
+		if fault == FaultDuplicate {
+			again := *f
+			again.URL = f.URL + "?copy=2"
+			s.publish(&again)
+			made = append(made, &again)
+		}
 	}
 	s.index()
 	return made, nil
 }
 
-// changeFile writes the day the clock has just moved to as a change extract. s.mu is held.
-func (s *Sandbox) changeFile(changes []generator.Change) (*File, error) {
+// publish lists f. s.mu is held.
+func (s *Sandbox) publish(f *File) {
+	s.files = append(s.files, f)
+	s.byName[f.URL] = f
+}
+
+// changeFile writes the day the clock has just moved to as a change extract, with the file fault given
+// (or none). s.mu is held.
+func (s *Sandbox) changeFile(changes []generator.Change, fault string) (*File, error) {
 	day := s.clock.Day()
 	production := s.start.AddDays(day)
-	sp, err := extract.NewChangeSpool(s.cfg.Extract, 1)
+	previous := production.AddDays(-1)
+	opts := s.cfg.Extract
+	switch fault {
+	case FaultWrongEncoding:
+		opts.Encoding = extract.UTF8
+	case FaultBrokenChain:
+		previous = production.AddDays(-3)
+	}
+	sp, err := extract.NewChangeSpool(opts, 1)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
@@ -263,11 +290,13 @@ func (s *Sandbox) changeFile(changes []generator.Change) (*File, error) {
 		}
 	}
 	var buf bytes.Buffer
-	n, err := sp.WriteDay(&buf, 1, production, production.AddDays(-1))
+	n, err := sp.WriteDay(&buf, 1, production, previous)
 	if err != nil {
 		return nil, fmt.Errorf("change extract of %s: %w", production, err)
 	}
-	return newFile("change", day, production, production.AddDays(-1), s.cfg.Extract.Task, buf.Bytes(), n, len(changes)), nil
+	f := newFile("change", day, production, previous, s.cfg.Extract.Task, damage(fault, buf.Bytes(), n-2), n, len(changes))
+	f.Fault = fault
+	return f, nil
 }
 
 // Reset sets the clock back on the start date, withdraws every change extract and gives the customers
@@ -288,4 +317,46 @@ func (s *Sandbox) RevokeAccess() { s.access.revokeAll() }
 func (s *Sandbox) GrantAccess(number int, id, password string) error {
 	today, _ := s.Today()
 	return s.access.grant(number, id, password, today)
+}
+
+// snapshot is the state Snapshot keeps: the clock's day, the published extracts, and the customers.
+type snapshot struct {
+	day       int
+	files     []*File
+	customers map[int]*customer
+}
+
+// Snapshot keeps the sandbox's state - the clock, the published extracts, customers, users, passwords
+// and subscriptions - and returns its id for Restore. Tokens are not kept.
+func (s *Sandbox) Snapshot() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.snapshots = append(s.snapshots, snapshot{day: s.clock.Day(), files: append([]*File(nil), s.files...),
+		customers: s.access.copyCustomers()})
+	return len(s.snapshots)
+}
+
+// Restore goes back to the state Snapshot kept under id.
+func (s *Sandbox) Restore(ctx context.Context, id int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id < 1 || id > len(s.snapshots) {
+		return fmt.Errorf("snapshot %d: %w: there are %d", id, ErrConfig, len(s.snapshots))
+	}
+	snap := s.snapshots[id-1]
+	s.clock.Reset()
+	for range snap.day {
+		if _, err := s.clock.Step(ctx); err != nil {
+			s.index()
+			return err
+		}
+	}
+	s.files = append([]*File(nil), snap.files...)
+	s.byName = map[string]*File{}
+	for _, f := range s.files {
+		s.byName[f.URL] = f
+	}
+	s.index()
+	s.access.setCustomers(snap.customers)
+	return nil
 }

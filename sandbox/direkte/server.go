@@ -11,7 +11,8 @@ import (
 	"time"
 )
 
-// Backend answers requests. remote is the client's address, for IP allow-lists. It must be safe for
+// Backend answers requests. remote is the client's address, for IP allow-lists. A nil Response closes
+// the connection without an answer (a fault a test environment may want). It must be safe for
 // concurrent use.
 type Backend interface {
 	Logon(remote netip.Addr, l *Logon) *Response
@@ -78,6 +79,9 @@ func handle(conn net.Conn, b Backend) {
 		resp = b.Logon(remote, req.Logon)
 	default:
 		resp = b.Lookup(remote, req.Lookup)
+	}
+	if resp == nil {
+		return
 	}
 	conn.Write(resp.Append(make([]byte, 0, HeaderLength+len(resp.Data))))
 }
