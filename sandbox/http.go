@@ -21,6 +21,7 @@ var openAPI []byte
 
 // NewHandler returns the sandbox's HTTP interface:
 //
+//	GET  /                             a web page: the clock, the extracts, person search, the scenarios
 //	GET  /healthz                      200 when the sandbox serves
 //	GET  /api/clock                    the start date, today and the days moved
 //	GET  /api/extracts                 the published extracts, oldest first, with download URLs
@@ -81,6 +82,9 @@ func NewHandler(s *Sandbox) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]any{"id": s.Snapshot(), "today": today, "day": day})
 	})
 	mux.HandleFunc("POST /admin/restore", h.restore)
+	mux.HandleFunc("GET /", h.home)
+	mux.HandleFunc("POST /ui/advance", h.uiAdvance)
+	mux.HandleFunc("POST /ui/reset", h.uiReset)
 	return h.withFaults(mux)
 }
 

@@ -1,0 +1,165 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cprtestdata/cprtestdata/generator"
+)
+
+// webDriver is the least of a W3C WebDriver client: enough to drive a page in headless Chromium.
+type webDriver struct {
+	t       *testing.T
+	base    string // http://127.0.0.1:port/session/id
+	elemKey string
+}
+
+const elementKey = "element-6066-11e4-a52e-4f735466cecf"
+
+func (d *webDriver) call(method, path string, body any) json.RawMessage {
+	d.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, d.base+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		d.t.Fatalf("webdriver %s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Value json.RawMessage `json:"value"`
+	}
+	data, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(data, &out); err != nil || resp.StatusCode != 200 {
+		d.t.Fatalf("webdriver %s %s: %d %s", method, path, resp.StatusCode, data)
+	}
+	return out.Value
+}
+
+func (d *webDriver) find(css string) string {
+	d.t.Helper()
+	var el map[string]string
+	json.Unmarshal(d.call("POST", "/element", map[string]string{"using": "css selector", "value": css}), &el)
+	return el[elementKey]
+}
+
+func (d *webDriver) text(css string) string {
+	d.t.Helper()
+	var s string
+	json.Unmarshal(d.call("GET", "/element/"+d.find(css)+"/text", nil), &s)
+	return s
+}
+
+func (d *webDriver) typeInto(css, text string) {
+	d.t.Helper()
+	id := d.find(css)
+	d.call("POST", "/element/"+id+"/clear", map[string]any{})
+	d.call("POST", "/element/"+id+"/value", map[string]any{"text": text})
+}
+
+func (d *webDriver) click(css string) {
+	d.t.Helper()
+	d.call("POST", "/element/"+d.find(css)+"/click", map[string]any{})
+}
+
+// startChromium starts chromedriver and a headless Chromium session. Without them the test is skipped,
+// except under CI, where it fails: CI installs them (Debian's chromium and chromium-driver).
+func startChromium(t *testing.T) *webDriver {
+	t.Helper()
+	driver, err := exec.LookPath("chromedriver")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromedriver is not installed; .ci/run installs Debian's chromium and chromium-driver")
+		}
+		t.Skip("chromedriver is not installed (Debian: apt-get install chromium chromium-driver); the web page is tested in CI")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cmd := exec.Command(driver, fmt.Sprintf("--port=%d", port))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	root := fmt.Sprintf("http://127.0.0.1:%d", port)
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		if resp, err := http.Get(root + "/status"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("chromedriver did not start within 15 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	d := &webDriver{t: t, base: root}
+	args := []string{"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"}
+	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{"goog:chromeOptions": map[string]any{"args": args}}}}
+	var session struct {
+		SessionID string `json:"sessionId"`
+	}
+	if err := json.Unmarshal(d.call("POST", "/session", caps), &session); err != nil || session.SessionID == "" {
+		t.Fatalf("no session: %v", err)
+	}
+	d.base = root + "/session/" + session.SessionID
+	t.Cleanup(func() { d.call("DELETE", "", nil) })
+	return d
+}
+
+// TestWebPage drives the page in headless Chromium as a person would: search for a person, move the
+// clock on with the form, see the new change extracts, and go back to the start.
+func TestWebPage(t *testing.T) {
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 2000, Seed: 6}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(NewHandler(sb))
+	defer srv.Close()
+	d := startChromium(t)
+	d.call("POST", "/url", map[string]string{"url": srv.URL + "/"})
+	if got := d.text("#clock"); !strings.Contains(got, "day 0") || !strings.Contains(got, "2000 persons") {
+		t.Errorf("clock: %q", got)
+	}
+	want := sb.Search(Query{Name: "e", Limit: 1})[0]
+	d.typeInto(`#search input[name="name"]`, want.Name.Addressing)
+	d.click(`#search button`)
+	if got := d.text("#results"); !strings.Contains(got, want.Number.String()) {
+		t.Errorf("searching for %q: %q", want.Name.Addressing, got)
+	}
+	d.typeInto(`input[name="days"]`, "3")
+	d.click("#advance")
+	if got := d.text("#message"); !strings.Contains(got, "Published 3 change extract") {
+		t.Errorf("after advancing: %q", got)
+	}
+	if got := d.text("#extracts"); !strings.Contains(got, "D260104.L900001") || !strings.Contains(got, "change") {
+		t.Errorf("extracts after 3 days: %q", got)
+	}
+	if _, day := sb.Today(); day != 3 {
+		t.Errorf("the sandbox is on day %d", day)
+	}
+	d.click("#reset")
+	if got := d.text("#day"); got != "0" {
+		t.Errorf("after reset the page says day %q", got)
+	}
+	if got := d.text(`#scenarios`); !strings.Contains(got, "no-control-digit") {
+		t.Errorf("scenarios: %.200q", got)
+	}
+}
