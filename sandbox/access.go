@@ -60,6 +60,8 @@ type customer struct {
 	allowed       []netip.Prefix
 	users         map[string]*user
 	subscriptions map[pnr.Number]bool
+	fresh         []pnr.Number // subscriptions put since the last change extract: delivered with event A45
+	deliveries    []*File      // the customer's change extracts: only the persons it subscribes to
 }
 
 type user struct {
@@ -91,31 +93,63 @@ func (a *access) load(cs []CustomerConfig, start civil.Date) error {
 	}
 	customers := map[int]*customer{}
 	for _, c := range cs {
-		if c.Number < 1 || c.Number > 9999 {
-			return fmt.Errorf("customer %d: %w: want a number from 1 to 9999", c.Number, ErrConfig)
-		}
 		if _, dup := customers[c.Number]; dup {
 			return fmt.Errorf("customer %d: %w: given twice", c.Number, ErrConfig)
 		}
-		cu := &customer{number: c.Number, allowed: c.AllowedIPs, users: map[string]*user{}, subscriptions: map[pnr.Number]bool{}}
-		for _, u := range c.Users {
-			if u.ID == "" || len(u.ID) > 8 || strings.ContainsAny(u.ID, " ") {
-				return fmt.Errorf("customer %d, user %q: %w: want 1-8 characters without blanks", c.Number, u.ID, ErrConfig)
-			}
-			if msg := passwordProblem(u.Password, nil); msg != "" {
-				return fmt.Errorf("customer %d, user %s: password: %w: %s", c.Number, u.ID, ErrConfig, msg)
-			}
-			tr := u.Transactions
-			if len(tr) == 0 {
-				tr = []string{"OFF4"}
-			}
-			cu.users[strings.ToUpper(u.ID)] = &user{id: u.ID, password: u.Password, set: start, lastLogon: start, transactions: tr}
+		cu, err := newCustomer(c, start)
+		if err != nil {
+			return err
 		}
 		customers[c.Number] = cu
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.customers, a.tokens = customers, map[string]*token{}
+	return nil
+}
+
+// newCustomer checks a customer's configuration and makes it, its passwords set on day start.
+func newCustomer(c CustomerConfig, start civil.Date) (*customer, error) {
+	if c.Number < 1 || c.Number > 9999 {
+		return nil, fmt.Errorf("customer %d: %w: want a number from 1 to 9999", c.Number, ErrConfig)
+	}
+	cu := &customer{number: c.Number, allowed: c.AllowedIPs, users: map[string]*user{}, subscriptions: map[pnr.Number]bool{}}
+	for _, u := range c.Users {
+		if u.ID == "" || len(u.ID) > 8 || strings.ContainsAny(u.ID, " ") {
+			return nil, fmt.Errorf("customer %d, user %q: %w: want 1-8 characters without blanks", c.Number, u.ID, ErrConfig)
+		}
+		if _, dup := cu.users[strings.ToUpper(u.ID)]; dup {
+			return nil, fmt.Errorf("customer %d, user %s: %w: given twice", c.Number, u.ID, ErrConfig)
+		}
+		if msg := passwordProblem(u.Password, nil); msg != "" {
+			return nil, fmt.Errorf("customer %d, user %s: password: %w: %s", c.Number, u.ID, ErrConfig, msg)
+		}
+		tr := u.Transactions
+		if len(tr) == 0 {
+			tr = []string{"OFF4"}
+		}
+		cu.users[strings.ToUpper(u.ID)] = &user{id: u.ID, password: u.Password, set: start, lastLogon: start, transactions: tr}
+	}
+	return cu, nil
+}
+
+// PutCustomer adds customer c, or replaces the customer with its number (its subscriptions, deliveries
+// and tokens go), with passwords set today.
+func (s *Sandbox) PutCustomer(c CustomerConfig) error {
+	today, _ := s.Today()
+	cu, err := newCustomer(c, today)
+	if err != nil {
+		return err
+	}
+	a := s.access
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.customers[c.Number] = cu
+	for k, t := range a.tokens {
+		if t.customer == fmt.Sprint(c.Number) {
+			delete(a.tokens, k)
+		}
+	}
 	return nil
 }
 
@@ -238,10 +272,55 @@ func (a *access) subscribe(c *customer, n pnr.Number, on bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if on {
+		if !c.subscriptions[n] {
+			c.fresh = append(c.fresh, n)
+		}
 		c.subscriptions[n] = true
 	} else {
 		delete(c.subscriptions, n)
+		c.fresh = slices.DeleteFunc(c.fresh, func(x pnr.Number) bool { return x == n })
 	}
+}
+
+// subscribers returns, for each customer that subscribes to someone, its current subscriptions and
+// those put since the last change extract, and forgets the latter: the customers to deliver to today.
+func (a *access) subscribers() map[int]subscription {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := map[int]subscription{}
+	for n, c := range a.customers {
+		if len(c.subscriptions) > 0 {
+			out[n] = subscription{numbers: maps.Clone(c.subscriptions), fresh: c.fresh}
+			c.fresh = nil
+		}
+	}
+	return out
+}
+
+type subscription struct {
+	numbers map[pnr.Number]bool
+	fresh   []pnr.Number
+}
+
+// deliver publishes a change extract to customer n.
+func (a *access) deliver(n int, f *File) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.customers[n]; ok {
+		c.deliveries = append(c.deliveries, f)
+	}
+}
+
+// Deliveries returns the change extracts delivered to customer n, oldest first, and whether the
+// customer exists.
+func (s *Sandbox) Deliveries(n int) ([]*File, bool) {
+	s.access.mu.Lock()
+	defer s.access.mu.Unlock()
+	c, ok := s.access.customers[n]
+	if !ok {
+		return nil, false
+	}
+	return append([]*File{}, c.deliveries...), true
 }
 
 // revokeAll resets every user's access rights: tokens are withdrawn and every user must be granted access
@@ -283,6 +362,8 @@ func cloneCustomers(cs map[int]*customer) map[int]*customer {
 			cc.users[id] = &uu
 		}
 		cc.subscriptions = maps.Clone(c.subscriptions)
+		cc.fresh = slices.Clone(c.fresh)
+		cc.deliveries = slices.Clip(c.deliveries)
 		out[n] = &cc
 	}
 	return out

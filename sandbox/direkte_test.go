@@ -9,7 +9,11 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -245,4 +249,109 @@ func TestDirekteErrorCodes(t *testing.T) {
 			t.Errorf("error %02d (%s) is not made to arise", c, c)
 		}
 	}
+}
+
+// TestSubscriptionExtracts checks that a customer's change extracts carry exactly the persons it
+// subscribes to: a fresh subscription with event A45, then the person's own events when they happen.
+func TestSubscriptionExtracts(t *testing.T) {
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 3000, Seed: 12}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Find someone touched on a day k from 2 on.
+	made, err := sb.Advance(context.Background(), 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pnrs := func(data []byte) map[string][]string {
+		t.Helper()
+		out := map[string][]string{}
+		rd := extract.NewReader(bytes.NewReader(data))
+		for {
+			rec, err := rd.Read()
+			if errors.Is(err, io.EOF) {
+				return out
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.Type() == "099" {
+				out[rec.Get("PNR")] = append(out[rec.Get("PNR")], rec.Get("Event_"))
+			}
+		}
+	}
+	var touched string
+	k := 2
+	for ; k <= 20 && touched == ""; k++ {
+		for num := range pnrs(made[k-1].Data()) {
+			touched = num
+			break
+		}
+	}
+	k--
+	if touched == "" {
+		t.Fatal("no one touched in 20 days")
+	}
+	sb.Reset()
+	dial := direkteServer(t, sb, false)
+	r := call(t, dial, logon("TESTUSER", "Test1234", ""))
+	l := lookup(r.Token, "TESTUSER", touched)
+	l.AbonType, l.DataType = direkte.AbonSubscribe, direkte.DataNone
+	if r := call(t, dial, direkte.AppendLookup(nil, l)); r.Code != direkte.OK {
+		t.Fatalf("subscribe: %02d", r.Code)
+	}
+	if _, err := sb.Advance(context.Background(), k); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := sb.Deliveries(1234)
+	if !ok || len(got) != k {
+		t.Fatalf("customer 1234 has %d change extracts after %d days", len(got), k)
+	}
+	if day1 := pnrs(got[0].Data()); len(day1) != 1 || !slices.Contains(day1[touched], "A45") {
+		t.Errorf("day 1 delivers %v, want %s with A45", day1, touched)
+	}
+	if dayK := pnrs(got[k-1].Data()); len(dayK) != 1 || len(dayK[touched]) == 0 {
+		t.Errorf("day %d delivers %v, want only %s", k, dayK, touched)
+	}
+	if got[k-1].URL != "/api/customers/1234/extracts/"+got[k-1].Name {
+		t.Errorf("URL %s", got[k-1].URL)
+	}
+}
+
+// TestPutCustomer configures a customer through the admin API and logs on as its user.
+func TestPutCustomer(t *testing.T) {
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 500, Seed: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(NewHandler(sb))
+	defer srv.Close()
+	c := &client{t: t, url: srv.URL}
+	dial := direkteServer(t, sb, false)
+	put := func(path, body string) int {
+		req, _ := http.NewRequest("PUT", srv.URL+path, strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := put("/admin/customers/77", `{"users": [{"id": "NEW", "password": "New12345", "transactions": ["OFF4"]}]}`); code != 200 {
+		t.Fatalf("PUT a customer: %d", code)
+	}
+	r := call(t, dial, direkte.AppendLogon(nil, direkte.Logon{Transaction: "OFF4", Customer: 77, User: "NEW", Password: "New12345"}))
+	if r.Code != direkte.OK {
+		t.Errorf("logon as the new customer's user: %02d", r.Code)
+	}
+	for body, want := range map[string]int{
+		`{"users": [{"id": "NEW", "password": "short"}]}`: 400,
+		`{"number": 78, "users": []}`:                      400,
+		`{"users": [], "colour": "red"}`:                   400,
+	} {
+		if code := put("/admin/customers/77", body); code != want {
+			t.Errorf("PUT %s: %d, want %d", body, code, want)
+		}
+	}
+	c.json("GET", "/admin/customers/77/subscriptions", 200, nil)
 }

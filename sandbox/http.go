@@ -26,12 +26,16 @@ var openAPI []byte
 //	GET  /api/clock                    the start date, today and the days moved
 //	GET  /api/extracts                 the published extracts, oldest first, with download URLs
 //	GET  /api/extracts/{name}          one extract's bytes (ETag, Range, If-None-Match)
+//	GET  /api/customers/{customer}/extracts         the change extracts for a subscribing customer:
+//	                                   only the persons it subscribes to (CPR Direkte ABON_TYPE 1)
+//	GET  /api/customers/{customer}/extracts/{name}  one of them
 //	GET  /api/persons/{pnr}            a person as they are today (404 when unknown)
 //	GET  /api/persons?name=&birth_date=&postcode=&road=&limit=   search
 //	GET  /api/manifest                 counts and the scenario map of the starting population
 //	GET  /api/openapi.json             the OpenAPI description of all this
 //	POST /admin/clock/advance?days=N   move the clock on, publishing a change extract per day
 //	POST /admin/reset                  back to the start date, change extracts withdrawn
+//	PUT  /admin/customers/{customer}   add or replace a customer: JSON like CustomerConfig
 //	POST /admin/access/revoke          reset every user's access rights
 //	POST /admin/customers/{customer}/users/{user}/grant?password=P   access again, with a new password
 //	GET  /admin/customers/{customer}/subscriptions   the numbers the customer subscribes to
@@ -52,6 +56,8 @@ func NewHandler(s *Sandbox) http.Handler {
 	mux.HandleFunc("GET /api/clock", h.clock)
 	mux.HandleFunc("GET /api/extracts", h.extracts)
 	mux.HandleFunc("GET /api/extracts/{name}", h.extract)
+	mux.HandleFunc("GET /api/customers/{customer}/extracts", h.deliveries)
+	mux.HandleFunc("GET /api/customers/{customer}/extracts/{name}", h.delivery)
 	mux.HandleFunc("GET /api/persons/{pnr}", h.person)
 	mux.HandleFunc("GET /api/persons", h.search)
 	mux.HandleFunc("GET /api/manifest", h.manifest)
@@ -65,6 +71,7 @@ func NewHandler(s *Sandbox) http.Handler {
 		s.RevokeAccess()
 		writeJSON(w, http.StatusOK, map[string]string{"status": "every user's access is revoked; grant it again per user"})
 	})
+	mux.HandleFunc("PUT /admin/customers/{customer}", h.putCustomer)
 	mux.HandleFunc("POST /admin/customers/{customer}/users/{user}/grant", h.grant)
 	mux.HandleFunc("GET /admin/customers/{customer}/subscriptions", h.subscriptions)
 	mux.HandleFunc("GET /admin/faults", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Faults()) })
@@ -82,7 +89,7 @@ func NewHandler(s *Sandbox) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]any{"id": s.Snapshot(), "today": today, "day": day})
 	})
 	mux.HandleFunc("POST /admin/restore", h.restore)
-	mux.HandleFunc("GET /", h.home)
+	mux.HandleFunc("GET /{$}", h.home)
 	mux.HandleFunc("POST /ui/advance", h.uiAdvance)
 	mux.HandleFunc("POST /ui/reset", h.uiReset)
 	return h.withFaults(mux)
@@ -252,6 +259,38 @@ func (h *handler) extract(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, "no extract named "+strconv.Quote(r.PathValue("name"))+"; see /api/extracts")
 		return
 	}
+	serveFile(w, r, f)
+}
+
+func (h *handler) deliveries(w http.ResponseWriter, r *http.Request) {
+	n, ok := h.customer(w, r)
+	if !ok {
+		return
+	}
+	fs, ok := h.s.Deliveries(n)
+	if !ok {
+		fail(w, http.StatusNotFound, "no customer "+strconv.Itoa(n))
+		return
+	}
+	writeJSON(w, http.StatusOK, fs)
+}
+
+func (h *handler) delivery(w http.ResponseWriter, r *http.Request) {
+	n, ok := h.customer(w, r)
+	if !ok {
+		return
+	}
+	fs, _ := h.s.Deliveries(n)
+	for _, f := range fs {
+		if f.Name == r.PathValue("name") {
+			serveFile(w, r, f)
+			return
+		}
+	}
+	fail(w, http.StatusNotFound, "customer "+strconv.Itoa(n)+" has no extract named "+strconv.Quote(r.PathValue("name")))
+}
+
+func serveFile(w http.ResponseWriter, r *http.Request, f *File) {
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
 	w.Header().Set("ETag", `"`+f.SHA256+`"`)
@@ -341,6 +380,32 @@ func (h *handler) customer(w http.ResponseWriter, r *http.Request) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+func (h *handler) putCustomer(w http.ResponseWriter, r *http.Request) {
+	n, ok := h.customer(w, r)
+	if !ok {
+		return
+	}
+	var c CustomerConfig
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		fail(w, http.StatusBadRequest, "customer: "+err.Error())
+		return
+	}
+	if c.Number == 0 {
+		c.Number = n
+	}
+	if c.Number != n {
+		fail(w, http.StatusBadRequest, "the body is customer "+strconv.Itoa(c.Number)+", the path "+strconv.Itoa(n))
+		return
+	}
+	if err := h.s.PutCustomer(c); err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "customer " + strconv.Itoa(n) + " set"})
 }
 
 func (h *handler) grant(w http.ResponseWriter, r *http.Request) {

@@ -31,10 +31,6 @@ type pageData struct {
 // home is GET /: the clock, the extracts, person search and the scenarios, as plain server-side HTML
 // that works without JavaScript.
 func (h *handler) home(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/" {
-		http.NotFound(w, r)
-		return
-	}
 	today, day := h.s.Today()
 	d := pageData{Today: today, Start: h.s.Start(), Day: day, Message: r.URL.Query().Get("message"), Files: h.s.Files(),
 		Scenarios: h.s.Manifest().Scenarios}

@@ -15,6 +15,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -249,6 +252,10 @@ func (s *Sandbox) Advance(ctx context.Context, days int) ([]*File, error) {
 		}
 		s.publish(f)
 		made = append(made, f)
+		if err := s.deliverToSubscribers(changes); err != nil {
+			s.index()
+			return made, err
+		}
 		if fault == FaultDuplicate {
 			again := *f
 			again.URL = f.URL + "?copy=2"
@@ -258,6 +265,40 @@ func (s *Sandbox) Advance(ctx context.Context, days int) ([]*File, error) {
 	}
 	s.index()
 	return made, nil
+}
+
+// deliverToSubscribers writes each subscribing customer's change extract of the day the clock has just
+// moved to: the persons it subscribes to who were touched, and those it began to subscribe to since the
+// last one, with event A45 (PNR-abonnement). s.mu is held, and the persons are as of the new day.
+func (s *Sandbox) deliverToSubscribers(changes []generator.Change) error {
+	subs := s.access.subscribers()
+	customers := slices.Sorted(maps.Keys(subs))
+	for _, n := range customers {
+		sub := subs[n]
+		var mine []generator.Change
+		for _, c := range changes {
+			if sub.numbers[c.Person.Number] {
+				mine = append(mine, c)
+			}
+		}
+		for _, num := range sub.fresh {
+			if !sub.numbers[num] || slices.ContainsFunc(mine, func(c generator.Change) bool { return c.Person.Number == num }) {
+				continue
+			}
+			if p, ok := s.byNum[num]; ok {
+				today := s.start.AddDays(s.clock.Day())
+				mine = append(mine, generator.Change{Day: s.clock.Day(), Date: today, Person: p,
+					Events: []generator.Event{{Date: today, Code: "A45", Main: num}}})
+			}
+		}
+		f, err := s.changeFile(mine, "")
+		if err != nil {
+			return err
+		}
+		f.URL = "/api/customers/" + strconv.Itoa(n) + "/extracts/" + f.Name
+		s.access.deliver(n, f)
+	}
+	return nil
 }
 
 // publish lists f. s.mu is held.
