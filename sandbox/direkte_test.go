@@ -346,8 +346,8 @@ func TestPutCustomer(t *testing.T) {
 	}
 	for body, want := range map[string]int{
 		`{"users": [{"id": "NEW", "password": "short"}]}`: 400,
-		`{"number": 78, "users": []}`:                      400,
-		`{"users": [], "colour": "red"}`:                   400,
+		`{"number": 78, "users": []}`:                     400,
+		`{"users": [], "colour": "red"}`:                  400,
 	} {
 		if code := put("/admin/customers/77", body); code != want {
 			t.Errorf("PUT %s: %d, want %d", body, code, want)
