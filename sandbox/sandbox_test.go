@@ -319,3 +319,42 @@ func TestServeShutdown(t *testing.T) {
 		t.Error("the server still answers after shutdown")
 	}
 }
+
+// TestFromDir serves a directory testdata generate wrote, with its own options, and moves on from it.
+func TestFromDir(t *testing.T) {
+	dir := t.TempDir()
+	opts := dataset.Options{Generator: generator.Config{Persons: 2000, Seed: 21, Days: 3}, Formats: []dataset.Format{dataset.FormatFixed}}
+	opts.Extract.Framing = extract.LF
+	if _, err := dataset.Write(context.Background(), dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	sb, err := FromDir(context.Background(), dir, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, day := sb.Today(); day != 3 || len(sb.Files()) != 4 {
+		t.Fatalf("day %d, %d files; want day 3 and 4 files", day, len(sb.Files()))
+	}
+	for _, f := range sb.Files() {
+		name := f.Name
+		if f.Kind == "change" {
+			name = filepath.Join("changes", name)
+		}
+		want, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(f.Data(), want) {
+			t.Errorf("%s: served %d bytes, the directory has %d", f.Name, len(f.Data()), len(want))
+		}
+	}
+	if _, err := sb.Advance(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if fs := sb.Files(); fs[4].PreviousProduction != fs[3].Production {
+		t.Errorf("the chain breaks after the directory's last day: %v after %v", fs[4].PreviousProduction, fs[3].Production)
+	}
+	if _, err := FromDir(context.Background(), t.TempDir(), Config{}); !errors.Is(err, ErrConfig) {
+		t.Errorf("an empty directory: %v", err)
+	}
+}

@@ -46,8 +46,10 @@ Ctrl-C shut it down gracefully: requests in flight finish.
 Examples:
    testdata serve
    testdata serve --http 127.0.0.1:9000 --persons 50000 --seed 7
+   testdata serve --dir out                       # what testdata generate --out out wrote
    curl -X POST 'localhost:8080/admin/clock/advance?days=3'`,
 		Flags: append(populationFlags(),
+			&cli.StringFlag{Name: "dir", Usage: "serve a directory made by testdata generate (its population, status extract and change extracts) instead of making one", EnvVars: []string{"CPRTESTDATA_DIR"}},
 			&cli.StringFlag{Name: "http", Value: ":8080", Usage: "address to serve HTTP on", EnvVars: []string{"CPRTESTDATA_HTTP"}},
 			&cli.StringFlag{Name: "direkte", Value: ":5000", Usage: "address to serve CPR Direkte on, plain TCP (empty: not served)", EnvVars: []string{"CPRTESTDATA_DIREKTE"}},
 			&cli.StringFlag{Name: "direkte-tls", Value: ":5001", Usage: "address to serve CPR Direkte on over TLS (empty: not served)", EnvVars: []string{"CPRTESTDATA_DIREKTE_TLS"}},
@@ -107,7 +109,17 @@ func serve(c *cli.Context) error {
 		}
 	}
 	start := time.Now()
-	sb, err := sandbox.New(c.Context, cfg)
+	var sb *sandbox.Sandbox
+	if dir := c.String("dir"); dir != "" {
+		for _, f := range []string{"persons", "seed", "as-of", "scenario"} {
+			if c.IsSet(f) {
+				return usagef(c, "--%s and --dir: the directory's manifest says which population it is", f)
+			}
+		}
+		sb, err = sandbox.FromDir(c.Context, dir, cfg)
+	} else {
+		sb, err = sandbox.New(c.Context, cfg)
+	}
 	switch {
 	case errors.Is(err, sandbox.ErrConfig), errors.Is(err, generator.ErrConfig):
 		return usagef(c, "%v", err)
