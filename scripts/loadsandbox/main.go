@@ -66,7 +66,9 @@ func run(httpAddr, direkteAddr string, pid, clients int, d time.Duration) error 
 	if len(persons) == 0 {
 		return fmt.Errorf("no persons to look up")
 	}
-	dial := func(ctx context.Context) (net.Conn, error) { return (&net.Dialer{}).DialContext(ctx, "tcp", direkteAddr) }
+	dial := func(ctx context.Context) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "tcp", direkteAddr)
+	}
 	logon, err := direkte.Do(context.Background(), dial, direkte.AppendLogon(nil,
 		direkte.Logon{Transaction: "OFF4", Customer: 1234, User: "TESTUSER", Password: "Test1234"}))
 	if err != nil || logon.Code != direkte.OK {
