@@ -32,6 +32,9 @@ var openAPI []byte
 //	GET  /api/persons/{pnr}            a person as they are today (404 when unknown)
 //	GET  /api/persons?name=&birth_date=&postcode=&road=&limit=   search
 //	GET  /api/manifest                 counts and the scenario map of the starting population
+//	GET  /CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete?pnr.personnummer.eq=P
+//	                                   shaped like Datafordeler's CPR person service (also
+//	                                   PersonFullListComplete with history; see datafordeler.go)
 //	GET  /api/openapi.json             the OpenAPI description of all this
 //	POST /admin/clock/advance?days=N   move the clock on, publishing a change extract per day
 //	POST /admin/reset                  back to the start date, change extracts withdrawn
@@ -59,6 +62,8 @@ func NewHandler(s *Sandbox) http.Handler {
 	mux.HandleFunc("GET /api/customers/{customer}/extracts", h.deliveries)
 	mux.HandleFunc("GET /api/customers/{customer}/extracts/{name}", h.delivery)
 	mux.HandleFunc("GET /api/persons/{pnr}", h.person)
+	mux.HandleFunc("GET /CPR/{service}/1/{rest}/{operation}", h.datafordeler)
+	mux.HandleFunc("GET /cpr/{service}/1/{rest}/{operation}", h.datafordeler)
 	mux.HandleFunc("GET /api/persons", h.search)
 	mux.HandleFunc("GET /api/manifest", h.manifest)
 	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) {

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/cprtestdata/cprtestdata/formats/dataset"
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/generator"
+	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
 )
 
 var testSandbox = sync.OnceValues(func() (*Sandbox, error) {
@@ -162,6 +164,40 @@ func TestReceivingProgram(t *testing.T) {
 		}
 		_, data := c.do("GET", f.URL, nil)
 		h.apply(t, data)
+	}
+	// CPR Direkte over TLS gives the records the receiver holds, for the first persons and those added.
+	sb, _ := testSandbox()
+	dial := direkteServer(t, sb, true)
+	tok := call(t, dial, logon("TESTUSER", "Test1234", "")).Token
+	for _, num := range append(h.order[:20:20], h.order[len(h.order)-5:]...) {
+		r := call(t, dial, direkte.AppendLookup(nil, lookup(tok, "TESTUSER", num)))
+		if r.Code != direkte.OK {
+			t.Fatalf("CPR Direkte lookup of %s: %02d", num, r.Code)
+		}
+		var got, want []string
+		rd := extract.NewReader(bytes.NewReader(r.Data))
+		for {
+			rec, err := rd.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.Type() != "000" && rec.Type() != "999" {
+				got = append(got, strings.Join(rec.Values, "|"))
+			}
+		}
+		for _, rec := range h.records[num] {
+			if rec.Type() <= "017" {
+				want = append(want, strings.Join(rec.Values, "|"))
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s: CPR Direkte gives %d records, the receiver holds %d, or they differ", num, len(got), len(want))
+		}
 	}
 	// What the receiver holds is what the sandbox says of everyone today.
 	if len(h.order) <= 3000 {
@@ -357,4 +393,46 @@ func TestFromDir(t *testing.T) {
 	if _, err := FromDir(context.Background(), t.TempDir(), Config{}); !errors.Is(err, ErrConfig) {
 		t.Errorf("an empty directory: %v", err)
 	}
+}
+
+// TestDatafordeler looks persons up through the Datafordeler-shaped service.
+func TestDatafordeler(t *testing.T) {
+	c, sb := newClient(t)
+	p := sb.Search(Query{Name: "e", Limit: 1})[0]
+	var got struct {
+		Personer []struct {
+			Person struct {
+				ID          string `json:"id"`
+				Koen        string `json:"koen"`
+				Status      string `json:"status"`
+				Personnumre []struct {
+					Personnummer struct {
+						Personnummer string `json:"personnummer"`
+					} `json:"Personnummer"`
+				} `json:"Personnumre"`
+				Navne []struct {
+					Navn struct {
+						Adresseringsnavn string `json:"adresseringsnavn"`
+						Status           string `json:"status"`
+					} `json:"Navn"`
+				} `json:"Navne"`
+			} `json:"Person"`
+		} `json:"Personer"`
+	}
+	c.json("GET", "/CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete?pnr.personnummer.eq="+p.Number.String(), 200, &got)
+	if len(got.Personer) != 1 {
+		t.Fatalf("%d persons", len(got.Personer))
+	}
+	g := got.Personer[0].Person
+	if g.Personnumre[0].Personnummer.Personnummer != p.Number.String() || g.Navne[0].Navn.Adresseringsnavn != p.Name.Addressing ||
+		g.Navne[0].Navn.Status != "aktuel" || (g.Koen == "kvinde") != (p.Gender == 'K') || g.Status == "" || len(g.ID) != 36 {
+		t.Errorf("person %s as Datafordeler: %+v", p.Number, g)
+	}
+	c.json("GET", "/cpr/CPRPersonFullComplete/1/REST/PersonFullListComplete?person.foedselsdato.ge=1990-01-01&person.foedselsdato.le=1990-12-31&pageSize=5", 200, &got)
+	if len(got.Personer) == 0 || len(got.Personer) > 5 {
+		t.Errorf("born in 1990, a page of 5: %d", len(got.Personer))
+	}
+	c.json("GET", "/CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete?pnr.personnummer.eq=0101650001", 404, nil)
+	c.json("GET", "/CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete", 400, nil)
+	c.json("GET", "/CPR/CprPersonFullComplete/1/rest/Nothing?pnr.personnummer.eq=0101650001", 404, nil)
 }
