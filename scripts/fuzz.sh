@@ -8,3 +8,4 @@ for target in FuzzParse FuzzAllocate; do
   go test -run '^$' -fuzz "^${target}\$" -fuzztime "${t}s" ./generator/pnr
 done
 go test -run '^$' -fuzz '^FuzzReader$' -fuzztime "${t}s" ./formats/extract
+go test -run '^$' -fuzz '^FuzzParse$' -fuzztime "${t}s" ./sandbox/direkte
