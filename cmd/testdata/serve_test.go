@@ -73,9 +73,24 @@ func TestServe(t *testing.T) {
 	if err != nil || r.Code != direkte.OK {
 		t.Errorf("CPR Direkte logon: %v, %+v", err, r)
 	}
+	if _, errOut, c := runCLI(t, "", "healthcheck", "--http", addr); c != exitOK {
+		t.Errorf("healthcheck of a running sandbox: exit %d, %s", c, errOut)
+	}
 	cancel()
 	if c := <-code; c != exitOK || !strings.Contains(stderr.String(), "2000 persons") {
 		t.Errorf("exit %d, stderr %q", c, stderr.String())
+	}
+}
+
+func TestHealthcheckDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	if _, stderr, code := runCLI(t, "", "healthcheck", "--http", addr); code != exitInvalid || !strings.Contains(stderr, "healthcheck") {
+		t.Errorf("healthcheck with nothing listening: exit %d, %q", code, stderr)
 	}
 }
 

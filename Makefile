@@ -1,0 +1,19 @@
+# make image: the sandbox's container image, cprtestdata/sandbox:dev, built FROM scratch from a static
+# binary, with no registry access. make test: the README's test command.
+IMAGE   ?= cprtestdata/sandbox:dev
+VERSION ?= dev
+BUILD   := sandbox/build
+
+.PHONY: image test clean
+
+image:
+	rm -rf $(BUILD) && mkdir -p $(BUILD)/rootfs/tmp $(BUILD)/rootfs/data
+	chmod 1777 $(BUILD)/rootfs/tmp
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BUILD)/testdata ./cmd/testdata
+	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) -f sandbox/Dockerfile $(BUILD)
+
+test:
+	go test ./... ./cmd/testdata
+
+clean:
+	rm -rf $(BUILD)
