@@ -1,0 +1,251 @@
+// Package cprsandbox is a testcontainers-go module for the cprtestdata sandbox: it starts the sandbox's
+// container image (make image builds cprtestdata/sandbox:dev) from a Go test, waits until /healthz
+// answers, and gives the addresses and the admin operations a receiving program's tests need.
+//
+//	ctr, err := cprsandbox.Run(ctx, "cprtestdata/sandbox:dev", cprsandbox.WithSeed(7))
+//	defer testcontainers.TerminateContainer(ctr)
+//
+// It follows the official modules' conventions: Run returns the container even with an error, so that
+// the caller can clean up; options are testcontainers.ContainerCustomizer values.
+package cprsandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/testcontainers/testcontainers-go"
+	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/cprtestdata/cprtestdata/sandbox"
+)
+
+// The container's ports.
+const (
+	HTTPPort       = "8080/tcp"
+	DirektePort    = "5000/tcp"
+	DirekteTLSPort = "5001/tcp"
+)
+
+// DefaultImage is the image make image builds.
+const DefaultImage = "cprtestdata/sandbox:dev"
+
+// Container is a running sandbox.
+type Container struct {
+	testcontainers.Container
+}
+
+// Run starts the sandbox image img with the options given and waits until it is healthy. It returns the
+// container even when it fails to start, so that the caller can terminate it.
+func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustomizer) (*Container, error) {
+	all := []testcontainers.ContainerCustomizer{
+		testcontainers.WithExposedPorts(HTTPPort, DirektePort, DirekteTLSPort),
+		testcontainers.WithWaitStrategy(wait.ForHTTP("/healthz").WithPort(HTTPPort).WithStartupTimeout(60 * time.Second)),
+	}
+	all = append(all, opts...)
+	ctr, err := testcontainers.Run(ctx, img, all...)
+	var c *Container
+	if ctr != nil {
+		c = &Container{Container: ctr}
+	}
+	if err != nil {
+		return c, fmt.Errorf("run cprsandbox: %w", err)
+	}
+	return c, nil
+}
+
+func withEnv(k, v string) testcontainers.CustomizeRequestOption {
+	return testcontainers.WithEnv(map[string]string{k: v})
+}
+
+// WithSeed sets the population's seed.
+func WithSeed(seed uint64) testcontainers.CustomizeRequestOption {
+	return withEnv("CPRTESTDATA_SEED", strconv.FormatUint(seed, 10))
+}
+
+// WithPersons sets the population's size (at most 200,000).
+func WithPersons(n int) testcontainers.CustomizeRequestOption {
+	return withEnv("CPRTESTDATA_PERSONS", strconv.Itoa(n))
+}
+
+// WithAsOf sets the start date, YYYY-MM-DD.
+func WithAsOf(date string) testcontainers.CustomizeRequestOption {
+	return withEnv("CPRTESTDATA_AS_OF", date)
+}
+
+// WithScenarios sets scenario quotas: name to instances.
+func WithScenarios(quotas map[string]int) testcontainers.CustomizeRequestOption {
+	var parts []string
+	for name, n := range quotas {
+		parts = append(parts, name+"="+strconv.Itoa(n))
+	}
+	return withEnv("CPRTESTDATA_SCENARIOS", strings.Join(parts, ","))
+}
+
+// WithCustomers gives CPR Direkte's customers and users, instead of customer 1234 with TESTUSER.
+func WithCustomers(customers []sandbox.CustomerConfig) testcontainers.CustomizeRequestOption {
+	return func(req *testcontainers.GenericContainerRequest) error {
+		data, err := json.Marshal(customers)
+		if err != nil {
+			return fmt.Errorf("customers: %w", err)
+		}
+		if err := testcontainers.WithFiles(testcontainers.ContainerFile{Reader: bytes.NewReader(data),
+			ContainerFilePath: "/data/customers.json", FileMode: 0o644})(req); err != nil {
+			return err
+		}
+		return withEnv("CPRTESTDATA_CUSTOMERS", "/data/customers.json")(req)
+	}
+}
+
+// WithDataDir serves a directory made by testdata generate instead of making a population.
+func WithDataDir(dir string) testcontainers.CustomizeRequestOption {
+	return func(req *testcontainers.GenericContainerRequest) error {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return err
+		}
+		target := "/data/" + filepath.Base(abs)
+		// 0755: the directories must be searchable by the image's user.
+		if err := testcontainers.WithFiles(testcontainers.ContainerFile{HostFilePath: abs, ContainerFilePath: target, FileMode: 0o755})(req); err != nil {
+			return err
+		}
+		return withEnv("CPRTESTDATA_DIR", target)(req)
+	}
+}
+
+// URL returns the base URL of the sandbox's HTTP interface, as http://host:port.
+func (c *Container) URL(ctx context.Context) (string, error) {
+	return c.PortEndpoint(ctx, HTTPPort, "http")
+}
+
+// DirekteAddress returns host:port of CPR Direkte over plain TCP.
+func (c *Container) DirekteAddress(ctx context.Context) (string, error) {
+	return c.PortEndpoint(ctx, DirektePort, "")
+}
+
+// DirekteTLSAddress returns host:port of CPR Direkte over TLS (a self-signed certificate).
+func (c *Container) DirekteTLSAddress(ctx context.Context) (string, error) {
+	return c.PortEndpoint(ctx, DirekteTLSPort, "")
+}
+
+// call sends a request to the sandbox's HTTP interface and decodes a JSON answer into out (when not nil).
+func (c *Container) call(ctx context.Context, method, p string, query url.Values, out any) error {
+	base, err := c.URL(ctx)
+	if err != nil {
+		return err
+	}
+	u := base + p
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s %s: %s: %s", method, p, resp.Status, strings.TrimSpace(string(body)))
+	}
+	if out != nil {
+		return json.Unmarshal(body, out)
+	}
+	return nil
+}
+
+// Extract is a published extract as the sandbox lists it.
+type Extract struct {
+	Name                   string `json:"name"`
+	URL                    string `json:"url"`
+	Kind                   string `json:"kind"`
+	Day                    int    `json:"day"`
+	ProductionDate         string `json:"production_date"`
+	PreviousProductionDate string `json:"previous_production_date"`
+	Bytes                  int    `json:"bytes"`
+	Persons                int    `json:"persons"`
+	SHA256                 string `json:"sha256"`
+	Fault                  string `json:"fault,omitempty"`
+}
+
+// Extracts lists the published extracts, oldest first.
+func (c *Container) Extracts(ctx context.Context) ([]Extract, error) {
+	var out []Extract
+	return out, c.call(ctx, "GET", "/api/extracts", nil, &out)
+}
+
+// Download returns an extract's bytes.
+func (c *Container) Download(ctx context.Context, e Extract) ([]byte, error) {
+	base, err := c.URL(ctx)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, "GET", base+e.URL, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", e.URL, resp.Status)
+	}
+	return io.ReadAll(resp.Body)
+}
+
+// AdvanceClock moves the sandbox's clock on days days and returns the change extracts published.
+func (c *Container) AdvanceClock(ctx context.Context, days int) ([]Extract, error) {
+	var out struct {
+		Published []Extract `json:"published"`
+	}
+	err := c.call(ctx, "POST", "/admin/clock/advance", url.Values{"days": {strconv.Itoa(days)}}, &out)
+	return out.Published, err
+}
+
+// Reset sets the sandbox back on its start date.
+func (c *Container) Reset(ctx context.Context) error {
+	return c.call(ctx, "POST", "/admin/reset", nil, nil)
+}
+
+// Snapshot keeps the sandbox's state and returns its id.
+func (c *Container) Snapshot(ctx context.Context) (int, error) {
+	var out struct {
+		ID int `json:"id"`
+	}
+	err := c.call(ctx, "POST", "/admin/snapshot", nil, &out)
+	return out.ID, err
+}
+
+// Restore goes back to a snapshot.
+func (c *Container) Restore(ctx context.Context, id int) error {
+	return c.call(ctx, "POST", "/admin/restore", url.Values{"id": {strconv.Itoa(id)}}, nil)
+}
+
+// Fault asks for a fault: kind is file, latency, direkte-error, http-error or drop, with its
+// parameters (kind=truncated; ms=200, count=3; code=8; status=503) - see the sandbox's admin API.
+func (c *Container) Fault(ctx context.Context, kind string, params url.Values) error {
+	return c.call(ctx, "POST", path.Join("/admin/faults", kind), params, nil)
+}
+
+// Person returns a person as they are today, as JSON.
+func (c *Container) Person(ctx context.Context, number string) (json.RawMessage, error) {
+	var out json.RawMessage
+	return out, c.call(ctx, "GET", "/api/persons/"+url.PathEscape(number), nil, &out)
+}

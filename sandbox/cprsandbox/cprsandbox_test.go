@@ -1,0 +1,280 @@
+package cprsandbox_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/cprtestdata/cprtestdata/formats/dataset"
+	"github.com/cprtestdata/cprtestdata/formats/extract"
+	"github.com/cprtestdata/cprtestdata/generator"
+	"github.com/cprtestdata/cprtestdata/sandbox"
+	"github.com/cprtestdata/cprtestdata/sandbox/cprsandbox"
+	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
+)
+
+// TestMain builds the image from the repository (as make image does) before the tests and examples,
+// which start it through the module against the real Docker engine. Without Docker they are skipped with
+// the reason; under CI (CI=true) that is a failure.
+func TestMain(m *testing.M) {
+	if err := buildImage(); err != nil {
+		if os.Getenv("CI") == "true" {
+			fmt.Fprintf(os.Stderr, "cprsandbox: the container tests cannot run in CI: %v\n", err)
+			os.Exit(1)
+		}
+		fmt.Printf("cprsandbox: skipping the container tests and examples: %v\n", err)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func buildImage() error {
+	if _, err := exec.LookPath("docker"); err != nil {
+		return fmt.Errorf("no docker command: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "docker", "info").CombinedOutput(); err != nil {
+		return fmt.Errorf("no Docker engine answers (docker info: %v): %s", err, firstLine(out))
+	}
+	// No registry is reachable: the reaper image cannot be pulled, and the engine is local.
+	for k, v := range map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "true", "TESTCONTAINERS_HOST_OVERRIDE": "localhost"} {
+		if os.Getenv(k) == "" {
+			os.Setenv(k, v)
+		}
+	}
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..")
+	build, err := os.MkdirTemp("", "cprsandbox-image-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(build)
+	for _, d := range []string{"rootfs/tmp", "rootfs/data"} {
+		if err := os.MkdirAll(filepath.Join(build, d), 0o755); err != nil {
+			return err
+		}
+	}
+	os.Chmod(filepath.Join(build, "rootfs/tmp"), 0o1777)
+	goBuild := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(build, "testdata"), "./cmd/testdata")
+	goBuild.Dir, goBuild.Env = root, append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := goBuild.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v: %s", err, out)
+	}
+	dockerBuild := exec.Command("docker", "build", "-q", "-t", cprsandbox.DefaultImage, "-f", filepath.Join(root, "sandbox", "Dockerfile"), build)
+	if out, err := dockerBuild.CombinedOutput(); err != nil {
+		return fmt.Errorf("docker build: %v: %s", err, out)
+	}
+	return nil
+}
+
+func firstLine(b []byte) string {
+	s, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	return s
+}
+
+func run(t *testing.T, opts ...testcontainers.ContainerCustomizer) *cprsandbox.Container {
+	t.Helper()
+	start := time.Now()
+	ctr, err := cprsandbox.Run(context.Background(), cprsandbox.DefaultImage, opts...)
+	testcontainers.CleanupContainer(t, ctr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("container healthy %s after Run was called", time.Since(start).Round(time.Millisecond))
+	return ctr
+}
+
+func records(t *testing.T, data []byte) []*extract.Record {
+	t.Helper()
+	var out []*extract.Record
+	r := extract.NewReader(bytes.NewReader(data))
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, rec)
+	}
+}
+
+// TestReceivingProgramInContainer does across the container boundary what a receiving program does:
+// download the status extract, move the clock, fetch and apply the change extracts, look a person up
+// over CPR Direkte (TLS) and compare, trigger a fault and see it, snapshot and restore.
+func TestReceivingProgramInContainer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ctr := run(t, cprsandbox.WithSeed(3), cprsandbox.WithPersons(3000))
+	es, err := ctr.Extracts(ctx)
+	if err != nil || len(es) != 1 || es[0].Kind != "status" {
+		t.Fatalf("extracts at the start: %v, %v", es, err)
+	}
+	held := map[string][]*extract.Record{}
+	apply := func(e cprsandbox.Extract) {
+		t.Helper()
+		data, err := ctr.Download(ctx, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh := map[string][]*extract.Record{}
+		for _, rec := range records(t, data) {
+			if ty := rec.Type(); ty != "000" && ty != "999" && ty != "099" {
+				fresh[rec.Get("PNR")] = append(fresh[rec.Get("PNR")], rec)
+			}
+		}
+		for k, v := range fresh {
+			held[k] = v
+		}
+	}
+	apply(es[0])
+	published, err := ctr.AdvanceClock(ctx, 5)
+	if err != nil || len(published) != 5 {
+		t.Fatalf("advance: %d published, %v", len(published), err)
+	}
+	for _, e := range published {
+		apply(e)
+	}
+	if len(held) < 3000 {
+		t.Errorf("%d persons held after 5 days", len(held))
+	}
+	// CPR Direkte over TLS: the person's 001 record is the one held.
+	addr, err := ctr.DirekteTLSAddress(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dial := func(ctx context.Context) (net.Conn, error) {
+		return (&tls.Dialer{Config: &tls.Config{InsecureSkipVerify: true}}).DialContext(ctx, "tcp", addr) // self-signed
+	}
+	r, err := direkte.Do(ctx, dial, direkte.AppendLogon(nil, direkte.Logon{Transaction: "OFF4", Customer: 1234, User: "TESTUSER", Password: "Test1234"}))
+	if err != nil || r.Code != direkte.OK {
+		t.Fatalf("logon: %v %+v", err, r)
+	}
+	checked := 0
+	for num, recs := range held {
+		if checked == 10 {
+			break
+		}
+		checked++
+		resp, err := direkte.Do(ctx, dial, direkte.AppendLookup(nil, direkte.Lookup{Transaction: "OFF4", Customer: 1234,
+			Token: r.Token, User: "TESTUSER", PNR: num}))
+		if err != nil || resp.Code != direkte.OK {
+			t.Fatalf("lookup %s: %v %+v", num, err, resp)
+		}
+		got := records(t, resp.Data)
+		if got[1].Type() != "001" || strings.Join(got[1].Values, "|") != strings.Join(recs[0].Values, "|") {
+			t.Errorf("%s: CPR Direkte's 001 differs from the one held", num)
+		}
+	}
+	// A fault: the next change extract counts its records wrong.
+	if err := ctr.Fault(ctx, "file", url.Values{"kind": {sandbox.FaultWrongCount}}); err != nil {
+		t.Fatal(err)
+	}
+	published, err = ctr.AdvanceClock(ctx, 1)
+	if err != nil || published[0].Fault != sandbox.FaultWrongCount {
+		t.Fatalf("the faulty day: %+v, %v", published, err)
+	}
+	data, _ := ctr.Download(ctx, published[0])
+	rep, err := extract.Inspect([]string{published[0].Name}, func(string) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+	if err != nil || rep.Violations == 0 {
+		t.Errorf("inspect finds no violation in the faulty file: %v", err)
+	}
+	// Snapshot, move on, restore.
+	id, err := ctr.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ctr.AdvanceClock(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := ctr.Restore(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if es, _ := ctr.Extracts(ctx); len(es) != 7 {
+		t.Errorf("%d extracts after the restore, want 7", len(es))
+	}
+	if err := ctr.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if es, _ := ctr.Extracts(ctx); len(es) != 1 {
+		t.Errorf("%d extracts after the reset", len(es))
+	}
+}
+
+// TestTwoContainers runs two sandboxes side by side: each keeps its own population and clock.
+func TestTwoContainers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sums := make([]string, 2)
+	for i, seed := range []uint64{11, 12} {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			t.Parallel()
+			ctr := run(t, cprsandbox.WithSeed(seed), cprsandbox.WithPersons(1000))
+			if _, err := ctr.AdvanceClock(ctx, int(seed)-9); err != nil {
+				t.Fatal(err)
+			}
+			es, err := ctr.Extracts(ctx)
+			if err != nil || len(es) != int(seed)-8 {
+				t.Fatalf("%d extracts after %d days: %v", len(es), seed-9, err)
+			}
+			sums[i] = es[0].SHA256
+		})
+	}
+	t.Cleanup(func() {
+		if sums[0] != "" && sums[0] == sums[1] {
+			t.Error("two seeds served the same status extract")
+		}
+	})
+}
+
+// TestWithDataDirAndCustomers serves a directory testdata generate wrote, with a customer of its own.
+func TestWithDataDirAndCustomers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "out")
+	opts := dataset.Options{Generator: generator.Config{Persons: 1500, Seed: 5, Days: 2}, Formats: []dataset.Format{dataset.FormatFixed}}
+	opts.Extract.Framing = extract.LF
+	if _, err := dataset.Write(ctx, dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	ctr := run(t, cprsandbox.WithDataDir(dir), cprsandbox.WithCustomers([]sandbox.CustomerConfig{
+		{Number: 77, Users: []sandbox.UserConfig{{ID: "BANK", Password: "Bank2026"}}}}))
+	es, err := ctr.Extracts(ctx)
+	if err != nil || len(es) != 3 {
+		t.Fatalf("extracts: %d, %v", len(es), err)
+	}
+	got, _ := ctr.Download(ctx, es[2])
+	want, err := os.ReadFile(filepath.Join(dir, "changes", es[2].Name))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("%s: served %d bytes, the directory has %d (%v)", es[2].Name, len(got), len(want), err)
+	}
+	addr, _ := ctr.DirekteAddress(ctx)
+	dial := func(ctx context.Context) (net.Conn, error) { return (&net.Dialer{}).DialContext(ctx, "tcp", addr) }
+	for _, tt := range []struct {
+		logon direkte.Logon
+		want  direkte.Code
+	}{
+		{direkte.Logon{Transaction: "OFF4", Customer: 77, User: "BANK", Password: "Bank2026"}, direkte.OK},
+		{direkte.Logon{Transaction: "OFF4", Customer: 1234, User: "TESTUSER", Password: "Test1234"}, direkte.UnknownCustomer},
+	} {
+		if r, err := direkte.Do(ctx, dial, direkte.AppendLogon(nil, tt.logon)); err != nil || r.Code != tt.want {
+			t.Errorf("logon %+v: %v %+v, want %02d", tt.logon, err, r, tt.want)
+		}
+	}
+}
