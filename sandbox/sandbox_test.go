@@ -88,43 +88,6 @@ type listed struct {
 	URL                string `json:"url"`
 }
 
-// holdings is what a receiving program holds: each person's records, by number, in the order they came.
-type holdings struct {
-	order   []string
-	records map[string][]*extract.Record
-}
-
-func (h *holdings) apply(t *testing.T, data []byte) {
-	t.Helper()
-	r := extract.NewReader(bytes.NewReader(data))
-	fresh := map[string][]*extract.Record{}
-	var order []string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch rec.Type() {
-		case "000", "999", "099":
-			continue
-		}
-		pnr := rec.Get("PNR")
-		if _, ok := fresh[pnr]; !ok {
-			order = append(order, pnr)
-		}
-		fresh[pnr] = append(fresh[pnr], rec)
-	}
-	for _, pnr := range order {
-		if _, ok := h.records[pnr]; !ok {
-			h.order = append(h.order, pnr)
-		}
-		h.records[pnr] = fresh[pnr]
-	}
-}
-
 // TestReceivingProgram does what a customer's receiving program does: download the status extract,
 // move the clock on, fetch the change extracts in order and apply them, and look persons up.
 func TestReceivingProgram(t *testing.T) {
@@ -139,12 +102,18 @@ func TestReceivingProgram(t *testing.T) {
 	if len(files) != 1 || files[0].Kind != "status" || files[0].Name != "D260101.L900001" {
 		t.Fatalf("extracts at the start: %+v", files)
 	}
-	h := &holdings{records: map[string][]*extract.Record{}}
+	h := extract.NewReceiver()
+	apply := func(data []byte) {
+		t.Helper()
+		if err := h.Apply(bytes.NewReader(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	resp, status := c.do("GET", files[0].URL, nil)
 	if resp.StatusCode != 200 || resp.Header.Get("ETag") != `"`+files[0].SHA256+`"` {
 		t.Fatalf("download: %d, ETag %s", resp.StatusCode, resp.Header.Get("ETag"))
 	}
-	h.apply(t, status)
+	apply(status)
 
 	var adv struct {
 		Day       int      `json:"day"`
@@ -163,13 +132,13 @@ func TestReceivingProgram(t *testing.T) {
 			t.Fatalf("%s: %s with previous production %s, the file before was produced %s", f.Name, f.Kind, f.PreviousProduction, files[i].ProductionDate)
 		}
 		_, data := c.do("GET", f.URL, nil)
-		h.apply(t, data)
+		apply(data)
 	}
 	// CPR Direkte over TLS gives the records the receiver holds, for the first persons and those added.
 	sb, _ := testSandbox()
 	dial := direkteServer(t, sb, true)
 	tok := call(t, dial, logon("TESTUSER", "Test1234", "")).Token
-	for _, num := range append(h.order[:20:20], h.order[len(h.order)-5:]...) {
+	for _, num := range append(h.Numbers()[:20:20], h.Numbers()[len(h.Numbers())-5:]...) {
 		r := call(t, dial, direkte.AppendLookup(nil, lookup(tok, "TESTUSER", num)))
 		if r.Code != direkte.OK {
 			t.Fatalf("CPR Direkte lookup of %s: %02d", num, r.Code)
@@ -188,7 +157,7 @@ func TestReceivingProgram(t *testing.T) {
 				got = append(got, strings.Join(rec.Values, "|"))
 			}
 		}
-		for _, rec := range h.records[num] {
+		for _, rec := range h.Records(num) {
 			if rec.Type() <= "017" {
 				want = append(want, strings.Join(rec.Values, "|"))
 			}
@@ -200,10 +169,10 @@ func TestReceivingProgram(t *testing.T) {
 		}
 	}
 	// What the receiver holds is what the sandbox says of everyone today.
-	if len(h.order) <= 3000 {
-		t.Errorf("%d persons held after 20 days: none added", len(h.order))
+	if len(h.Numbers()) <= 3000 {
+		t.Errorf("%d persons held after 20 days: none added", len(h.Numbers()))
 	}
-	for _, num := range h.order {
+	for _, num := range h.Numbers() {
 		var p struct {
 			Status string `json:"status"`
 			Name   struct {
@@ -211,7 +180,7 @@ func TestReceivingProgram(t *testing.T) {
 			} `json:"name"`
 		}
 		c.json("GET", "/api/persons/"+num, 200, &p)
-		rec := h.records[num][0]
+		rec := h.Records(num)[0]
 		if rec.Type() != "001" || rec.Get("Status") != p.Status {
 			t.Fatalf("%s: the receiver holds status %s, the sandbox says %s", num, rec.Get("Status"), p.Status)
 		}

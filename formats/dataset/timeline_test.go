@@ -15,14 +15,6 @@ import (
 	"github.com/cprtestdata/cprtestdata/generator"
 )
 
-// receiver holds what a receiving program holds: each person's records, by number, in the order the
-// persons first came, as CPR's snapshot semantics say to apply a change extract: every person in it
-// replaces what was held of them.
-type receiver struct {
-	order   []string
-	records map[string][]*extract.Record
-}
-
 func readRecords(t *testing.T, path string) []*extract.Record {
 	t.Helper()
 	f, err := os.Open(path)
@@ -44,57 +36,6 @@ func readRecords(t *testing.T, path string) []*extract.Record {
 	}
 }
 
-// apply applies one file's persons; 099 records are events, not data, and are left out.
-func (rc *receiver) apply(recs []*extract.Record) {
-	fresh := map[string][]*extract.Record{}
-	var order []string
-	for _, rec := range recs {
-		switch rec.Type() {
-		case "000", "999", "099":
-			continue
-		}
-		pnr := rec.Get("PNR")
-		if _, ok := fresh[pnr]; !ok {
-			order = append(order, pnr)
-		}
-		fresh[pnr] = append(fresh[pnr], rec)
-	}
-	for _, pnr := range order {
-		if _, ok := rc.records[pnr]; !ok {
-			rc.order = append(rc.order, pnr)
-		}
-		rc.records[pnr] = fresh[pnr]
-	}
-}
-
-// write writes what the receiver holds as a status extract with the given start record: the persons'
-// records, then their 003 records in a block, then the end record.
-func (rc *receiver) write(t *testing.T, start *extract.Record) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w := extract.NewWriter(&buf, extract.WriterOptions{})
-	w.Write(start)
-	n := 0
-	for _, block := range []bool{false, true} {
-		for _, pnr := range rc.order {
-			for _, rec := range rc.records[pnr] {
-				if (rec.Type() == "003") == block {
-					w.Write(rec)
-					n++
-				}
-			}
-		}
-	}
-	end, _ := extract.NewRecord("999")
-	end.Set("BlackBox10", "9999999999")
-	end.SetInt("Counter", n)
-	w.Write(end)
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 func timelineRun(t *testing.T, cfg generator.Config, final bool) (string, *Manifest) {
 	t.Helper()
 	dir := t.TempDir()
@@ -111,13 +52,22 @@ func timelineRun(t *testing.T, cfg generator.Config, final bool) (string, *Manif
 func TestChangesApplyToFinalStatus(t *testing.T) {
 	const days = 90
 	dir, m := timelineRun(t, generator.Config{Persons: 4000, Seed: 3, Days: days}, true)
-	rc := &receiver{records: map[string][]*extract.Record{}}
-	rc.apply(readRecords(t, filepath.Join(dir, "D260101.L900001")))
+	rc := extract.NewReceiver()
+	apply := func(name string) {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rc.Apply(bytes.NewReader(data)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	apply("D260101.L900001")
 	changed := 0
 	for _, d := range m.Days {
-		recs := readRecords(t, filepath.Join(dir, d.File))
-		changed += len(recs) - 2
-		rc.apply(recs)
+		changed += len(readRecords(t, filepath.Join(dir, d.File))) - 2
+		apply(d.File)
 	}
 	if changed == 0 {
 		t.Fatal("the change extracts are empty")
@@ -127,7 +77,11 @@ func TestChangesApplyToFinalStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := rc.write(t, readRecords(t, finalPath)[0])
+	var buf bytes.Buffer
+	if err := rc.WriteTo(&buf, readRecords(t, finalPath)[0], extract.WriterOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := buf.Bytes()
 	if !bytes.Equal(got, want) {
 		i := 0
 		for i < min(len(got), len(want)) && got[i] == want[i] {
@@ -136,8 +90,8 @@ func TestChangesApplyToFinalStatus(t *testing.T) {
 		t.Fatalf("applying %d days of changes gives %d bytes, the final status extract has %d; first difference at byte %d:\n got %q\nwant %q",
 			days, len(got), len(want), i, got[max(0, i-60):min(len(got), i+60)], want[max(0, i-60):min(len(want), i+60)])
 	}
-	if len(rc.order) <= 4000 {
-		t.Errorf("%d persons at the end: the timeline added none", len(rc.order))
+	if len(rc.Numbers()) <= 4000 {
+		t.Errorf("%d persons at the end: the timeline added none", len(rc.Numbers()))
 	}
 }
 

@@ -126,21 +126,15 @@ func TestReceivingProgramInContainer(t *testing.T) {
 	if err != nil || len(es) != 1 || es[0].Kind != "status" {
 		t.Fatalf("extracts at the start: %v, %v", es, err)
 	}
-	held := map[string][]*extract.Record{}
+	held := extract.NewReceiver()
 	apply := func(e cprsandbox.Extract) {
 		t.Helper()
 		data, err := ctr.Download(ctx, e)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fresh := map[string][]*extract.Record{}
-		for _, rec := range records(t, data) {
-			if ty := rec.Type(); ty != "000" && ty != "999" && ty != "099" {
-				fresh[rec.Get("PNR")] = append(fresh[rec.Get("PNR")], rec)
-			}
-		}
-		for k, v := range fresh {
-			held[k] = v
+		if err := held.Apply(bytes.NewReader(data)); err != nil {
+			t.Fatalf("%s: %v", e.Name, err)
 		}
 	}
 	apply(es[0])
@@ -151,8 +145,8 @@ func TestReceivingProgramInContainer(t *testing.T) {
 	for _, e := range published {
 		apply(e)
 	}
-	if len(held) < 3000 {
-		t.Errorf("%d persons held after 5 days", len(held))
+	if len(held.Numbers()) < 3000 {
+		t.Errorf("%d persons held after 5 days", len(held.Numbers()))
 	}
 	// CPR Direkte over TLS: the person's 001 record is the one held.
 	addr, err := ctr.DirekteTLSAddress(ctx)
@@ -166,12 +160,8 @@ func TestReceivingProgramInContainer(t *testing.T) {
 	if err != nil || r.Code != direkte.OK {
 		t.Fatalf("logon: %v %+v", err, r)
 	}
-	checked := 0
-	for num, recs := range held {
-		if checked == 10 {
-			break
-		}
-		checked++
+	for _, num := range held.Numbers()[:10] {
+		recs := held.Records(num)
 		resp, err := direkte.Do(ctx, dial, direkte.AppendLookup(nil, direkte.Lookup{Transaction: "OFF4", Customer: 1234,
 			Token: r.Token, User: "TESTUSER", PNR: num}))
 		if err != nil || resp.Code != direkte.OK {

@@ -1,0 +1,96 @@
+package extract
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Receiver holds what a receiving program holds after reading a status extract and change extracts in
+// order, by CPR's snapshot semantics: every person a file carries replaces what was held of them (their
+// records of all types; the 099 events are not data), and persons not held before are added in the order
+// they come. It is the reference the project's tests apply change extracts with.
+type Receiver struct {
+	order   []string
+	records map[string][]*Record
+	last    *Record // the start record of the last file applied
+}
+
+// NewReceiver returns a Receiver that holds no one.
+func NewReceiver() *Receiver { return &Receiver{records: map[string][]*Record{}} }
+
+// Apply reads one extract file, in any framing, and applies it. A file that does not read whole changes
+// nothing.
+func (rc *Receiver) Apply(r io.Reader) error {
+	rd := NewReader(r)
+	fresh := map[string][]*Record{}
+	var order []string
+	var start *Record
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		switch rec.Type() {
+		case "000":
+			start = rec
+			continue
+		case "999", "099":
+			continue
+		}
+		pnr := rec.Get("PNR")
+		if _, ok := fresh[pnr]; !ok {
+			order = append(order, pnr)
+		}
+		fresh[pnr] = append(fresh[pnr], rec)
+	}
+	if start == nil {
+		return fmt.Errorf("extract: no start record (000)")
+	}
+	for _, pnr := range order {
+		if _, ok := rc.records[pnr]; !ok {
+			rc.order = append(rc.order, pnr)
+		}
+		rc.records[pnr] = fresh[pnr]
+	}
+	rc.last = start
+	return nil
+}
+
+// Numbers returns the numbers held, in the order they first came.
+func (rc *Receiver) Numbers() []string { return rc.order }
+
+// Records returns the records held of the person numbered pnr, in the order the file had them.
+func (rc *Receiver) Records(pnr string) []*Record { return rc.records[pnr] }
+
+// WriteTo writes what is held as a status extract: start (nil: the last file's start record), each
+// person's records but 003, the 003 records in a block, and the end record.
+func (rc *Receiver) WriteTo(w io.Writer, start *Record, opts WriterOptions) error {
+	if start == nil {
+		start = rc.last
+	}
+	if start == nil {
+		return fmt.Errorf("extract: nothing applied, and no start record given")
+	}
+	wr := NewWriter(w, opts)
+	wr.Write(start)
+	n := 0
+	for _, block := range []bool{false, true} {
+		for _, pnr := range rc.order {
+			for _, rec := range rc.records[pnr] {
+				if (rec.Type() == "003") == block {
+					wr.Write(rec)
+					n++
+				}
+			}
+		}
+	}
+	end, _ := NewRecord("999")
+	end.Set("BlackBox10", "9999999999")
+	end.SetInt("Counter", n)
+	wr.Write(end)
+	return wr.Flush()
+}
