@@ -39,6 +39,10 @@ type Config struct {
 	// Days is how many days the timeline moves the population on from AsOf (see Run); 0 means none.
 	// AsOf plus Days must not pass 31 December 2057, the last birth date CPR's numbers can hold.
 	Days int
+	// Weekdays delivers the timeline's changes on weekdays only, as CPR does: the events of a Saturday
+	// and a Sunday come in Monday's change extract, each person once with the state of Monday's end and
+	// every event since. The timeline's last day always delivers. See IsDeliveryDay.
+	Weekdays bool
 }
 
 // NoSubstitutes asks for an empty substitute-number dataset.

@@ -341,7 +341,7 @@ func (g *generation) fillAll(ctx context.Context, in <-chan *chunk) <-chan *chun
 					gr.persons[i].Group = gr.index
 				}
 				if g.cfg.Days > 0 {
-					d.simulate(gr, g.cfg.Seed, g.cfg.Days)
+					d.simulate(gr, g.cfg.Seed, g.cfg.Days, g.cfg.Weekdays)
 				}
 				gr.chunk.done.Done()
 			}

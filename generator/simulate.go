@@ -2,6 +2,7 @@ package generator
 
 import (
 	"slices"
+	"time"
 
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 	"github.com/cprtestdata/cprtestdata/generator/pnr"
@@ -76,25 +77,26 @@ type touch struct {
 
 // sim moves one group through the timeline in the detail pass.
 type sim struct {
-	d      *detailer
-	gr     *group
-	seed   uint64
-	asOf   civil.Date
-	days   int
-	live   []*Person // by member: the person as the timeline goes; nil before it arrives
-	day    int
-	date   civil.Date
-	q      queue
-	today  []touch
-	byNum  map[pnr.Number]int
-	result []Change
-	final  []Person
+	d        *detailer
+	gr       *group
+	seed     uint64
+	asOf     civil.Date
+	days     int
+	live     []*Person // by member: the person as the timeline goes; nil before it arrives
+	day      int
+	date     civil.Date
+	q        queue
+	today    []touch
+	byNum    map[pnr.Number]int
+	weekdays bool
+	result   []Change
+	final    []Person
 }
 
 // simulate runs group gr through the timeline: gr.persons stay as of the start; gr.final and gr.changes
 // get the persons at the end and each day's deliveries.
-func (d *detailer) simulate(gr *group, seed uint64, days int) {
-	s := &sim{d: d, gr: gr, seed: seed, asOf: d.b.asOf, days: days, live: make([]*Person, len(gr.members)),
+func (d *detailer) simulate(gr *group, seed uint64, days int, weekdays bool) {
+	s := &sim{d: d, gr: gr, seed: seed, asOf: d.b.asOf, days: days, weekdays: weekdays, live: make([]*Person, len(gr.members)),
 		byNum: make(map[pnr.Number]int, len(gr.members))}
 	for i := range gr.persons {
 		p := gr.persons[i] // shallow: the timeline never writes into what it shares
@@ -113,6 +115,9 @@ func (d *detailer) simulate(gr *group, seed uint64, days int) {
 		}
 		if day > s.days {
 			break
+		}
+		if len(s.today) > 0 && s.delivery(day) != s.delivery(s.day) {
+			s.flush() // the deliveries so far go out before this day's events
 		}
 		s.day, s.date = day, s.asOf.AddDays(day)
 		for len(hs) > 0 && hs[0].day == day {
@@ -140,6 +145,8 @@ func (d *detailer) simulate(gr *group, seed uint64, days int) {
 				}
 			}
 		}
+	}
+	if len(s.today) > 0 {
 		s.flush()
 	}
 	gr.changes = s.result
@@ -205,14 +212,46 @@ func (s *sim) mark(i int, code, derived string, main pnr.Number) {
 	s.today = append(s.today, touch{who: i, events: []Event{e}})
 }
 
-// flush turns today's deliveries into changes, in member order, each with the person as it is now.
+// flush turns the deliveries gathered since the last into changes of their delivery day, in member
+// order, each with the person as it is now (at the end of that day: no event has happened since).
 func (s *sim) flush() {
+	day := s.delivery(s.day)
 	slices.SortFunc(s.today, func(a, b touch) int { return a.who - b.who })
 	for _, t := range s.today {
 		p := *s.live[t.who]
-		s.result = append(s.result, Change{Day: s.day, Date: s.date, Person: &p, Events: t.events})
+		s.result = append(s.result, Change{Day: day, Date: s.asOf.AddDays(day), Person: &p, Events: t.events})
 	}
 	s.today = s.today[:0]
+}
+
+// delivery returns the day whose change extract delivers the events of day (see DeliveryDay).
+func (s *sim) delivery(day int) int { return deliveryDay(s.asOf, s.days, s.weekdays, day) }
+
+// deliveryDay returns the timeline day whose change extract delivers the events of day: the day itself,
+// or with weekdays the next weekday (events of a Saturday and a Sunday go out on Monday), and never later
+// than the timeline's last day, which always delivers.
+func deliveryDay(asOf civil.Date, days int, weekdays bool, day int) int {
+	if weekdays {
+		for day < days && !isWeekday(asOf.AddDays(day)) {
+			day++
+		}
+	}
+	return day
+}
+
+func isWeekday(d civil.Date) bool {
+	wd := d.Time().Weekday()
+	return wd != time.Saturday && wd != time.Sunday
+}
+
+// IsDeliveryDay reports whether day of the timeline cfg describes has a change extract: every day, or
+// with Weekdays the weekdays and the last day.
+func (c Config) IsDeliveryDay(day int) bool {
+	asOf := c.AsOf
+	if asOf.IsZero() {
+		asOf = DefaultAsOf
+	}
+	return day >= 1 && day <= c.Days && deliveryDay(asOf, c.Days, c.Weekdays, day) == day
 }
 
 // member returns the member holding number n in the group, or -1.

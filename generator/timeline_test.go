@@ -3,6 +3,7 @@ package generator
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -212,4 +213,47 @@ func containsString(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestTimelineWeekdays checks weekday deliveries: every delivery is on a weekday (or the last day), each
+// person once, carrying the events since the last delivery; the same events as daily deliveries.
+func TestTimelineWeekdays(t *testing.T) {
+	cfg := Config{Persons: 5000, Seed: 9, Days: 60, Weekdays: true}
+	type key struct{ day, index int }
+	seen := map[key]bool{}
+	var weekly, daily []string
+	_, err := Run(context.Background(), cfg, Handler{Change: func(c *Change) error {
+		k := key{c.Day, c.Person.Index}
+		if seen[k] {
+			t.Fatalf("day %d: person %d delivered twice", c.Day, c.Person.Index)
+		}
+		seen[k] = true
+		if !cfg.IsDeliveryDay(c.Day) || (!isWeekday(c.Date) && c.Day != cfg.Days) {
+			t.Fatalf("a delivery on %s (%s)", c.Date, c.Date.Time().Weekday())
+		}
+		for _, e := range c.Events {
+			if e.Date.After(c.Date) || !e.Date.After(c.Date.AddDays(-3)) {
+				t.Fatalf("an event of %s delivered on %s", e.Date, c.Date)
+			}
+			weekly = append(weekly, e.Date.String()+e.Code+e.Derived+e.Main.String())
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Weekdays = false
+	if _, err := Run(context.Background(), cfg, Handler{Change: func(c *Change) error {
+		for _, e := range c.Events {
+			daily = append(daily, e.Date.String()+e.Code+e.Derived+e.Main.String())
+		}
+		return nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(weekly)
+	slices.Sort(daily)
+	if !slices.Equal(weekly, daily) || len(daily) == 0 {
+		t.Errorf("%d events delivered on weekdays, %d daily", len(weekly), len(daily))
+	}
 }

@@ -65,6 +65,7 @@ Examples:
 			&cli.BoolFlag{Name: "address-with-person", Usage: "keep each 003 record with its person instead of in a block at the end"},
 			&cli.IntFlag{Name: "days", Usage: "move the population on this many days after --as-of, writing a change extract per day to changes/ (0-3660)", EnvVars: []string{"CPRTESTDATA_DAYS"}},
 			&cli.BoolFlag{Name: "final-status", Usage: "with --days, also write the status extract as of the last day to final/"},
+			&cli.BoolFlag{Name: "weekdays", Usage: "with --days, deliver change extracts on weekdays only, as CPR does: a weekend's events come on Monday", EnvVars: []string{"CPRTESTDATA_WEEKDAYS"}},
 			&cli.BoolFlag{Name: "force", Usage: "write into a directory that is not empty"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress on standard error"},
 		),
@@ -213,6 +214,10 @@ func generatorConfig(c *cli.Context) (generator.Config, error) {
 		}
 	}
 	cfg.Days = c.Int("days")
+	cfg.Weekdays = c.Bool("weekdays")
+	if cfg.Weekdays && cfg.Days == 0 {
+		return cfg, usagef(c, "--weekdays needs --days")
+	}
 	if cfg.Days < 0 || cfg.Days > generator.MaxDays {
 		return cfg, usagef(c, "--days %d: want 0 to %d", cfg.Days, generator.MaxDays)
 	}

@@ -99,6 +99,7 @@ func TestGenerateErrors(t *testing.T) {
 		{"absurd days", []string{"generate", "--out", out, "--days", "100000"}, "--days 100000"},
 		{"days past 2057", []string{"generate", "--out", out, "--as-of", "2057-06-01", "--days", "365"}, "after 2057-12-31"},
 		{"final status without days", []string{"generate", "--out", out, "--final-status"}, "--final-status needs --days"},
+		{"weekdays without days", []string{"generate", "--out", out, "--weekdays"}, "--weekdays needs --days"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

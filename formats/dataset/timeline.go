@@ -115,13 +115,18 @@ func (tl *timeline) finish(m *Manifest) error {
 	}
 	task := tl.opts.Extract.Task
 	if tl.spool != nil {
+		previous := tl.asOf
 		for day := 1; day <= tl.days; day++ {
+			if !tl.opts.Generator.IsDeliveryDay(day) {
+				continue // a weekend with --weekdays: its events go out on Monday
+			}
 			date := tl.asOf.AddDays(day)
 			f, err := tl.out.Create(path.Join(ChangesDir, extract.FileName(date, task)))
 			if err != nil {
 				return err
 			}
-			n, err := tl.spool.WriteDay(f, day, date, date.AddDays(-1))
+			n, err := tl.spool.WriteDay(f, day, date, previous)
+			previous = date
 			if err != nil {
 				return fmt.Errorf("write %s: %w", f.Name, err)
 			}

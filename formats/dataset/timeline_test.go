@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/generator"
@@ -50,8 +52,14 @@ func timelineRun(t *testing.T, cfg generator.Config, final bool) (string, *Manif
 // day's change extract applied in order, is the status extract the generator writes as of the last day,
 // byte for byte.
 func TestChangesApplyToFinalStatus(t *testing.T) {
+	for _, weekdays := range []bool{false, true} {
+		t.Run(fmt.Sprintf("weekdays=%v", weekdays), func(t *testing.T) { testChangesApply(t, weekdays) })
+	}
+}
+
+func testChangesApply(t *testing.T, weekdays bool) {
 	const days = 90
-	dir, m := timelineRun(t, generator.Config{Persons: 4000, Seed: 3, Days: days}, true)
+	dir, m := timelineRun(t, generator.Config{Persons: 4000, Seed: 3, Days: days, Weekdays: weekdays}, true)
 	rc := extract.NewReceiver()
 	apply := func(name string) {
 		t.Helper()
@@ -64,10 +72,25 @@ func TestChangesApplyToFinalStatus(t *testing.T) {
 		}
 	}
 	apply("D260101.L900001")
-	changed := 0
+	changed, files, previous := 0, 0, "20260101"
 	for _, d := range m.Days {
-		changed += len(readRecords(t, filepath.Join(dir, d.File))) - 2
+		if d.File == "" {
+			if !weekdays || (d.Date.Time().Weekday() != time.Saturday && d.Date.Time().Weekday() != time.Sunday) || d.Persons != 0 {
+				t.Fatalf("%s (%s): no file, %d persons", d.Date, d.Date.Time().Weekday(), d.Persons)
+			}
+			continue
+		}
+		recs := readRecords(t, filepath.Join(dir, d.File))
+		if got := recs[0].Get("PreviousProductionDate"); got != previous {
+			t.Fatalf("%s: previous production date %s, want %s", d.File, got, previous)
+		}
+		previous = recs[0].Get("ProductionDate")
+		changed += len(recs) - 2
+		files++
 		apply(d.File)
+	}
+	if weekdays && files >= days {
+		t.Errorf("%d change extracts in %d days on weekdays only", files, days)
 	}
 	if changed == 0 {
 		t.Fatal("the change extracts are empty")
