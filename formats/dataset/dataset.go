@@ -1,7 +1,8 @@
 // Package dataset writes a generated population to a directory: the persons in the chosen formats (CPR's
-// fixed-width extract, JSON Lines), the substitute-number dataset and a manifest, each file complete or
-// absent. What it writes depends only on the generator's
-// configuration and the version, never on the number of workers.
+// fixed-width extract, CSV, Parquet, JSON Lines), with a timeline the daily change extracts, the events
+// tables and the status extract at its end, the substitute-number dataset and a manifest, each file
+// complete or absent. What it writes depends only on the generator's configuration and the version,
+// never on the number of workers.
 package dataset
 
 import (

@@ -8,6 +8,10 @@
 // record per line ended by LF or CRLF, often with trailing blanks trimmed. The Reader accepts all of them
 // and reports the framing it found; the Writer writes any of them, so that reading a file and writing its
 // records back in the same framing gives the same bytes.
+//
+// PersonWriter writes a status extract of generated persons; ChangeSpool a series of daily change
+// extracts (every person touched that day, with a 099 record per event); Receiver applies extracts as a
+// receiving program should; Inspect checks files and series against CPR's layout and invariants.
 package extract
 
 import (
