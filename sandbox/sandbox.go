@@ -37,6 +37,9 @@ type Config struct {
 	Customers []CustomerConfig
 	// TokenTTL is how long a CPR Direkte token lives unused; 0 means DefaultTokenTTL.
 	TokenTTL time.Duration
+	// Weekdays publishes change extracts on weekdays only, as CPR delivers: a weekend's changes come
+	// in Monday's, each person once (the same files testdata generate --days --weekdays writes).
+	Weekdays bool
 }
 
 // MaxPersons bounds the population a sandbox holds in memory.
@@ -61,6 +64,7 @@ type Sandbox struct {
 	byNum     map[pnr.Number]*generator.Person
 	persons   []*generator.Person
 	snapshots []snapshot
+	pending   []generator.Change // with Weekdays: the weekend's changes, for Monday
 }
 
 // File is a published extract.
@@ -144,6 +148,7 @@ func newFile(kind string, day int, production, previous civil.Date, task int, da
 // reset publishes only the status extract and sets everyone as of the start. s.mu is held.
 func (s *Sandbox) reset(status *File) {
 	s.clock.Reset()
+	s.pending = nil
 	s.files = []*File{status}
 	s.byName = map[string]*File{status.URL: status}
 	s.index()
@@ -244,15 +249,24 @@ func (s *Sandbox) Advance(ctx context.Context, days int) ([]*File, error) {
 			s.index()
 			return made, err
 		}
+		if wd := s.start.AddDays(s.clock.Day()).Time().Weekday(); s.cfg.Weekdays && (wd == time.Saturday || wd == time.Sunday) {
+			s.pending = append(s.pending, changes...)
+			continue
+		}
+		if len(s.pending) > 0 {
+			changes = fold(append(s.pending, changes...))
+			s.pending = nil
+		}
 		fault := s.faults.nextFileFault()
-		f, err := s.changeFile(changes, fault)
+		previous := s.files[len(s.files)-1].Production // the day before, or Friday with Weekdays
+		f, err := s.changeFile(changes, fault, previous)
 		if err != nil {
 			s.index()
 			return made, err
 		}
 		s.publish(f)
 		made = append(made, f)
-		if err := s.deliverToSubscribers(changes); err != nil {
+		if err := s.deliverToSubscribers(changes, previous); err != nil {
 			s.index()
 			return made, err
 		}
@@ -267,10 +281,33 @@ func (s *Sandbox) Advance(ctx context.Context, days int) ([]*File, error) {
 	return made, nil
 }
 
+// fold merges several days' deliveries into one: each person once, as they are last, with every event
+// in order; persons in population order (family group, then index), as a change extract lists them.
+func fold(changes []generator.Change) []generator.Change {
+	at := map[int]int{}
+	var out []generator.Change
+	for _, c := range changes {
+		if i, ok := at[c.Person.Index]; ok {
+			out[i].Person = c.Person
+			out[i].Events = append(slices.Clip(out[i].Events), c.Events...)
+			continue
+		}
+		at[c.Person.Index] = len(out)
+		out = append(out, c)
+	}
+	slices.SortStableFunc(out, func(a, b generator.Change) int {
+		if a.Person.Group != b.Person.Group {
+			return a.Person.Group - b.Person.Group
+		}
+		return a.Person.Index - b.Person.Index
+	})
+	return out
+}
+
 // deliverToSubscribers writes each subscribing customer's change extract of the day the clock has just
 // moved to: the persons it subscribes to who were touched, and those it began to subscribe to since the
 // last one, with event A45 (PNR-abonnement). s.mu is held, and the persons are as of the new day.
-func (s *Sandbox) deliverToSubscribers(changes []generator.Change) error {
+func (s *Sandbox) deliverToSubscribers(changes []generator.Change, previous civil.Date) error {
 	subs := s.access.subscribers()
 	customers := slices.Sorted(maps.Keys(subs))
 	for _, n := range customers {
@@ -291,7 +328,7 @@ func (s *Sandbox) deliverToSubscribers(changes []generator.Change) error {
 					Events: []generator.Event{{Date: today, Code: "A45", Main: num}}})
 			}
 		}
-		f, err := s.changeFile(mine, "")
+		f, err := s.changeFile(mine, "", previous)
 		if err != nil {
 			return err
 		}
@@ -307,12 +344,11 @@ func (s *Sandbox) publish(f *File) {
 	s.byName[f.URL] = f
 }
 
-// changeFile writes the day the clock has just moved to as a change extract, with the file fault given
-// (or none). s.mu is held.
-func (s *Sandbox) changeFile(changes []generator.Change, fault string) (*File, error) {
+// changeFile writes the day the clock has just moved to as a change extract following the one produced
+// on previous, with the file fault given (or none). s.mu is held.
+func (s *Sandbox) changeFile(changes []generator.Change, fault string, previous civil.Date) (*File, error) {
 	day := s.clock.Day()
 	production := s.start.AddDays(day)
-	previous := production.AddDays(-1)
 	opts := s.cfg.Extract
 	switch fault {
 	case FaultWrongEncoding:
@@ -365,6 +401,7 @@ type snapshot struct {
 	day       int
 	files     []*File
 	customers map[int]*customer
+	pending   []generator.Change
 }
 
 // Snapshot keeps the sandbox's state - the clock, the published extracts, customers, users, passwords
@@ -373,7 +410,7 @@ func (s *Sandbox) Snapshot() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.snapshots = append(s.snapshots, snapshot{day: s.clock.Day(), files: append([]*File(nil), s.files...),
-		customers: s.access.copyCustomers()})
+		customers: s.access.copyCustomers(), pending: slices.Clone(s.pending)})
 	return len(s.snapshots)
 }
 
@@ -393,6 +430,7 @@ func (s *Sandbox) Restore(ctx context.Context, id int) error {
 		}
 	}
 	s.files = append([]*File(nil), snap.files...)
+	s.pending = slices.Clone(snap.pending)
 	s.byName = map[string]*File{}
 	for _, f := range s.files {
 		s.byName[f.URL] = f

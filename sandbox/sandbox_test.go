@@ -405,3 +405,39 @@ func TestDatafordeler(t *testing.T) {
 	c.json("GET", "/CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete", 400, nil)
 	c.json("GET", "/CPR/CprPersonFullComplete/1/rest/Nothing?pnr.personnummer.eq=0101650001", 404, nil)
 }
+
+// TestWeekdays checks that a sandbox delivering on weekdays publishes the files testdata generate --days
+// --weekdays writes: nothing on Saturday and Sunday, Monday's with the weekend folded in.
+func TestWeekdays(t *testing.T) {
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 3000, Seed: 1}, Weekdays: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	made, err := sb.Advance(context.Background(), 12) // to Tuesday 13 January 2026
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(made) != 8 {
+		t.Fatalf("%d change extracts in 12 days from a Thursday, want 8", len(made))
+	}
+	dir := t.TempDir()
+	m, err := dataset.Write(context.Background(), dir, dataset.Options{Generator: generator.Config{Persons: 3000, Seed: 1, Days: 12, Weekdays: true},
+		Formats: []dataset.Format{dataset.FormatFixed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	for _, d := range m.Days {
+		if d.File == "" {
+			continue
+		}
+		want, err := os.ReadFile(filepath.Join(dir, d.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if made[i].Name != filepath.Base(d.File) || !bytes.Equal(made[i].Data(), want) {
+			t.Errorf("%s: the sandbox published %s, %d bytes; testdata generate wrote %d", d.File, made[i].Name, made[i].Bytes, len(want))
+		}
+		i++
+	}
+}

@@ -56,6 +56,7 @@ Examples:
 			&cli.StringFlag{Name: "tls-cert", Usage: "PEM certificate for CPR Direkte over TLS (default: a self-signed one made at start)", EnvVars: []string{"CPRTESTDATA_TLS_CERT"}},
 			&cli.StringFlag{Name: "tls-key", Usage: "PEM private key of --tls-cert", EnvVars: []string{"CPRTESTDATA_TLS_KEY"}},
 			&cli.StringFlag{Name: "customers", Usage: "JSON file of CPR Direkte customers and users (default: customer 1234, user TESTUSER, password Test1234, any address)", EnvVars: []string{"CPRTESTDATA_CUSTOMERS"}},
+			&cli.BoolFlag{Name: "weekdays", Usage: "publish change extracts on weekdays only, as CPR delivers: a weekend's changes come on Monday", EnvVars: []string{"CPRTESTDATA_WEEKDAYS"}},
 			&cli.IntFlag{Name: "task", Value: extract.DefaultTask, Usage: "task number (OPGAVENR) of the extracts", EnvVars: []string{"CPRTESTDATA_TASK"}},
 			&cli.StringFlag{Name: "framing", Value: "stream", Usage: "extract framing: stream, lf or crlf", EnvVars: []string{"CPRTESTDATA_FRAMING"}},
 			&cli.StringFlag{Name: "records", Value: "all", Usage: "record types of the extracts: 001,002,003,...", EnvVars: []string{"CPRTESTDATA_RECORDS"}},
@@ -73,7 +74,7 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg := sandbox.Config{Generator: gen}
+	cfg := sandbox.Config{Generator: gen, Weekdays: c.Bool("weekdays")}
 	eo := &cfg.Extract
 	if eo.Task = c.Int("task"); eo.Task < 1 || eo.Task > 999999 {
 		return usagef(c, "--task %d: want 1-999999", eo.Task)

@@ -91,6 +91,11 @@ func WithScenarios(quotas map[string]int) testcontainers.CustomizeRequestOption 
 	return withEnv("CPRTESTDATA_SCENARIOS", strings.Join(parts, ","))
 }
 
+// WithWeekdays publishes change extracts on weekdays only, as CPR delivers.
+func WithWeekdays() testcontainers.CustomizeRequestOption {
+	return withEnv("CPRTESTDATA_WEEKDAYS", "true")
+}
+
 // WithCustomers gives CPR Direkte's customers and users, instead of customer 1234 with TESTUSER.
 func WithCustomers(customers []sandbox.CustomerConfig) testcontainers.CustomizeRequestOption {
 	return func(req *testcontainers.GenericContainerRequest) error {
