@@ -119,7 +119,7 @@ func TestDirekteLookup(t *testing.T) {
 
 // TestDirekteErrorCodes makes each of CPR Direkte's error numbers arise from its condition.
 func TestDirekteErrorCodes(t *testing.T) {
-	cfg := Config{Generator: generator.Config{Persons: 1000, Seed: 5}, TokenTTL: 200 * time.Millisecond,
+	cfg := Config{Generator: generator.Config{Persons: 1000, Seed: 5},
 		Customers: []CustomerConfig{
 			{Number: 1234, Users: []UserConfig{{ID: "TESTUSER", Password: "Test1234"}, {ID: "IDLE", Password: "Idle1234"}}},
 			{Number: 4321, AllowedIPs: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}, Users: []UserConfig{{ID: "FAR", Password: "Far12345"}}},
@@ -183,9 +183,16 @@ func TestDirekteErrorCodes(t *testing.T) {
 	}
 
 	t.Run("token timed out", func(t *testing.T) {
-		tok := token()
-		time.Sleep(300 * time.Millisecond)
-		r := call(t, dial, direkte.AppendLookup(nil, lookup(tok, "TESTUSER", known)))
+		short := cfg
+		short.TokenTTL = 50 * time.Millisecond
+		sb2, err := New(context.Background(), short)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dial2 := direkteServer(t, sb2, false)
+		r := call(t, dial2, logon("TESTUSER", "Test1234", ""))
+		time.Sleep(150 * time.Millisecond)
+		r = call(t, dial2, direkte.AppendLookup(nil, lookup(r.Token, "TESTUSER", known)))
 		if r.Code != direkte.TokenTimedOut {
 			t.Errorf("a token unused for longer than its TTL: code %02d, want 07", r.Code)
 		}
