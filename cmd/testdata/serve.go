@@ -27,27 +27,31 @@ func serveCommand() *cli.Command {
 		Description: `Makes a population (10,000 persons by default, in well under a second) and serves it: the status
 extract as of --as-of, a change extract for each day the clock is moved on, and every person as they are
 today, over HTTP and over CPR Direkte (plain TCP and TLS: the 35-byte LOGON and 39-byte lookup, the
-28-byte header and the person's records, CPR's error numbers). The default customer is 1234 with user
-TESTUSER and password Test1234, from any address; --customers gives others as JSON:
-   [{"number": 1234, "allowed_ips": ["127.0.0.0/8"], "users": [{"id": "TESTUSER", "password": "Test1234"}]}] Every flag can be given as an environment variable instead (CPRTESTDATA_HTTP, ...). SIGTERM or
-Ctrl-C shut it down gracefully: requests in flight finish.
+28-byte header and the person's records, CPR's error numbers).
 
+The default CPR Direkte customer is 1234 with user TESTUSER and password Test1234, from any address;
+--customers gives others as JSON:
+   [{"number": 1234, "allowed_ips": ["127.0.0.0/8"], "users": [{"id": "TESTUSER", "password": "Test1234"}]}]
+
+Every flag can be given as an environment variable instead (CPRTESTDATA_HTTP, ...). SIGTERM or Ctrl-C
+shut it down gracefully: requests in flight finish, and it exits 0.
+
+   GET  /                             a web page: the clock, extracts, person search, scenarios
    GET  /healthz                      200 when it serves
    GET  /api/extracts                 the published extracts with download URLs
    GET  /api/extracts/{name}          an extract (Range, ETag)
    GET  /api/persons/{pnr}            a person as they are today (404 when unknown)
    GET  /api/persons?name=&birth_date=&postcode=&road=   search
-   GET  /api/clock, /api/manifest, /api/openapi.json
    POST /admin/clock/advance?days=N   move the clock on, publishing a change extract per day
    POST /admin/reset                  back to the start date
-   POST /admin/access/revoke          reset every user's access rights
-   POST /admin/customers/{n}/users/{id}/grant?password=P   access again
+   ... faults, snapshots, customers, the journal: GET /api/openapi.json describes them all
 
 Examples:
    testdata serve
-   testdata serve --http 127.0.0.1:9000 --persons 50000 --seed 7
+   testdata serve --http 127.0.0.1:9000 --persons 50000 --seed 7 --weekdays
    testdata serve --dir out                       # what testdata generate --out out wrote
    curl -X POST 'localhost:8080/admin/clock/advance?days=3'`,
+
 		Flags: append(populationFlags(),
 			&cli.StringFlag{Name: "dir", Usage: "serve a directory made by testdata generate (its population, status extract and change extracts) instead of making one", EnvVars: []string{"CPRTESTDATA_DIR"}},
 			&cli.StringFlag{Name: "http", Value: ":8080", Usage: "address to serve HTTP on", EnvVars: []string{"CPRTESTDATA_HTTP"}},
