@@ -65,8 +65,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Name:    "testdata",
 		Usage:   "synthetic Danish CPR test data for programs that receive CPR data",
 		Version: version,
-		Description: `testdata makes and checks test data for receiving programs of Det Centrale Personregister:
-personnumre with and without a control digit, substitute numbers, and the rules behind them.
+		Description: `testdata makes and checks test data for receiving programs of Det Centrale Personregister -
+personnumre with and without a control digit, substitute numbers, a synthetic population in CPR's
+extract formats with daily change extracts - and serves it as a disposable CPR test environment.
 
 Examples:
    testdata generate --out out

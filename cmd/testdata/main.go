@@ -2,7 +2,7 @@
 //
 // Exit codes: 0 success; 1 a check found invalid input; 2 usage error (unknown command or flag, a malformed
 // flag value or argument, a file that cannot be opened); 3 the work failed (for example a write error);
-// 130 interrupted.
+// 130 interrupted (testdata serve shuts down gracefully instead and exits 0).
 package main
 
 import (
