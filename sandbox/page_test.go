@@ -29,6 +29,16 @@ const elementKey = "element-6066-11e4-a52e-4f735466cecf"
 
 func (d *webDriver) call(method, path string, body any) json.RawMessage {
 	d.t.Helper()
+	v, err := d.try(method, path, body)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return v
+}
+
+// try is call that returns the error instead of failing the test: an element can go stale while a page
+// loads.
+func (d *webDriver) try(method, path string, body any) (json.RawMessage, error) {
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -38,7 +48,7 @@ func (d *webDriver) call(method, path string, body any) json.RawMessage {
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		d.t.Fatalf("webdriver %s %s: %v", method, path, err)
+		return nil, fmt.Errorf("webdriver %s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
 	var out struct {
@@ -46,9 +56,9 @@ func (d *webDriver) call(method, path string, body any) json.RawMessage {
 	}
 	data, _ := io.ReadAll(resp.Body)
 	if err := json.Unmarshal(data, &out); err != nil || resp.StatusCode != 200 {
-		d.t.Fatalf("webdriver %s %s: %d %s", method, path, resp.StatusCode, data)
+		return nil, fmt.Errorf("webdriver %s %s: %d %.300s", method, path, resp.StatusCode, data)
 	}
-	return out.Value
+	return out.Value, nil
 }
 
 func (d *webDriver) find(css string) string {
@@ -63,6 +73,30 @@ func (d *webDriver) text(css string) string {
 	var s string
 	json.Unmarshal(d.call("GET", "/element/"+d.find(css)+"/text", nil), &s)
 	return s
+}
+
+// waitText waits up to ten seconds for an element css whose text satisfies ok, as the page after a
+// click may still be loading, and returns its last text.
+func (d *webDriver) waitText(css string, ok func(string) bool) string {
+	d.t.Helper()
+	last := ""
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var els []map[string]string
+		v, err := d.try("POST", "/elements", map[string]string{"using": "css selector", "value": css})
+		if json.Unmarshal(v, &els); err != nil || len(els) == 0 {
+			continue
+		}
+		var s string
+		v, err = d.try("GET", "/element/"+els[0][elementKey]+"/text", nil)
+		if err != nil {
+			continue // stale: the page changed under it
+		}
+		json.Unmarshal(v, &s)
+		if last = s; ok(s) {
+			return s
+		}
+	}
+	return last
 }
 
 func (d *webDriver) typeInto(css, text string) {
@@ -141,12 +175,13 @@ func TestWebPage(t *testing.T) {
 	want := sb.Search(Query{Name: "e", Limit: 1})[0]
 	d.typeInto(`#search input[name="name"]`, want.Name.Addressing)
 	d.click(`#search button`)
-	if got := d.text("#results"); !strings.Contains(got, want.Number.String()) {
+	has := func(sub string) func(string) bool { return func(s string) bool { return strings.Contains(s, sub) } }
+	if got := d.waitText("#results", has(want.Number.String())); !strings.Contains(got, want.Number.String()) {
 		t.Errorf("searching for %q: %q", want.Name.Addressing, got)
 	}
 	d.typeInto(`input[name="days"]`, "3")
 	d.click("#advance")
-	if got := d.text("#message"); !strings.Contains(got, "Published 3 change extract") {
+	if got := d.waitText("#message", has("Published 3 change extract")); !strings.Contains(got, "Published 3 change extract") {
 		t.Errorf("after advancing: %q", got)
 	}
 	if got := d.text("#extracts"); !strings.Contains(got, "D260104.L900001") || !strings.Contains(got, "change") {
@@ -156,7 +191,10 @@ func TestWebPage(t *testing.T) {
 		t.Errorf("the sandbox is on day %d", day)
 	}
 	d.click("#reset")
-	if got := d.text("#day"); got != "0" {
+	if got := d.waitText("#message", has("Back to the start")); !strings.Contains(got, "Back to the start") {
+		t.Errorf("after reset: %q", got)
+	}
+	if got := d.waitText("#day", func(s string) bool { return s == "0" }); got != "0" {
 		t.Errorf("after reset the page says day %q", got)
 	}
 	if got := d.text(`#scenarios`); !strings.Contains(got, "no-control-digit") {
