@@ -141,7 +141,6 @@ type ChangeSpool struct {
 	mainT, blockT dayWriter
 	mainW, blockW *bufio.Writer
 	records       []int // by day-1
-	persons       []int
 	err           error
 }
 
@@ -164,7 +163,7 @@ func NewChangeSpool(opts FileOptions, days int) (*ChangeSpool, error) {
 			pw.types = append(pw.types, &personType{code: t, layout: LayoutOf(t), template: templates[t], encode: encoders[t]})
 		}
 	}
-	s := &ChangeSpool{pw: pw, records: make([]int, days), persons: make([]int, days)}
+	s := &ChangeSpool{pw: pw, records: make([]int, days)}
 	var err error
 	if s.main, err = NewDaySpool(days, 8<<20); err != nil {
 		return nil, err
@@ -219,12 +218,8 @@ func (s *ChangeSpool) Add(day int, p *generator.Person, events []generator.Event
 		return err
 	}
 	s.records[day-1] += pw.records - before
-	s.persons[day-1]++
 	return nil
 }
-
-// Persons returns the persons added to day.
-func (s *ChangeSpool) Persons(day int) int { return s.persons[day-1] }
 
 // WriteDay writes day's change extract to w: the start record with the task number and the production
 // dates, the day's persons, the 003 block, and the end record. It returns the records written, start and

@@ -160,6 +160,9 @@ func TestReceivingProgramInContainer(t *testing.T) {
 	if err != nil || r.Code != direkte.OK {
 		t.Fatalf("logon: %v %+v", err, r)
 	}
+	if p, err := ctr.Person(ctx, held.Numbers()[0]); err != nil || !strings.Contains(string(p), held.Numbers()[0]) {
+		t.Errorf("the person over HTTP: %s, %v", p, err)
+	}
 	for _, num := range held.Numbers()[:10] {
 		recs := held.Records(num)
 		resp, err := direkte.Do(ctx, dial, direkte.AppendLookup(nil, direkte.Lookup{Transaction: "OFF4", Customer: 1234,
