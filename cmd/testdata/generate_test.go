@@ -62,6 +62,25 @@ func TestGenerateDays(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "0 violations") {
 		t.Errorf("inspect of the series: exit %d\n%s%s", code, stdout, stderr)
 	}
+	// testdata apply: the series applied is the final status extract, byte for byte.
+	result := filepath.Join(t.TempDir(), "result")
+	if _, stderr, code := runCLI(t, "", append([]string{"apply", "--out", result, "--framing", "lf"}, series...)...); code != exitOK {
+		t.Fatalf("apply: exit %d, %s", code, stderr)
+	}
+	got, _ := os.ReadFile(result)
+	want, _ := os.ReadFile(filepath.Join(dir, "final", "D260108.L900001"))
+	if len(want) == 0 || string(got) != string(want) {
+		t.Errorf("apply gives %d bytes, the final status extract has %d", len(got), len(want))
+	}
+	if _, stderr, code := runCLI(t, "", "apply", "--out", result, series[0]); code != exitUsage || !strings.Contains(stderr, "--force") {
+		t.Errorf("apply over an existing file: exit %d, %s", code, stderr)
+	}
+	trunc := filepath.Join(t.TempDir(), "truncated")
+	data, _ := os.ReadFile(series[0])
+	os.WriteFile(trunc, data[:len(data)/2], 0o644)
+	if _, stderr, code := runCLI(t, "", "apply", "--out", result+"2", trunc); code != exitInvalid || !strings.Contains(stderr, "end record") {
+		t.Errorf("apply of a truncated file: exit %d, %s", code, stderr)
+	}
 	stdout, _, code = runCLI(t, "", "inspect", series[0], series[1], series[3])
 	if code != exitInvalid || !strings.Contains(stdout, "a file is missing") {
 		t.Errorf("inspect without day 2: exit %d\n%s", code, stdout)

@@ -19,13 +19,15 @@ type Receiver struct {
 // NewReceiver returns a Receiver that holds no one.
 func NewReceiver() *Receiver { return &Receiver{records: map[string][]*Record{}} }
 
-// Apply reads one extract file, in any framing, and applies it. A file that does not read whole changes
-// nothing.
+// Apply reads one extract file, in any framing, and applies it. A file that is not whole - it does not
+// read to the end, or has no end record (999), or its end record does not count the records between -
+// changes nothing: the error says why.
 func (rc *Receiver) Apply(r io.Reader) error {
 	rd := NewReader(r)
 	fresh := map[string][]*Record{}
 	var order []string
-	var start *Record
+	var start, end *Record
+	between := 0
 	for {
 		rec, err := rd.Read()
 		if errors.Is(err, io.EOF) {
@@ -34,11 +36,19 @@ func (rc *Receiver) Apply(r io.Reader) error {
 		if err != nil {
 			return err
 		}
+		if end != nil {
+			return fmt.Errorf("extract: a %s record after the end record (999), line %d", rec.Type(), rec.Line)
+		}
 		switch rec.Type() {
 		case "000":
 			start = rec
 			continue
-		case "999", "099":
+		case "999":
+			end = rec
+			continue
+		}
+		between++
+		if rec.Type() == "099" {
 			continue
 		}
 		pnr := rec.Get("PNR")
@@ -47,8 +57,13 @@ func (rc *Receiver) Apply(r io.Reader) error {
 		}
 		fresh[pnr] = append(fresh[pnr], rec)
 	}
-	if start == nil {
+	switch {
+	case start == nil:
 		return fmt.Errorf("extract: no start record (000)")
+	case end == nil:
+		return fmt.Errorf("extract: no end record (999): the file is incomplete")
+	case end.Get("Counter") != fmt.Sprintf("%08d", between):
+		return fmt.Errorf("extract: the end record counts %s records, the file has %d between 000 and 999", end.Get("Counter"), between)
 	}
 	for _, pnr := range order {
 		if _, ok := rc.records[pnr]; !ok {
