@@ -71,7 +71,9 @@ extract formats with daily change extracts - and serves it as a disposable CPR t
 
 Examples:
    testdata generate --out out
-   testdata inspect out/D260101.L900001
+   testdata generate --out out --days 31 --final-status
+   testdata inspect out/D260101.L900001 out/changes/*
+   testdata apply --out result out/D260101.L900001 out/changes/*
    testdata serve --http :8080
    testdata scenarios
    testdata pnr describe 070761-4285 0101650001 2902001234
