@@ -12,11 +12,23 @@ import (
 	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
 
-// spill is an unlinked temporary file written through a buffer, with the count of bytes written.
+// spill is an unlinked temporary file written through a buffer; offset counts the bytes written.
 type spill struct {
 	f *os.File
+	c fileCounter
 	w *bufio.Writer
+}
+
+// fileCounter counts what reaches the file.
+type fileCounter struct {
+	f *os.File
 	n int64
+}
+
+func (c *fileCounter) Write(b []byte) (int, error) {
+	n, err := c.f.Write(b)
+	c.n += int64(n)
+	return n, err
 }
 
 func newSpill(what string) (*spill, error) {
@@ -25,14 +37,13 @@ func newSpill(what string) (*spill, error) {
 		return nil, fmt.Errorf("temporary file for %s: %w", what, err)
 	}
 	os.Remove(f.Name()) // unlinked: it goes away with the writer, whatever happens
-	return &spill{f: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
+	s := &spill{f: f, c: fileCounter{f: f}}
+	s.w = bufio.NewWriterSize(&s.c, 256<<10)
+	return s, nil
 }
 
-func (s *spill) Write(b []byte) (int, error) {
-	n, err := s.w.Write(b)
-	s.n += int64(n)
-	return n, err
-}
+// offset returns the bytes written so far, buffered ones included: where the next write will stand.
+func (s *spill) offset() int64 { return s.c.n + int64(s.w.Buffered()) }
 
 // section is a part of a spill.
 type section struct{ off, n int64 }
@@ -52,8 +63,6 @@ func (s *spill) close() { s.f.Close() }
 // deferred holds the persons WriteLast was given, to be written in index order after all others.
 type deferred struct {
 	main, block *spill
-	mainW       *bufio.Writer
-	blockW      *bufio.Writer
 	entries     []lateEntry
 }
 
@@ -82,24 +91,15 @@ func (pw *PersonWriter) WriteLast(p *generator.Person) error {
 			pw.err = err
 			return err
 		}
-		d.mainW, d.blockW = bufio.NewWriterSize(d.main, 64<<10), bufio.NewWriterSize(d.block, 64<<10)
 		pw.late = d
 	}
 	d := pw.late
 	pw.persons++
-	e := lateEntry{index: p.Index, main: section{off: d.main.n}, block: section{off: d.block.n}}
-	if err := pw.encode(p, d.mainW, d.blockW); err != nil {
+	e := lateEntry{index: p.Index, main: section{off: d.main.offset()}, block: section{off: d.block.offset()}}
+	if err := pw.encode(p, d.main.w, d.block.w); err != nil {
 		return err
 	}
-	if err := d.mainW.Flush(); err != nil {
-		pw.err = err
-		return err
-	}
-	if err := d.blockW.Flush(); err != nil {
-		pw.err = err
-		return err
-	}
-	e.main.n, e.block.n = d.main.n-e.main.off, d.block.n-e.block.off
+	e.main.n, e.block.n = d.main.offset()-e.main.off, d.block.offset()-e.block.off
 	d.entries = append(d.entries, e)
 	return nil
 }

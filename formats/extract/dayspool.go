@@ -52,12 +52,12 @@ func (s *DaySpool) Write(day int, b []byte) error {
 	d.mem.Write(b)
 	d.n += int64(len(b))
 	if d.mem.Len() >= s.limit {
-		off := s.spill.n
-		if _, err := s.spill.Write(d.mem.Bytes()); err != nil {
+		off := s.spill.offset()
+		if _, err := s.spill.w.Write(d.mem.Bytes()); err != nil {
 			s.err = fmt.Errorf("temporary file: %w", err)
 			return s.err
 		}
-		d.secs = append(d.secs, section{off: off, n: s.spill.n - off})
+		d.secs = append(d.secs, section{off: off, n: s.spill.offset() - off})
 		d.mem.Reset()
 	}
 	return nil
