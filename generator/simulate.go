@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -736,7 +737,7 @@ func (s *sim) detail(c *candidate) {
 		} else {
 			a := s.newAddress(StatusActive)
 			g.GuardianName = s.d.w.female.draw(&s.d.b) + " " + s.d.surname()
-			g.GuardianAddress = []string{a.Road + " " + a.HouseNumber, itoa4(a.Postcode) + " " + a.City}
+			g.GuardianAddress = []string{a.Road + " " + a.HouseNumber, fmt.Sprintf("%04d %s", a.Postcode, a.City)}
 		}
 		p.Guardianship = g
 		s.mark(c.who, CodeGuardianship, "", p.Number)
@@ -766,8 +767,4 @@ func (s *sim) detail(c *candidate) {
 func sameHome(a, b *Address) bool {
 	return a.Municipality == b.Municipality && a.RoadCode == b.RoadCode && a.HouseNumber == b.HouseNumber &&
 		a.Floor == b.Floor && a.Door == b.Door
-}
-
-func itoa4(n int) string {
-	return string([]byte{byte('0' + n/1000%10), byte('0' + n/100%10), byte('0' + n/10%10), byte('0' + n%10)})
 }

@@ -74,8 +74,9 @@ type user struct {
 }
 
 type token struct {
-	customer, user string
-	expires        time.Time
+	customer int
+	user     string
+	expires  time.Time
 }
 
 func newAccess(cs []CustomerConfig, start civil.Date, ttl time.Duration) (*access, error) {
@@ -146,7 +147,7 @@ func (s *Sandbox) PutCustomer(c CustomerConfig) error {
 	defer a.mu.Unlock()
 	a.customers[c.Number] = cu
 	for k, t := range a.tokens {
-		if t.customer == fmt.Sprint(c.Number) {
+		if t.customer == c.Number {
 			delete(a.tokens, k)
 		}
 	}
@@ -236,7 +237,7 @@ func (a *access) logon(remote netip.Addr, l *direkte.Logon, today civil.Date) (s
 		}
 	}
 	t := newToken()
-	a.tokens[t] = &token{customer: fmt.Sprint(c.number), user: strings.ToUpper(u.id), expires: a.now().Add(a.ttl)}
+	a.tokens[t] = &token{customer: c.number, user: strings.ToUpper(u.id), expires: a.now().Add(a.ttl)}
 	return t, direkte.OK
 }
 
@@ -256,7 +257,7 @@ func (a *access) check(remote netip.Addr, l *direkte.Lookup) (*customer, direkte
 		delete(a.tokens, l.Token)
 		ok = false
 	}
-	if !ok || t.customer != fmt.Sprint(c.number) || t.user != strings.ToUpper(l.User) {
+	if !ok || t.customer != c.number || t.user != strings.ToUpper(l.User) {
 		return nil, direkte.TokenTimedOut
 	}
 	u := c.users[t.user]

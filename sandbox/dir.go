@@ -88,8 +88,7 @@ func FromDir(ctx context.Context, dir string, cfg Config) (*Sandbox, error) {
 			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 		}
 		f := s.files[i]
-		nf := newFile(f.Kind, f.Day, f.Production, f.PreviousProduction, 0, data, f.Records, f.Persons)
-		nf.Name, nf.URL = filepath.Base(name), "/api/extracts/"+filepath.Base(name)
+		nf := newFile(filepath.Base(name), f.Kind, f.Day, f.Production, f.PreviousProduction, data, f.Records, f.Persons)
 		delete(s.byName, f.URL)
 		s.files[i] = nf
 		s.byName[nf.URL] = nf

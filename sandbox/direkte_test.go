@@ -1,13 +1,10 @@
 package sandbox
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -17,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
 )
@@ -94,16 +90,8 @@ func TestDirekteLookup(t *testing.T) {
 	if r.Code != direkte.OK || r.DataType != direkte.DataPerson || len(r.Data) > direkte.MaxDataLength {
 		t.Fatalf("lookup: code %02d, data type %c, %d bytes", r.Code, r.DataType, len(r.Data))
 	}
-	rd := extract.NewReader(bytes.NewReader(r.Data))
 	var types []string
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, rec := range readAll(t, r.Data) {
 		types = append(types, rec.Type())
 		if rec.Type() == "001" && (rec.Get("PNR") != want.Number.String() || rec.Get("Status") != generator.StatusCode(want.Status)) {
 			t.Errorf("001 for %s status %s, want %v status %s", rec.Get("PNR"), rec.Get("Status"), want.Number, generator.StatusCode(want.Status))
@@ -273,19 +261,12 @@ func TestSubscriptionExtracts(t *testing.T) {
 	pnrs := func(data []byte) map[string][]string {
 		t.Helper()
 		out := map[string][]string{}
-		rd := extract.NewReader(bytes.NewReader(data))
-		for {
-			rec, err := rd.Read()
-			if errors.Is(err, io.EOF) {
-				return out
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, rec := range readAll(t, data) {
 			if rec.Type() == "099" {
 				out[rec.Get("PNR")] = append(out[rec.Get("PNR")], rec.Get("Event_"))
 			}
 		}
+		return out
 	}
 	var touched string
 	k := 2

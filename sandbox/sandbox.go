@@ -133,13 +133,12 @@ func (s *Sandbox) statusFile() (*File, error) {
 	if err := pw.Close(); err != nil {
 		return nil, fmt.Errorf("status extract: %w", err)
 	}
-	return newFile("status", 0, opts.Production, opts.PreviousProduction, opts.Task, buf.Bytes(), pw.Records()+2,
+	return newFile(extract.FileName(opts.Production, opts.Task), "status", 0, opts.Production, opts.PreviousProduction, buf.Bytes(), pw.Records()+2,
 		len(s.clock.Start())), nil
 }
 
-func newFile(kind string, day int, production, previous civil.Date, task int, data []byte, records, persons int) *File {
+func newFile(name, kind string, day int, production, previous civil.Date, data []byte, records, persons int) *File {
 	sum := sha256.Sum256(data)
-	name := extract.FileName(production, task)
 	return &File{Name: name, URL: "/api/extracts/" + name, Kind: kind, Day: day, Production: production,
 		PreviousProduction: previous, Bytes: len(data), Records: records, Persons: persons,
 		SHA256: hex.EncodeToString(sum[:]), data: data}
@@ -371,7 +370,7 @@ func (s *Sandbox) changeFile(changes []generator.Change, fault string, previous 
 	if err != nil {
 		return nil, fmt.Errorf("change extract of %s: %w", production, err)
 	}
-	f := newFile("change", day, production, previous, s.cfg.Extract.Task, damage(fault, buf.Bytes(), n-2), n, len(changes))
+	f := newFile(extract.FileName(production, s.cfg.Extract.Task), "change", day, production, previous, damage(fault, buf.Bytes(), n-2), n, len(changes))
 	f.Fault = fault
 	return f, nil
 }

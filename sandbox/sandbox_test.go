@@ -88,6 +88,23 @@ type listed struct {
 	URL                string `json:"url"`
 }
 
+// readAll reads every record of an extract.
+func readAll(t *testing.T, data []byte) []*extract.Record {
+	t.Helper()
+	var out []*extract.Record
+	rd := extract.NewReader(bytes.NewReader(data))
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, rec)
+	}
+}
+
 // TestReceivingProgram does what a customer's receiving program does: download the status extract,
 // move the clock on, fetch the change extracts in order and apply them, and look persons up.
 func TestReceivingProgram(t *testing.T) {
@@ -144,15 +161,7 @@ func TestReceivingProgram(t *testing.T) {
 			t.Fatalf("CPR Direkte lookup of %s: %02d", num, r.Code)
 		}
 		var got, want []string
-		rd := extract.NewReader(bytes.NewReader(r.Data))
-		for {
-			rec, err := rd.Read()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, rec := range readAll(t, r.Data) {
 			if rec.Type() != "000" && rec.Type() != "999" {
 				got = append(got, strings.Join(rec.Values, "|"))
 			}
