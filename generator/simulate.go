@@ -91,7 +91,6 @@ type sim struct {
 	byNum    map[pnr.Number]int
 	weekdays bool
 	result   []Change
-	final    []Person
 }
 
 // simulate runs group gr through the timeline: gr.persons stay as of the start; gr.final and gr.changes

@@ -20,9 +20,8 @@ import (
 
 // webDriver is the least of a W3C WebDriver client: enough to drive a page in headless Chromium.
 type webDriver struct {
-	t       *testing.T
-	base    string // http://127.0.0.1:port/session/id
-	elemKey string
+	t    *testing.T
+	base string // http://127.0.0.1:port/session/id
 }
 
 const elementKey = "element-6066-11e4-a52e-4f735466cecf"
