@@ -34,9 +34,7 @@ var timeline = sync.OnceValues(func() (*timelineRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range added {
-		run.final = append(run.final, p)
-	}
+	run.final = append(run.final, added...)
 	run.m = m
 	return run, nil
 })
