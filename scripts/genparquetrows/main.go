@@ -46,15 +46,15 @@ func run(out string) error {
 	for _, t := range append(extract.PersonTypes, "099") {
 		tb := tables.ForLayout(extract.LayoutOf(t))
 		typ := "row" + t
-		fmt.Fprintf(&b, "// %s is a row of %s.\ntype %s struct {\n", typ, tb.Name, typ)
-		var fill strings.Builder
+		fmt.Fprintf(&b, "// %s is a row of %s. Each column points into v, or is nil for null.\ntype %s struct {\n", typ, tb.Name, typ)
+		var fill, values strings.Builder
 		for _, c := range tb.Columns {
 			f := tb.Layout.Fields[c.Field]
 			name := goName(c.Name)
 			var goType, tag, call string
 			switch c.Kind {
 			case extract.KindDate, extract.KindDay:
-				goType, tag, call = "*int32", ",optional,date", "dateAt" // days since 1970; time.Time with date is written wrong by parquet-go
+				goType, tag, call = "int32", ",optional,date", "dateAt" // days since 1970; time.Time with date is written wrong by parquet-go
 			case extract.KindTimestamp, extract.KindTimestampText:
 				goType, tag, call = "time.Time", ",optional,timestamp(millisecond)", "timestampAt"
 			case extract.KindNumber:
@@ -62,10 +62,11 @@ func run(out string) error {
 			default:
 				goType, tag, call = "string", ",optional", "textAt"
 			}
-			fmt.Fprintf(&b, "\t%s %s `parquet:\"%s%s\"`\n", name, goType, c.Name, tag)
-			fmt.Fprintf(&fill, "\tr.%s = %s(line[%d:%d])\n", name, call, f.Pos-1, f.Pos-1+f.Len)
+			fmt.Fprintf(&b, "\t%s *%s `parquet:\"%s%s\"`\n", name, goType, c.Name, tag)
+			fmt.Fprintf(&values, "\t\t%s %s\n", name, goType)
+			fmt.Fprintf(&fill, "\tr.%s = %s(&r.v.%s, line[%d:%d])\n", name, call, name, f.Pos-1, f.Pos-1+f.Len)
 		}
-		fmt.Fprintf(&b, "}\n\nfunc (r *%s) fill(line []byte) {\n%s}\n\n", typ, fill.String())
+		fmt.Fprintf(&b, "\tv struct {\n%s\t}\n}\n\nfunc (r *%s) fill(line []byte) {\n%s}\n\n", values.String(), typ, fill.String())
 		fmt.Fprintf(&makers, "\t%q: func(w io.Writer, opts ...parquet.WriterOption) table { return newTyped[%s](w, (*%s).fill, opts...) },\n", t, typ, typ)
 	}
 	fmt.Fprintf(&b, "// tableMakers make the typed writer of each record type's table.\nvar tableMakers = map[string]func(io.Writer, ...parquet.WriterOption) table{\n%s}\n", makers.String())

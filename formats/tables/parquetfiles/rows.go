@@ -9,642 +9,922 @@ import (
 	"github.com/parquet-go/parquet-go"
 )
 
-// row001 is a row of 001_person_information.
+// row001 is a row of 001_person_information. Each column points into v, or is nil for null.
 type row001 struct {
-	Pnr                        string    `parquet:"pnr,optional"`
-	CurrentCprNumber           string    `parquet:"current_cpr_number,optional"`
-	Status                     int32     `parquet:"status,optional"`
-	StatusStartDate            time.Time `parquet:"status_start_date,optional,timestamp(millisecond)"`
-	StatusDateUncertainty      string    `parquet:"status_date_uncertainty,optional"`
-	Gender                     string    `parquet:"gender,optional"`
-	Birthdate                  *int32    `parquet:"birthdate,optional,date"`
-	BirthdateUncertainty       string    `parquet:"birthdate_uncertainty,optional"`
-	PersonStartDate            *int32    `parquet:"person_start_date,optional,date"`
-	PersonStartDateUncertainty string    `parquet:"person_start_date_uncertainty,optional"`
-	PersonEndDate              *int32    `parquet:"person_end_date,optional,date"`
-	PersonEndDateUncertainty   string    `parquet:"person_end_date_uncertainty,optional"`
-	Job                        string    `parquet:"job,optional"`
+	Pnr                        *string    `parquet:"pnr,optional"`
+	CurrentCprNumber           *string    `parquet:"current_cpr_number,optional"`
+	Status                     *int32     `parquet:"status,optional"`
+	StatusStartDate            *time.Time `parquet:"status_start_date,optional,timestamp(millisecond)"`
+	StatusDateUncertainty      *string    `parquet:"status_date_uncertainty,optional"`
+	Gender                     *string    `parquet:"gender,optional"`
+	Birthdate                  *int32     `parquet:"birthdate,optional,date"`
+	BirthdateUncertainty       *string    `parquet:"birthdate_uncertainty,optional"`
+	PersonStartDate            *int32     `parquet:"person_start_date,optional,date"`
+	PersonStartDateUncertainty *string    `parquet:"person_start_date_uncertainty,optional"`
+	PersonEndDate              *int32     `parquet:"person_end_date,optional,date"`
+	PersonEndDateUncertainty   *string    `parquet:"person_end_date_uncertainty,optional"`
+	Job                        *string    `parquet:"job,optional"`
+	v                          struct {
+		Pnr                        string
+		CurrentCprNumber           string
+		Status                     int32
+		StatusStartDate            time.Time
+		StatusDateUncertainty      string
+		Gender                     string
+		Birthdate                  int32
+		BirthdateUncertainty       string
+		PersonStartDate            int32
+		PersonStartDateUncertainty string
+		PersonEndDate              int32
+		PersonEndDateUncertainty   string
+		Job                        string
+	}
 }
 
 func (r *row001) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.CurrentCprNumber = textAt(line[13:23])
-	r.Status = numberAt(line[23:25])
-	r.StatusStartDate = timestampAt(line[25:37])
-	r.StatusDateUncertainty = textAt(line[37:38])
-	r.Gender = textAt(line[38:39])
-	r.Birthdate = dateAt(line[39:49])
-	r.BirthdateUncertainty = textAt(line[49:50])
-	r.PersonStartDate = dateAt(line[50:60])
-	r.PersonStartDateUncertainty = textAt(line[60:61])
-	r.PersonEndDate = dateAt(line[61:71])
-	r.PersonEndDateUncertainty = textAt(line[71:72])
-	r.Job = textAt(line[72:106])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.CurrentCprNumber = textAt(&r.v.CurrentCprNumber, line[13:23])
+	r.Status = numberAt(&r.v.Status, line[23:25])
+	r.StatusStartDate = timestampAt(&r.v.StatusStartDate, line[25:37])
+	r.StatusDateUncertainty = textAt(&r.v.StatusDateUncertainty, line[37:38])
+	r.Gender = textAt(&r.v.Gender, line[38:39])
+	r.Birthdate = dateAt(&r.v.Birthdate, line[39:49])
+	r.BirthdateUncertainty = textAt(&r.v.BirthdateUncertainty, line[49:50])
+	r.PersonStartDate = dateAt(&r.v.PersonStartDate, line[50:60])
+	r.PersonStartDateUncertainty = textAt(&r.v.PersonStartDateUncertainty, line[60:61])
+	r.PersonEndDate = dateAt(&r.v.PersonEndDate, line[61:71])
+	r.PersonEndDateUncertainty = textAt(&r.v.PersonEndDateUncertainty, line[71:72])
+	r.Job = textAt(&r.v.Job, line[72:106])
 }
 
-// row002 is a row of 002_current_address_information.
+// row002 is a row of 002_current_address_information. Each column points into v, or is nil for null.
 type row002 struct {
-	Pnr                                         string    `parquet:"pnr,optional"`
-	MunicipalityCode                            int32     `parquet:"municipality_code,optional"`
-	StreetCode                                  int32     `parquet:"street_code,optional"`
-	HouseNumber                                 string    `parquet:"house_number,optional"`
-	Floor                                       string    `parquet:"floor,optional"`
-	Door                                        string    `parquet:"door,optional"`
-	BuildingNumber                              string    `parquet:"building_number,optional"`
-	CareOfName                                  string    `parquet:"care_of_name,optional"`
-	RelocationDate                              time.Time `parquet:"relocation_date,optional,timestamp(millisecond)"`
-	RelocationDateUncertainty                   string    `parquet:"relocation_date_uncertainty,optional"`
-	MunicipalityArrivalDate                     time.Time `parquet:"municipality_arrival_date,optional,timestamp(millisecond)"`
-	MunicipalityArrivalDateUncertainty          string    `parquet:"municipality_arrival_date_uncertainty,optional"`
-	LeavingMunicipalityCode                     int32     `parquet:"leaving_municipality_code,optional"`
-	LeavingMunicipalityDepartureDate            time.Time `parquet:"leaving_municipality_departure_date,optional,timestamp(millisecond)"`
-	LeavingMunicipalityDepartureDateUncertainty string    `parquet:"leaving_municipality_departure_date_uncertainty,optional"`
-	HomeAuthority                               int32     `parquet:"home_authority,optional"`
-	SupplementaryAddress1                       string    `parquet:"supplementary_address1,optional"`
-	SupplementaryAddress2                       string    `parquet:"supplementary_address2,optional"`
-	SupplementaryAddress3                       string    `parquet:"supplementary_address3,optional"`
-	SupplementaryAddress4                       string    `parquet:"supplementary_address4,optional"`
-	SupplementaryAddress5                       string    `parquet:"supplementary_address5,optional"`
-	StartDate                                   *int32    `parquet:"start_date,optional,date"`
-	EndDate                                     *int32    `parquet:"end_date,optional,date"`
+	Pnr                                         *string    `parquet:"pnr,optional"`
+	MunicipalityCode                            *int32     `parquet:"municipality_code,optional"`
+	StreetCode                                  *int32     `parquet:"street_code,optional"`
+	HouseNumber                                 *string    `parquet:"house_number,optional"`
+	Floor                                       *string    `parquet:"floor,optional"`
+	Door                                        *string    `parquet:"door,optional"`
+	BuildingNumber                              *string    `parquet:"building_number,optional"`
+	CareOfName                                  *string    `parquet:"care_of_name,optional"`
+	RelocationDate                              *time.Time `parquet:"relocation_date,optional,timestamp(millisecond)"`
+	RelocationDateUncertainty                   *string    `parquet:"relocation_date_uncertainty,optional"`
+	MunicipalityArrivalDate                     *time.Time `parquet:"municipality_arrival_date,optional,timestamp(millisecond)"`
+	MunicipalityArrivalDateUncertainty          *string    `parquet:"municipality_arrival_date_uncertainty,optional"`
+	LeavingMunicipalityCode                     *int32     `parquet:"leaving_municipality_code,optional"`
+	LeavingMunicipalityDepartureDate            *time.Time `parquet:"leaving_municipality_departure_date,optional,timestamp(millisecond)"`
+	LeavingMunicipalityDepartureDateUncertainty *string    `parquet:"leaving_municipality_departure_date_uncertainty,optional"`
+	HomeAuthority                               *int32     `parquet:"home_authority,optional"`
+	SupplementaryAddress1                       *string    `parquet:"supplementary_address1,optional"`
+	SupplementaryAddress2                       *string    `parquet:"supplementary_address2,optional"`
+	SupplementaryAddress3                       *string    `parquet:"supplementary_address3,optional"`
+	SupplementaryAddress4                       *string    `parquet:"supplementary_address4,optional"`
+	SupplementaryAddress5                       *string    `parquet:"supplementary_address5,optional"`
+	StartDate                                   *int32     `parquet:"start_date,optional,date"`
+	EndDate                                     *int32     `parquet:"end_date,optional,date"`
+	v                                           struct {
+		Pnr                                         string
+		MunicipalityCode                            int32
+		StreetCode                                  int32
+		HouseNumber                                 string
+		Floor                                       string
+		Door                                        string
+		BuildingNumber                              string
+		CareOfName                                  string
+		RelocationDate                              time.Time
+		RelocationDateUncertainty                   string
+		MunicipalityArrivalDate                     time.Time
+		MunicipalityArrivalDateUncertainty          string
+		LeavingMunicipalityCode                     int32
+		LeavingMunicipalityDepartureDate            time.Time
+		LeavingMunicipalityDepartureDateUncertainty string
+		HomeAuthority                               int32
+		SupplementaryAddress1                       string
+		SupplementaryAddress2                       string
+		SupplementaryAddress3                       string
+		SupplementaryAddress4                       string
+		SupplementaryAddress5                       string
+		StartDate                                   int32
+		EndDate                                     int32
+	}
 }
 
 func (r *row002) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.MunicipalityCode = numberAt(line[13:17])
-	r.StreetCode = numberAt(line[17:21])
-	r.HouseNumber = textAt(line[21:25])
-	r.Floor = textAt(line[25:27])
-	r.Door = textAt(line[27:31])
-	r.BuildingNumber = textAt(line[31:35])
-	r.CareOfName = textAt(line[35:69])
-	r.RelocationDate = timestampAt(line[69:81])
-	r.RelocationDateUncertainty = textAt(line[81:82])
-	r.MunicipalityArrivalDate = timestampAt(line[82:94])
-	r.MunicipalityArrivalDateUncertainty = textAt(line[94:95])
-	r.LeavingMunicipalityCode = numberAt(line[95:99])
-	r.LeavingMunicipalityDepartureDate = timestampAt(line[99:111])
-	r.LeavingMunicipalityDepartureDateUncertainty = textAt(line[111:112])
-	r.HomeAuthority = numberAt(line[112:116])
-	r.SupplementaryAddress1 = textAt(line[116:150])
-	r.SupplementaryAddress2 = textAt(line[150:184])
-	r.SupplementaryAddress3 = textAt(line[184:218])
-	r.SupplementaryAddress4 = textAt(line[218:252])
-	r.SupplementaryAddress5 = textAt(line[252:286])
-	r.StartDate = dateAt(line[286:296])
-	r.EndDate = dateAt(line[296:306])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.MunicipalityCode = numberAt(&r.v.MunicipalityCode, line[13:17])
+	r.StreetCode = numberAt(&r.v.StreetCode, line[17:21])
+	r.HouseNumber = textAt(&r.v.HouseNumber, line[21:25])
+	r.Floor = textAt(&r.v.Floor, line[25:27])
+	r.Door = textAt(&r.v.Door, line[27:31])
+	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[31:35])
+	r.CareOfName = textAt(&r.v.CareOfName, line[35:69])
+	r.RelocationDate = timestampAt(&r.v.RelocationDate, line[69:81])
+	r.RelocationDateUncertainty = textAt(&r.v.RelocationDateUncertainty, line[81:82])
+	r.MunicipalityArrivalDate = timestampAt(&r.v.MunicipalityArrivalDate, line[82:94])
+	r.MunicipalityArrivalDateUncertainty = textAt(&r.v.MunicipalityArrivalDateUncertainty, line[94:95])
+	r.LeavingMunicipalityCode = numberAt(&r.v.LeavingMunicipalityCode, line[95:99])
+	r.LeavingMunicipalityDepartureDate = timestampAt(&r.v.LeavingMunicipalityDepartureDate, line[99:111])
+	r.LeavingMunicipalityDepartureDateUncertainty = textAt(&r.v.LeavingMunicipalityDepartureDateUncertainty, line[111:112])
+	r.HomeAuthority = numberAt(&r.v.HomeAuthority, line[112:116])
+	r.SupplementaryAddress1 = textAt(&r.v.SupplementaryAddress1, line[116:150])
+	r.SupplementaryAddress2 = textAt(&r.v.SupplementaryAddress2, line[150:184])
+	r.SupplementaryAddress3 = textAt(&r.v.SupplementaryAddress3, line[184:218])
+	r.SupplementaryAddress4 = textAt(&r.v.SupplementaryAddress4, line[218:252])
+	r.SupplementaryAddress5 = textAt(&r.v.SupplementaryAddress5, line[252:286])
+	r.StartDate = dateAt(&r.v.StartDate, line[286:296])
+	r.EndDate = dateAt(&r.v.EndDate, line[296:306])
 }
 
-// row003 is a row of 003_clear_written_address.
+// row003 is a row of 003_clear_written_address. Each column points into v, or is nil for null.
 type row003 struct {
-	Pnr                  string `parquet:"pnr,optional"`
-	AddressingName       string `parquet:"addressing_name,optional"`
-	CareOfName           string `parquet:"care_of_name,optional"`
-	Location             string `parquet:"location,optional"`
-	LabelledAddress      string `parquet:"labelled_address,optional"`
-	CityName             string `parquet:"city_name,optional"`
-	PostCode             int32  `parquet:"post_code,optional"`
-	PostDistrictText     string `parquet:"post_district_text,optional"`
-	MunicipalityCode     int32  `parquet:"municipality_code,optional"`
-	StreetCode           int32  `parquet:"street_code,optional"`
-	HouseNumber          string `parquet:"house_number,optional"`
-	Floor                string `parquet:"floor,optional"`
-	Door                 string `parquet:"door,optional"`
-	BuildingNumber       string `parquet:"building_number,optional"`
-	StreetAddressingName string `parquet:"street_addressing_name,optional"`
+	Pnr                  *string `parquet:"pnr,optional"`
+	AddressingName       *string `parquet:"addressing_name,optional"`
+	CareOfName           *string `parquet:"care_of_name,optional"`
+	Location             *string `parquet:"location,optional"`
+	LabelledAddress      *string `parquet:"labelled_address,optional"`
+	CityName             *string `parquet:"city_name,optional"`
+	PostCode             *int32  `parquet:"post_code,optional"`
+	PostDistrictText     *string `parquet:"post_district_text,optional"`
+	MunicipalityCode     *int32  `parquet:"municipality_code,optional"`
+	StreetCode           *int32  `parquet:"street_code,optional"`
+	HouseNumber          *string `parquet:"house_number,optional"`
+	Floor                *string `parquet:"floor,optional"`
+	Door                 *string `parquet:"door,optional"`
+	BuildingNumber       *string `parquet:"building_number,optional"`
+	StreetAddressingName *string `parquet:"street_addressing_name,optional"`
+	v                    struct {
+		Pnr                  string
+		AddressingName       string
+		CareOfName           string
+		Location             string
+		LabelledAddress      string
+		CityName             string
+		PostCode             int32
+		PostDistrictText     string
+		MunicipalityCode     int32
+		StreetCode           int32
+		HouseNumber          string
+		Floor                string
+		Door                 string
+		BuildingNumber       string
+		StreetAddressingName string
+	}
 }
 
 func (r *row003) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.AddressingName = textAt(line[13:47])
-	r.CareOfName = textAt(line[47:81])
-	r.Location = textAt(line[81:115])
-	r.LabelledAddress = textAt(line[115:149])
-	r.CityName = textAt(line[149:183])
-	r.PostCode = numberAt(line[183:187])
-	r.PostDistrictText = textAt(line[187:207])
-	r.MunicipalityCode = numberAt(line[207:211])
-	r.StreetCode = numberAt(line[211:215])
-	r.HouseNumber = textAt(line[215:219])
-	r.Floor = textAt(line[219:221])
-	r.Door = textAt(line[221:225])
-	r.BuildingNumber = textAt(line[225:229])
-	r.StreetAddressingName = textAt(line[229:249])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.AddressingName = textAt(&r.v.AddressingName, line[13:47])
+	r.CareOfName = textAt(&r.v.CareOfName, line[47:81])
+	r.Location = textAt(&r.v.Location, line[81:115])
+	r.LabelledAddress = textAt(&r.v.LabelledAddress, line[115:149])
+	r.CityName = textAt(&r.v.CityName, line[149:183])
+	r.PostCode = numberAt(&r.v.PostCode, line[183:187])
+	r.PostDistrictText = textAt(&r.v.PostDistrictText, line[187:207])
+	r.MunicipalityCode = numberAt(&r.v.MunicipalityCode, line[207:211])
+	r.StreetCode = numberAt(&r.v.StreetCode, line[211:215])
+	r.HouseNumber = textAt(&r.v.HouseNumber, line[215:219])
+	r.Floor = textAt(&r.v.Floor, line[219:221])
+	r.Door = textAt(&r.v.Door, line[221:225])
+	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[225:229])
+	r.StreetAddressingName = textAt(&r.v.StreetAddressingName, line[229:249])
 }
 
-// row004 is a row of 004_protection.
+// row004 is a row of 004_protection. Each column points into v, or is nil for null.
 type row004 struct {
-	Pnr            string `parquet:"pnr,optional"`
-	ProtectionType int32  `parquet:"protection_type,optional"`
-	StartDate      *int32 `parquet:"start_date,optional,date"`
-	EndDate        *int32 `parquet:"end_date,optional,date"`
+	Pnr            *string `parquet:"pnr,optional"`
+	ProtectionType *int32  `parquet:"protection_type,optional"`
+	StartDate      *int32  `parquet:"start_date,optional,date"`
+	EndDate        *int32  `parquet:"end_date,optional,date"`
+	v              struct {
+		Pnr            string
+		ProtectionType int32
+		StartDate      int32
+		EndDate        int32
+	}
 }
 
 func (r *row004) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.ProtectionType = numberAt(line[13:17])
-	r.StartDate = dateAt(line[17:27])
-	r.EndDate = dateAt(line[27:37])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.ProtectionType = numberAt(&r.v.ProtectionType, line[13:17])
+	r.StartDate = dateAt(&r.v.StartDate, line[17:27])
+	r.EndDate = dateAt(&r.v.EndDate, line[27:37])
 }
 
-// row005 is a row of 005_current_departure_data.
+// row005 is a row of 005_current_departure_data. Each column points into v, or is nil for null.
 type row005 struct {
-	Pnr                 string    `parquet:"pnr,optional"`
-	ExitCountryCode     int32     `parquet:"exit_country_code,optional"`
-	ExitDate            time.Time `parquet:"exit_date,optional,timestamp(millisecond)"`
-	ExitDateUncertainty string    `parquet:"exit_date_uncertainty,optional"`
-	ForeignAddress1     string    `parquet:"foreign_address1,optional"`
-	ForeignAddress2     string    `parquet:"foreign_address2,optional"`
-	ForeignAddress3     string    `parquet:"foreign_address3,optional"`
-	ForeignAddress4     string    `parquet:"foreign_address4,optional"`
-	ForeignAddress5     string    `parquet:"foreign_address5,optional"`
+	Pnr                 *string    `parquet:"pnr,optional"`
+	ExitCountryCode     *int32     `parquet:"exit_country_code,optional"`
+	ExitDate            *time.Time `parquet:"exit_date,optional,timestamp(millisecond)"`
+	ExitDateUncertainty *string    `parquet:"exit_date_uncertainty,optional"`
+	ForeignAddress1     *string    `parquet:"foreign_address1,optional"`
+	ForeignAddress2     *string    `parquet:"foreign_address2,optional"`
+	ForeignAddress3     *string    `parquet:"foreign_address3,optional"`
+	ForeignAddress4     *string    `parquet:"foreign_address4,optional"`
+	ForeignAddress5     *string    `parquet:"foreign_address5,optional"`
+	v                   struct {
+		Pnr                 string
+		ExitCountryCode     int32
+		ExitDate            time.Time
+		ExitDateUncertainty string
+		ForeignAddress1     string
+		ForeignAddress2     string
+		ForeignAddress3     string
+		ForeignAddress4     string
+		ForeignAddress5     string
+	}
 }
 
 func (r *row005) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.ExitCountryCode = numberAt(line[13:17])
-	r.ExitDate = timestampAt(line[17:29])
-	r.ExitDateUncertainty = textAt(line[29:30])
-	r.ForeignAddress1 = textAt(line[30:64])
-	r.ForeignAddress2 = textAt(line[64:98])
-	r.ForeignAddress3 = textAt(line[98:132])
-	r.ForeignAddress4 = textAt(line[132:166])
-	r.ForeignAddress5 = textAt(line[166:200])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.ExitCountryCode = numberAt(&r.v.ExitCountryCode, line[13:17])
+	r.ExitDate = timestampAt(&r.v.ExitDate, line[17:29])
+	r.ExitDateUncertainty = textAt(&r.v.ExitDateUncertainty, line[29:30])
+	r.ForeignAddress1 = textAt(&r.v.ForeignAddress1, line[30:64])
+	r.ForeignAddress2 = textAt(&r.v.ForeignAddress2, line[64:98])
+	r.ForeignAddress3 = textAt(&r.v.ForeignAddress3, line[98:132])
+	r.ForeignAddress4 = textAt(&r.v.ForeignAddress4, line[132:166])
+	r.ForeignAddress5 = textAt(&r.v.ForeignAddress5, line[166:200])
 }
 
-// row007 is a row of 007_current_disappearance_information.
+// row007 is a row of 007_current_disappearance_information. Each column points into v, or is nil for null.
 type row007 struct {
-	Pnr                          string    `parquet:"pnr,optional"`
-	DisappearanceDate            time.Time `parquet:"disappearance_date,optional,timestamp(millisecond)"`
-	DisappearanceDateUncertainty string    `parquet:"disappearance_date_uncertainty,optional"`
+	Pnr                          *string    `parquet:"pnr,optional"`
+	DisappearanceDate            *time.Time `parquet:"disappearance_date,optional,timestamp(millisecond)"`
+	DisappearanceDateUncertainty *string    `parquet:"disappearance_date_uncertainty,optional"`
+	v                            struct {
+		Pnr                          string
+		DisappearanceDate            time.Time
+		DisappearanceDateUncertainty string
+	}
 }
 
 func (r *row007) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.DisappearanceDate = timestampAt(line[13:25])
-	r.DisappearanceDateUncertainty = textAt(line[25:26])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.DisappearanceDate = timestampAt(&r.v.DisappearanceDate, line[13:25])
+	r.DisappearanceDateUncertainty = textAt(&r.v.DisappearanceDateUncertainty, line[25:26])
 }
 
-// row008 is a row of 008_current_name_information.
+// row008 is a row of 008_current_name_information. Each column points into v, or is nil for null.
 type row008 struct {
-	Pnr                      string    `parquet:"pnr,optional"`
-	FirstNames               string    `parquet:"first_names,optional"`
-	FirstNameMarker          string    `parquet:"first_name_marker,optional"`
-	MiddleName               string    `parquet:"middle_name,optional"`
-	MiddleNameMarker         string    `parquet:"middle_name_marker,optional"`
-	LastName                 string    `parquet:"last_name,optional"`
-	LastNameMarker           string    `parquet:"last_name_marker,optional"`
-	NameStartDate            time.Time `parquet:"name_start_date,optional,timestamp(millisecond)"`
-	NameStartDateUncertainty string    `parquet:"name_start_date_uncertainty,optional"`
-	AddressingName           string    `parquet:"addressing_name,optional"`
+	Pnr                      *string    `parquet:"pnr,optional"`
+	FirstNames               *string    `parquet:"first_names,optional"`
+	FirstNameMarker          *string    `parquet:"first_name_marker,optional"`
+	MiddleName               *string    `parquet:"middle_name,optional"`
+	MiddleNameMarker         *string    `parquet:"middle_name_marker,optional"`
+	LastName                 *string    `parquet:"last_name,optional"`
+	LastNameMarker           *string    `parquet:"last_name_marker,optional"`
+	NameStartDate            *time.Time `parquet:"name_start_date,optional,timestamp(millisecond)"`
+	NameStartDateUncertainty *string    `parquet:"name_start_date_uncertainty,optional"`
+	AddressingName           *string    `parquet:"addressing_name,optional"`
+	v                        struct {
+		Pnr                      string
+		FirstNames               string
+		FirstNameMarker          string
+		MiddleName               string
+		MiddleNameMarker         string
+		LastName                 string
+		LastNameMarker           string
+		NameStartDate            time.Time
+		NameStartDateUncertainty string
+		AddressingName           string
+	}
 }
 
 func (r *row008) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.FirstNames = textAt(line[13:63])
-	r.FirstNameMarker = textAt(line[63:64])
-	r.MiddleName = textAt(line[64:104])
-	r.MiddleNameMarker = textAt(line[104:105])
-	r.LastName = textAt(line[105:145])
-	r.LastNameMarker = textAt(line[145:146])
-	r.NameStartDate = timestampAt(line[146:158])
-	r.NameStartDateUncertainty = textAt(line[158:159])
-	r.AddressingName = textAt(line[159:193])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.FirstNames = textAt(&r.v.FirstNames, line[13:63])
+	r.FirstNameMarker = textAt(&r.v.FirstNameMarker, line[63:64])
+	r.MiddleName = textAt(&r.v.MiddleName, line[64:104])
+	r.MiddleNameMarker = textAt(&r.v.MiddleNameMarker, line[104:105])
+	r.LastName = textAt(&r.v.LastName, line[105:145])
+	r.LastNameMarker = textAt(&r.v.LastNameMarker, line[145:146])
+	r.NameStartDate = timestampAt(&r.v.NameStartDate, line[146:158])
+	r.NameStartDateUncertainty = textAt(&r.v.NameStartDateUncertainty, line[158:159])
+	r.AddressingName = textAt(&r.v.AddressingName, line[159:193])
 }
 
-// row009 is a row of 009_birth_registration_information.
+// row009 is a row of 009_birth_registration_information. Each column points into v, or is nil for null.
 type row009 struct {
-	Pnr                             string `parquet:"pnr,optional"`
-	BirthRegistrationAuthorityCode  string `parquet:"birth_registration_authority_code,optional"`
-	AdditionalBirthRegistrationText string `parquet:"additional_birth_registration_text,optional"`
+	Pnr                             *string `parquet:"pnr,optional"`
+	BirthRegistrationAuthorityCode  *string `parquet:"birth_registration_authority_code,optional"`
+	AdditionalBirthRegistrationText *string `parquet:"additional_birth_registration_text,optional"`
+	v                               struct {
+		Pnr                             string
+		BirthRegistrationAuthorityCode  string
+		AdditionalBirthRegistrationText string
+	}
 }
 
 func (r *row009) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.BirthRegistrationAuthorityCode = textAt(line[13:17])
-	r.AdditionalBirthRegistrationText = textAt(line[17:37])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.BirthRegistrationAuthorityCode = textAt(&r.v.BirthRegistrationAuthorityCode, line[13:17])
+	r.AdditionalBirthRegistrationText = textAt(&r.v.AdditionalBirthRegistrationText, line[17:37])
 }
 
-// row010 is a row of 010_current_citizenship.
+// row010 is a row of 010_current_citizenship. Each column points into v, or is nil for null.
 type row010 struct {
-	Pnr                             string    `parquet:"pnr,optional"`
-	CountryCode                     int32     `parquet:"country_code,optional"`
-	CitizenshipStartDate            time.Time `parquet:"citizenship_start_date,optional,timestamp(millisecond)"`
-	CitizenshipStartDateUncertainty string    `parquet:"citizenship_start_date_uncertainty,optional"`
+	Pnr                             *string    `parquet:"pnr,optional"`
+	CountryCode                     *int32     `parquet:"country_code,optional"`
+	CitizenshipStartDate            *time.Time `parquet:"citizenship_start_date,optional,timestamp(millisecond)"`
+	CitizenshipStartDateUncertainty *string    `parquet:"citizenship_start_date_uncertainty,optional"`
+	v                               struct {
+		Pnr                             string
+		CountryCode                     int32
+		CitizenshipStartDate            time.Time
+		CitizenshipStartDateUncertainty string
+	}
 }
 
 func (r *row010) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.CountryCode = numberAt(line[13:17])
-	r.CitizenshipStartDate = timestampAt(line[17:29])
-	r.CitizenshipStartDateUncertainty = textAt(line[29:30])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.CountryCode = numberAt(&r.v.CountryCode, line[13:17])
+	r.CitizenshipStartDate = timestampAt(&r.v.CitizenshipStartDate, line[17:29])
+	r.CitizenshipStartDateUncertainty = textAt(&r.v.CitizenshipStartDateUncertainty, line[29:30])
 }
 
-// row011 is a row of 011_church_information.
+// row011 is a row of 011_church_information. Each column points into v, or is nil for null.
 type row011 struct {
-	Pnr                  string `parquet:"pnr,optional"`
-	ChurchRelationship   string `parquet:"church_relationship,optional"`
-	StartDate            *int32 `parquet:"start_date,optional,date"`
-	StartDateUncertainty string `parquet:"start_date_uncertainty,optional"`
+	Pnr                  *string `parquet:"pnr,optional"`
+	ChurchRelationship   *string `parquet:"church_relationship,optional"`
+	StartDate            *int32  `parquet:"start_date,optional,date"`
+	StartDateUncertainty *string `parquet:"start_date_uncertainty,optional"`
+	v                    struct {
+		Pnr                  string
+		ChurchRelationship   string
+		StartDate            int32
+		StartDateUncertainty string
+	}
 }
 
 func (r *row011) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.ChurchRelationship = textAt(line[13:14])
-	r.StartDate = dateAt(line[14:24])
-	r.StartDateUncertainty = textAt(line[24:25])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.ChurchRelationship = textAt(&r.v.ChurchRelationship, line[13:14])
+	r.StartDate = dateAt(&r.v.StartDate, line[14:24])
+	r.StartDateUncertainty = textAt(&r.v.StartDateUncertainty, line[24:25])
 }
 
-// row012 is a row of 012_current_civil_status.
+// row012 is a row of 012_current_civil_status. Each column points into v, or is nil for null.
 type row012 struct {
-	Pnr                             string    `parquet:"pnr,optional"`
-	CivilStatusCode                 string    `parquet:"civil_status_code,optional"`
-	SpousePnr                       string    `parquet:"spouse_pnr,optional"`
-	SpouseBirthDate                 *int32    `parquet:"spouse_birth_date,optional,date"`
-	SpouseBirthDateUncertainty      string    `parquet:"spouse_birth_date_uncertainty,optional"`
-	SpouseName                      string    `parquet:"spouse_name,optional"`
-	SpouseNameMarker                string    `parquet:"spouse_name_marker,optional"`
-	CivilStatusStartDate            time.Time `parquet:"civil_status_start_date,optional,timestamp(millisecond)"`
-	CivilStatusStartDateUncertainty string    `parquet:"civil_status_start_date_uncertainty,optional"`
-	ReferenceToAnySeparation        time.Time `parquet:"reference_to_any_separation,optional,timestamp(millisecond)"`
+	Pnr                             *string    `parquet:"pnr,optional"`
+	CivilStatusCode                 *string    `parquet:"civil_status_code,optional"`
+	SpousePnr                       *string    `parquet:"spouse_pnr,optional"`
+	SpouseBirthDate                 *int32     `parquet:"spouse_birth_date,optional,date"`
+	SpouseBirthDateUncertainty      *string    `parquet:"spouse_birth_date_uncertainty,optional"`
+	SpouseName                      *string    `parquet:"spouse_name,optional"`
+	SpouseNameMarker                *string    `parquet:"spouse_name_marker,optional"`
+	CivilStatusStartDate            *time.Time `parquet:"civil_status_start_date,optional,timestamp(millisecond)"`
+	CivilStatusStartDateUncertainty *string    `parquet:"civil_status_start_date_uncertainty,optional"`
+	ReferenceToAnySeparation        *time.Time `parquet:"reference_to_any_separation,optional,timestamp(millisecond)"`
+	v                               struct {
+		Pnr                             string
+		CivilStatusCode                 string
+		SpousePnr                       string
+		SpouseBirthDate                 int32
+		SpouseBirthDateUncertainty      string
+		SpouseName                      string
+		SpouseNameMarker                string
+		CivilStatusStartDate            time.Time
+		CivilStatusStartDateUncertainty string
+		ReferenceToAnySeparation        time.Time
+	}
 }
 
 func (r *row012) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.CivilStatusCode = textAt(line[13:14])
-	r.SpousePnr = textAt(line[14:24])
-	r.SpouseBirthDate = dateAt(line[24:34])
-	r.SpouseBirthDateUncertainty = textAt(line[34:35])
-	r.SpouseName = textAt(line[35:69])
-	r.SpouseNameMarker = textAt(line[69:70])
-	r.CivilStatusStartDate = timestampAt(line[70:82])
-	r.CivilStatusStartDateUncertainty = textAt(line[82:83])
-	r.ReferenceToAnySeparation = timestampAt(line[83:95])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.CivilStatusCode = textAt(&r.v.CivilStatusCode, line[13:14])
+	r.SpousePnr = textAt(&r.v.SpousePnr, line[14:24])
+	r.SpouseBirthDate = dateAt(&r.v.SpouseBirthDate, line[24:34])
+	r.SpouseBirthDateUncertainty = textAt(&r.v.SpouseBirthDateUncertainty, line[34:35])
+	r.SpouseName = textAt(&r.v.SpouseName, line[35:69])
+	r.SpouseNameMarker = textAt(&r.v.SpouseNameMarker, line[69:70])
+	r.CivilStatusStartDate = timestampAt(&r.v.CivilStatusStartDate, line[70:82])
+	r.CivilStatusStartDateUncertainty = textAt(&r.v.CivilStatusStartDateUncertainty, line[82:83])
+	r.ReferenceToAnySeparation = timestampAt(&r.v.ReferenceToAnySeparation, line[83:95])
 }
 
-// row013 is a row of 013_current_separation.
+// row013 is a row of 013_current_separation. Each column points into v, or is nil for null.
 type row013 struct {
-	Pnr                            string    `parquet:"pnr,optional"`
-	ReferenceToAnyMaritalStatus    time.Time `parquet:"reference_to_any_marital_status,optional,timestamp(millisecond)"`
-	SeparationStartDate            *int32    `parquet:"separation_start_date,optional,date"`
-	SeparationStartDateUncertainty string    `parquet:"separation_start_date_uncertainty,optional"`
+	Pnr                            *string    `parquet:"pnr,optional"`
+	ReferenceToAnyMaritalStatus    *time.Time `parquet:"reference_to_any_marital_status,optional,timestamp(millisecond)"`
+	SeparationStartDate            *int32     `parquet:"separation_start_date,optional,date"`
+	SeparationStartDateUncertainty *string    `parquet:"separation_start_date_uncertainty,optional"`
+	v                              struct {
+		Pnr                            string
+		ReferenceToAnyMaritalStatus    time.Time
+		SeparationStartDate            int32
+		SeparationStartDateUncertainty string
+	}
 }
 
 func (r *row013) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.ReferenceToAnyMaritalStatus = timestampAt(line[13:25])
-	r.SeparationStartDate = dateAt(line[25:35])
-	r.SeparationStartDateUncertainty = textAt(line[35:36])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.ReferenceToAnyMaritalStatus = timestampAt(&r.v.ReferenceToAnyMaritalStatus, line[13:25])
+	r.SeparationStartDate = dateAt(&r.v.SeparationStartDate, line[25:35])
+	r.SeparationStartDateUncertainty = textAt(&r.v.SeparationStartDateUncertainty, line[35:36])
 }
 
-// row014 is a row of 014_child.
+// row014 is a row of 014_child. Each column points into v, or is nil for null.
 type row014 struct {
-	Pnr      string `parquet:"pnr,optional"`
-	ChildPnr string `parquet:"child_pnr,optional"`
+	Pnr      *string `parquet:"pnr,optional"`
+	ChildPnr *string `parquet:"child_pnr,optional"`
+	v        struct {
+		Pnr      string
+		ChildPnr string
+	}
 }
 
 func (r *row014) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.ChildPnr = textAt(line[13:23])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.ChildPnr = textAt(&r.v.ChildPnr, line[13:23])
 }
 
-// row015 is a row of 015_parents_information.
+// row015 is a row of 015_parents_information. Each column points into v, or is nil for null.
 type row015 struct {
-	Pnr                        string `parquet:"pnr,optional"`
-	MotherDate                 *int32 `parquet:"mother_date,optional,date"`
-	MotherDateUncertainty      string `parquet:"mother_date_uncertainty,optional"`
-	MotherPnr                  string `parquet:"mother_pnr,optional"`
-	MotherBirthDate            *int32 `parquet:"mother_birth_date,optional,date"`
-	MotherBirthDateUncertainty string `parquet:"mother_birth_date_uncertainty,optional"`
-	MotherName                 string `parquet:"mother_name,optional"`
-	MotherNameUncertainty      string `parquet:"mother_name_uncertainty,optional"`
-	FatherDate                 *int32 `parquet:"father_date,optional,date"`
-	FatherDateUncertainty      string `parquet:"father_date_uncertainty,optional"`
-	FatherPnr                  string `parquet:"father_pnr,optional"`
-	FatherBirthDate            *int32 `parquet:"father_birth_date,optional,date"`
-	FatherBirthDateUncertainty string `parquet:"father_birth_date_uncertainty,optional"`
-	FatherName                 string `parquet:"father_name,optional"`
-	FatherNameUncertainty      string `parquet:"father_name_uncertainty,optional"`
+	Pnr                        *string `parquet:"pnr,optional"`
+	MotherDate                 *int32  `parquet:"mother_date,optional,date"`
+	MotherDateUncertainty      *string `parquet:"mother_date_uncertainty,optional"`
+	MotherPnr                  *string `parquet:"mother_pnr,optional"`
+	MotherBirthDate            *int32  `parquet:"mother_birth_date,optional,date"`
+	MotherBirthDateUncertainty *string `parquet:"mother_birth_date_uncertainty,optional"`
+	MotherName                 *string `parquet:"mother_name,optional"`
+	MotherNameUncertainty      *string `parquet:"mother_name_uncertainty,optional"`
+	FatherDate                 *int32  `parquet:"father_date,optional,date"`
+	FatherDateUncertainty      *string `parquet:"father_date_uncertainty,optional"`
+	FatherPnr                  *string `parquet:"father_pnr,optional"`
+	FatherBirthDate            *int32  `parquet:"father_birth_date,optional,date"`
+	FatherBirthDateUncertainty *string `parquet:"father_birth_date_uncertainty,optional"`
+	FatherName                 *string `parquet:"father_name,optional"`
+	FatherNameUncertainty      *string `parquet:"father_name_uncertainty,optional"`
+	v                          struct {
+		Pnr                        string
+		MotherDate                 int32
+		MotherDateUncertainty      string
+		MotherPnr                  string
+		MotherBirthDate            int32
+		MotherBirthDateUncertainty string
+		MotherName                 string
+		MotherNameUncertainty      string
+		FatherDate                 int32
+		FatherDateUncertainty      string
+		FatherPnr                  string
+		FatherBirthDate            int32
+		FatherBirthDateUncertainty string
+		FatherName                 string
+		FatherNameUncertainty      string
+	}
 }
 
 func (r *row015) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.MotherDate = dateAt(line[13:23])
-	r.MotherDateUncertainty = textAt(line[23:24])
-	r.MotherPnr = textAt(line[24:34])
-	r.MotherBirthDate = dateAt(line[34:44])
-	r.MotherBirthDateUncertainty = textAt(line[44:45])
-	r.MotherName = textAt(line[45:79])
-	r.MotherNameUncertainty = textAt(line[79:80])
-	r.FatherDate = dateAt(line[80:90])
-	r.FatherDateUncertainty = textAt(line[90:91])
-	r.FatherPnr = textAt(line[91:101])
-	r.FatherBirthDate = dateAt(line[101:111])
-	r.FatherBirthDateUncertainty = textAt(line[111:112])
-	r.FatherName = textAt(line[112:146])
-	r.FatherNameUncertainty = textAt(line[146:147])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.MotherDate = dateAt(&r.v.MotherDate, line[13:23])
+	r.MotherDateUncertainty = textAt(&r.v.MotherDateUncertainty, line[23:24])
+	r.MotherPnr = textAt(&r.v.MotherPnr, line[24:34])
+	r.MotherBirthDate = dateAt(&r.v.MotherBirthDate, line[34:44])
+	r.MotherBirthDateUncertainty = textAt(&r.v.MotherBirthDateUncertainty, line[44:45])
+	r.MotherName = textAt(&r.v.MotherName, line[45:79])
+	r.MotherNameUncertainty = textAt(&r.v.MotherNameUncertainty, line[79:80])
+	r.FatherDate = dateAt(&r.v.FatherDate, line[80:90])
+	r.FatherDateUncertainty = textAt(&r.v.FatherDateUncertainty, line[90:91])
+	r.FatherPnr = textAt(&r.v.FatherPnr, line[91:101])
+	r.FatherBirthDate = dateAt(&r.v.FatherBirthDate, line[101:111])
+	r.FatherBirthDateUncertainty = textAt(&r.v.FatherBirthDateUncertainty, line[111:112])
+	r.FatherName = textAt(&r.v.FatherName, line[112:146])
+	r.FatherNameUncertainty = textAt(&r.v.FatherNameUncertainty, line[146:147])
 }
 
-// row016 is a row of 016_parental_authority.
+// row016 is a row of 016_parental_authority. Each column points into v, or is nil for null.
 type row016 struct {
-	Pnr                         string `parquet:"pnr,optional"`
-	RelationshipType            int32  `parquet:"relationship_type,optional"`
-	CustodyStartDate            *int32 `parquet:"custody_start_date,optional,date"`
-	CustodyStartDateUncertainty string `parquet:"custody_start_date_uncertainty,optional"`
-	CustodyEndDate              *int32 `parquet:"custody_end_date,optional,date"`
-	RelationPnr                 string `parquet:"relation_pnr,optional"`
-	RelationPnrStartDate        *int32 `parquet:"relation_pnr_start_date,optional,date"`
+	Pnr                         *string `parquet:"pnr,optional"`
+	RelationshipType            *int32  `parquet:"relationship_type,optional"`
+	CustodyStartDate            *int32  `parquet:"custody_start_date,optional,date"`
+	CustodyStartDateUncertainty *string `parquet:"custody_start_date_uncertainty,optional"`
+	CustodyEndDate              *int32  `parquet:"custody_end_date,optional,date"`
+	RelationPnr                 *string `parquet:"relation_pnr,optional"`
+	RelationPnrStartDate        *int32  `parquet:"relation_pnr_start_date,optional,date"`
+	v                           struct {
+		Pnr                         string
+		RelationshipType            int32
+		CustodyStartDate            int32
+		CustodyStartDateUncertainty string
+		CustodyEndDate              int32
+		RelationPnr                 string
+		RelationPnrStartDate        int32
+	}
 }
 
 func (r *row016) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.RelationshipType = numberAt(line[13:17])
-	r.CustodyStartDate = dateAt(line[17:27])
-	r.CustodyStartDateUncertainty = textAt(line[27:28])
-	r.CustodyEndDate = dateAt(line[28:38])
-	r.RelationPnr = textAt(line[38:48])
-	r.RelationPnrStartDate = dateAt(line[48:58])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.RelationshipType = numberAt(&r.v.RelationshipType, line[13:17])
+	r.CustodyStartDate = dateAt(&r.v.CustodyStartDate, line[17:27])
+	r.CustodyStartDateUncertainty = textAt(&r.v.CustodyStartDateUncertainty, line[27:28])
+	r.CustodyEndDate = dateAt(&r.v.CustodyEndDate, line[28:38])
+	r.RelationPnr = textAt(&r.v.RelationPnr, line[38:48])
+	r.RelationPnrStartDate = dateAt(&r.v.RelationPnrStartDate, line[48:58])
 }
 
-// row017 is a row of 017_disempowerment.
+// row017 is a row of 017_disempowerment. Each column points into v, or is nil for null.
 type row017 struct {
-	Pnr                                string `parquet:"pnr,optional"`
-	DisempowermentStartDate            *int32 `parquet:"disempowerment_start_date,optional,date"`
-	DisempowermentStartDateUncertainty string `parquet:"disempowerment_start_date_uncertainty,optional"`
-	DisempowermentEndDate              *int32 `parquet:"disempowerment_end_date,optional,date"`
-	GuardianRelationType               int32  `parquet:"guardian_relation_type,optional"`
-	RelationPnr                        string `parquet:"relation_pnr,optional"`
-	RelationPnrStartDate               *int32 `parquet:"relation_pnr_start_date,optional,date"`
-	GuardianName                       string `parquet:"guardian_name,optional"`
-	GuardianAddressStartDate           *int32 `parquet:"guardian_address_start_date,optional,date"`
-	RelationText1                      string `parquet:"relation_text1,optional"`
-	RelationText2                      string `parquet:"relation_text2,optional"`
-	RelationText3                      string `parquet:"relation_text3,optional"`
-	RelationText4                      string `parquet:"relation_text4,optional"`
-	RelationText5                      string `parquet:"relation_text5,optional"`
+	Pnr                                *string `parquet:"pnr,optional"`
+	DisempowermentStartDate            *int32  `parquet:"disempowerment_start_date,optional,date"`
+	DisempowermentStartDateUncertainty *string `parquet:"disempowerment_start_date_uncertainty,optional"`
+	DisempowermentEndDate              *int32  `parquet:"disempowerment_end_date,optional,date"`
+	GuardianRelationType               *int32  `parquet:"guardian_relation_type,optional"`
+	RelationPnr                        *string `parquet:"relation_pnr,optional"`
+	RelationPnrStartDate               *int32  `parquet:"relation_pnr_start_date,optional,date"`
+	GuardianName                       *string `parquet:"guardian_name,optional"`
+	GuardianAddressStartDate           *int32  `parquet:"guardian_address_start_date,optional,date"`
+	RelationText1                      *string `parquet:"relation_text1,optional"`
+	RelationText2                      *string `parquet:"relation_text2,optional"`
+	RelationText3                      *string `parquet:"relation_text3,optional"`
+	RelationText4                      *string `parquet:"relation_text4,optional"`
+	RelationText5                      *string `parquet:"relation_text5,optional"`
+	v                                  struct {
+		Pnr                                string
+		DisempowermentStartDate            int32
+		DisempowermentStartDateUncertainty string
+		DisempowermentEndDate              int32
+		GuardianRelationType               int32
+		RelationPnr                        string
+		RelationPnrStartDate               int32
+		GuardianName                       string
+		GuardianAddressStartDate           int32
+		RelationText1                      string
+		RelationText2                      string
+		RelationText3                      string
+		RelationText4                      string
+		RelationText5                      string
+	}
 }
 
 func (r *row017) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.DisempowermentStartDate = dateAt(line[13:23])
-	r.DisempowermentStartDateUncertainty = textAt(line[23:24])
-	r.DisempowermentEndDate = dateAt(line[24:34])
-	r.GuardianRelationType = numberAt(line[34:38])
-	r.RelationPnr = textAt(line[38:48])
-	r.RelationPnrStartDate = dateAt(line[48:58])
-	r.GuardianName = textAt(line[58:92])
-	r.GuardianAddressStartDate = dateAt(line[92:102])
-	r.RelationText1 = textAt(line[102:136])
-	r.RelationText2 = textAt(line[136:170])
-	r.RelationText3 = textAt(line[170:204])
-	r.RelationText4 = textAt(line[204:238])
-	r.RelationText5 = textAt(line[238:272])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.DisempowermentStartDate = dateAt(&r.v.DisempowermentStartDate, line[13:23])
+	r.DisempowermentStartDateUncertainty = textAt(&r.v.DisempowermentStartDateUncertainty, line[23:24])
+	r.DisempowermentEndDate = dateAt(&r.v.DisempowermentEndDate, line[24:34])
+	r.GuardianRelationType = numberAt(&r.v.GuardianRelationType, line[34:38])
+	r.RelationPnr = textAt(&r.v.RelationPnr, line[38:48])
+	r.RelationPnrStartDate = dateAt(&r.v.RelationPnrStartDate, line[48:58])
+	r.GuardianName = textAt(&r.v.GuardianName, line[58:92])
+	r.GuardianAddressStartDate = dateAt(&r.v.GuardianAddressStartDate, line[92:102])
+	r.RelationText1 = textAt(&r.v.RelationText1, line[102:136])
+	r.RelationText2 = textAt(&r.v.RelationText2, line[136:170])
+	r.RelationText3 = textAt(&r.v.RelationText3, line[170:204])
+	r.RelationText4 = textAt(&r.v.RelationText4, line[204:238])
+	r.RelationText5 = textAt(&r.v.RelationText5, line[238:272])
 }
 
-// row022 is a row of 022_historical_pnr.
+// row022 is a row of 022_historical_pnr. Each column points into v, or is nil for null.
 type row022 struct {
-	Pnr                        string `parquet:"pnr,optional"`
-	OldPnr                     string `parquet:"old_pnr,optional"`
-	OldPnrStartDate            *int32 `parquet:"old_pnr_start_date,optional,date"`
-	OldPnrStartDateUncertainty string `parquet:"old_pnr_start_date_uncertainty,optional"`
-	OldPnrEndDate              *int32 `parquet:"old_pnr_end_date,optional,date"`
-	OldPnrEndDateUncertainty   string `parquet:"old_pnr_end_date_uncertainty,optional"`
+	Pnr                        *string `parquet:"pnr,optional"`
+	OldPnr                     *string `parquet:"old_pnr,optional"`
+	OldPnrStartDate            *int32  `parquet:"old_pnr_start_date,optional,date"`
+	OldPnrStartDateUncertainty *string `parquet:"old_pnr_start_date_uncertainty,optional"`
+	OldPnrEndDate              *int32  `parquet:"old_pnr_end_date,optional,date"`
+	OldPnrEndDateUncertainty   *string `parquet:"old_pnr_end_date_uncertainty,optional"`
+	v                          struct {
+		Pnr                        string
+		OldPnr                     string
+		OldPnrStartDate            int32
+		OldPnrStartDateUncertainty string
+		OldPnrEndDate              int32
+		OldPnrEndDateUncertainty   string
+	}
 }
 
 func (r *row022) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.OldPnr = textAt(line[13:23])
-	r.OldPnrStartDate = dateAt(line[23:33])
-	r.OldPnrStartDateUncertainty = textAt(line[33:34])
-	r.OldPnrEndDate = dateAt(line[34:44])
-	r.OldPnrEndDateUncertainty = textAt(line[44:45])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.OldPnr = textAt(&r.v.OldPnr, line[13:23])
+	r.OldPnrStartDate = dateAt(&r.v.OldPnrStartDate, line[23:33])
+	r.OldPnrStartDateUncertainty = textAt(&r.v.OldPnrStartDateUncertainty, line[33:34])
+	r.OldPnrEndDate = dateAt(&r.v.OldPnrEndDate, line[34:44])
+	r.OldPnrEndDateUncertainty = textAt(&r.v.OldPnrEndDateUncertainty, line[44:45])
 }
 
-// row023 is a row of 023_historical_address.
+// row023 is a row of 023_historical_address. Each column points into v, or is nil for null.
 type row023 struct {
-	Pnr                       string    `parquet:"pnr,optional"`
-	CorrectionMarker          string    `parquet:"correction_marker,optional"`
-	MunicipalityCode          int32     `parquet:"municipality_code,optional"`
-	StreetCode                int32     `parquet:"street_code,optional"`
-	HouseNumber               string    `parquet:"house_number,optional"`
-	Floor                     string    `parquet:"floor,optional"`
-	Door                      string    `parquet:"door,optional"`
-	BuildingNumber            string    `parquet:"building_number,optional"`
-	CareOfName                string    `parquet:"care_of_name,optional"`
-	RelocationDate            time.Time `parquet:"relocation_date,optional,timestamp(millisecond)"`
-	RelocationDateUncertainty string    `parquet:"relocation_date_uncertainty,optional"`
-	LeavingDate               time.Time `parquet:"leaving_date,optional,timestamp(millisecond)"`
-	LeavingDateUncertainty    string    `parquet:"leaving_date_uncertainty,optional"`
+	Pnr                       *string    `parquet:"pnr,optional"`
+	CorrectionMarker          *string    `parquet:"correction_marker,optional"`
+	MunicipalityCode          *int32     `parquet:"municipality_code,optional"`
+	StreetCode                *int32     `parquet:"street_code,optional"`
+	HouseNumber               *string    `parquet:"house_number,optional"`
+	Floor                     *string    `parquet:"floor,optional"`
+	Door                      *string    `parquet:"door,optional"`
+	BuildingNumber            *string    `parquet:"building_number,optional"`
+	CareOfName                *string    `parquet:"care_of_name,optional"`
+	RelocationDate            *time.Time `parquet:"relocation_date,optional,timestamp(millisecond)"`
+	RelocationDateUncertainty *string    `parquet:"relocation_date_uncertainty,optional"`
+	LeavingDate               *time.Time `parquet:"leaving_date,optional,timestamp(millisecond)"`
+	LeavingDateUncertainty    *string    `parquet:"leaving_date_uncertainty,optional"`
+	v                         struct {
+		Pnr                       string
+		CorrectionMarker          string
+		MunicipalityCode          int32
+		StreetCode                int32
+		HouseNumber               string
+		Floor                     string
+		Door                      string
+		BuildingNumber            string
+		CareOfName                string
+		RelocationDate            time.Time
+		RelocationDateUncertainty string
+		LeavingDate               time.Time
+		LeavingDateUncertainty    string
+	}
 }
 
 func (r *row023) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.CorrectionMarker = textAt(line[13:14])
-	r.MunicipalityCode = numberAt(line[14:18])
-	r.StreetCode = numberAt(line[18:22])
-	r.HouseNumber = textAt(line[22:26])
-	r.Floor = textAt(line[26:28])
-	r.Door = textAt(line[28:32])
-	r.BuildingNumber = textAt(line[32:36])
-	r.CareOfName = textAt(line[36:70])
-	r.RelocationDate = timestampAt(line[70:82])
-	r.RelocationDateUncertainty = textAt(line[82:83])
-	r.LeavingDate = timestampAt(line[83:95])
-	r.LeavingDateUncertainty = textAt(line[95:96])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
+	r.MunicipalityCode = numberAt(&r.v.MunicipalityCode, line[14:18])
+	r.StreetCode = numberAt(&r.v.StreetCode, line[18:22])
+	r.HouseNumber = textAt(&r.v.HouseNumber, line[22:26])
+	r.Floor = textAt(&r.v.Floor, line[26:28])
+	r.Door = textAt(&r.v.Door, line[28:32])
+	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[32:36])
+	r.CareOfName = textAt(&r.v.CareOfName, line[36:70])
+	r.RelocationDate = timestampAt(&r.v.RelocationDate, line[70:82])
+	r.RelocationDateUncertainty = textAt(&r.v.RelocationDateUncertainty, line[82:83])
+	r.LeavingDate = timestampAt(&r.v.LeavingDate, line[83:95])
+	r.LeavingDateUncertainty = textAt(&r.v.LeavingDateUncertainty, line[95:96])
 }
 
-// row024 is a row of 024_historical_departure.
+// row024 is a row of 024_historical_departure. Each column points into v, or is nil for null.
 type row024 struct {
-	Pnr                  string    `parquet:"pnr,optional"`
-	CorrectionMarker     string    `parquet:"correction_marker,optional"`
-	ExitCountryCode      int32     `parquet:"exit_country_code,optional"`
-	ExitDate             time.Time `parquet:"exit_date,optional,timestamp(millisecond)"`
-	ExitDateUncertainty  string    `parquet:"exit_date_uncertainty,optional"`
-	EntryCountryCode     int32     `parquet:"entry_country_code,optional"`
-	EntryDate            time.Time `parquet:"entry_date,optional,timestamp(millisecond)"`
-	EntryDateUncertainty string    `parquet:"entry_date_uncertainty,optional"`
-	ForeignAddress1      string    `parquet:"foreign_address1,optional"`
-	ForeignAddress2      string    `parquet:"foreign_address2,optional"`
-	ForeignAddress3      string    `parquet:"foreign_address3,optional"`
-	ForeignAddress4      string    `parquet:"foreign_address4,optional"`
-	ForeignAddress5      string    `parquet:"foreign_address5,optional"`
+	Pnr                  *string    `parquet:"pnr,optional"`
+	CorrectionMarker     *string    `parquet:"correction_marker,optional"`
+	ExitCountryCode      *int32     `parquet:"exit_country_code,optional"`
+	ExitDate             *time.Time `parquet:"exit_date,optional,timestamp(millisecond)"`
+	ExitDateUncertainty  *string    `parquet:"exit_date_uncertainty,optional"`
+	EntryCountryCode     *int32     `parquet:"entry_country_code,optional"`
+	EntryDate            *time.Time `parquet:"entry_date,optional,timestamp(millisecond)"`
+	EntryDateUncertainty *string    `parquet:"entry_date_uncertainty,optional"`
+	ForeignAddress1      *string    `parquet:"foreign_address1,optional"`
+	ForeignAddress2      *string    `parquet:"foreign_address2,optional"`
+	ForeignAddress3      *string    `parquet:"foreign_address3,optional"`
+	ForeignAddress4      *string    `parquet:"foreign_address4,optional"`
+	ForeignAddress5      *string    `parquet:"foreign_address5,optional"`
+	v                    struct {
+		Pnr                  string
+		CorrectionMarker     string
+		ExitCountryCode      int32
+		ExitDate             time.Time
+		ExitDateUncertainty  string
+		EntryCountryCode     int32
+		EntryDate            time.Time
+		EntryDateUncertainty string
+		ForeignAddress1      string
+		ForeignAddress2      string
+		ForeignAddress3      string
+		ForeignAddress4      string
+		ForeignAddress5      string
+	}
 }
 
 func (r *row024) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.CorrectionMarker = textAt(line[13:14])
-	r.ExitCountryCode = numberAt(line[14:18])
-	r.ExitDate = timestampAt(line[18:30])
-	r.ExitDateUncertainty = textAt(line[30:31])
-	r.EntryCountryCode = numberAt(line[31:35])
-	r.EntryDate = timestampAt(line[35:47])
-	r.EntryDateUncertainty = textAt(line[47:48])
-	r.ForeignAddress1 = textAt(line[48:82])
-	r.ForeignAddress2 = textAt(line[82:116])
-	r.ForeignAddress3 = textAt(line[116:150])
-	r.ForeignAddress4 = textAt(line[150:184])
-	r.ForeignAddress5 = textAt(line[184:218])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
+	r.ExitCountryCode = numberAt(&r.v.ExitCountryCode, line[14:18])
+	r.ExitDate = timestampAt(&r.v.ExitDate, line[18:30])
+	r.ExitDateUncertainty = textAt(&r.v.ExitDateUncertainty, line[30:31])
+	r.EntryCountryCode = numberAt(&r.v.EntryCountryCode, line[31:35])
+	r.EntryDate = timestampAt(&r.v.EntryDate, line[35:47])
+	r.EntryDateUncertainty = textAt(&r.v.EntryDateUncertainty, line[47:48])
+	r.ForeignAddress1 = textAt(&r.v.ForeignAddress1, line[48:82])
+	r.ForeignAddress2 = textAt(&r.v.ForeignAddress2, line[82:116])
+	r.ForeignAddress3 = textAt(&r.v.ForeignAddress3, line[116:150])
+	r.ForeignAddress4 = textAt(&r.v.ForeignAddress4, line[150:184])
+	r.ForeignAddress5 = textAt(&r.v.ForeignAddress5, line[184:218])
 }
 
-// row025 is a row of 025_historical_disappearance.
+// row025 is a row of 025_historical_disappearance. Each column points into v, or is nil for null.
 type row025 struct {
-	Pnr                          string    `parquet:"pnr,optional"`
-	CorrectionMarker             string    `parquet:"correction_marker,optional"`
-	DisappearanceDate            time.Time `parquet:"disappearance_date,optional,timestamp(millisecond)"`
-	DisappearanceDateUncertainty string    `parquet:"disappearance_date_uncertainty,optional"`
-	RetrievalDate                time.Time `parquet:"retrieval_date,optional,timestamp(millisecond)"`
-	RetrievalDateUncertainty     string    `parquet:"retrieval_date_uncertainty,optional"`
+	Pnr                          *string    `parquet:"pnr,optional"`
+	CorrectionMarker             *string    `parquet:"correction_marker,optional"`
+	DisappearanceDate            *time.Time `parquet:"disappearance_date,optional,timestamp(millisecond)"`
+	DisappearanceDateUncertainty *string    `parquet:"disappearance_date_uncertainty,optional"`
+	RetrievalDate                *time.Time `parquet:"retrieval_date,optional,timestamp(millisecond)"`
+	RetrievalDateUncertainty     *string    `parquet:"retrieval_date_uncertainty,optional"`
+	v                            struct {
+		Pnr                          string
+		CorrectionMarker             string
+		DisappearanceDate            time.Time
+		DisappearanceDateUncertainty string
+		RetrievalDate                time.Time
+		RetrievalDateUncertainty     string
+	}
 }
 
 func (r *row025) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.CorrectionMarker = textAt(line[13:14])
-	r.DisappearanceDate = timestampAt(line[14:26])
-	r.DisappearanceDateUncertainty = textAt(line[26:27])
-	r.RetrievalDate = timestampAt(line[27:39])
-	r.RetrievalDateUncertainty = textAt(line[39:40])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
+	r.DisappearanceDate = timestampAt(&r.v.DisappearanceDate, line[14:26])
+	r.DisappearanceDateUncertainty = textAt(&r.v.DisappearanceDateUncertainty, line[26:27])
+	r.RetrievalDate = timestampAt(&r.v.RetrievalDate, line[27:39])
+	r.RetrievalDateUncertainty = textAt(&r.v.RetrievalDateUncertainty, line[39:40])
 }
 
-// row026 is a row of 026_historical_name.
+// row026 is a row of 026_historical_name. Each column points into v, or is nil for null.
 type row026 struct {
-	Pnr                      string    `parquet:"pnr,optional"`
-	CorrectionMarker         string    `parquet:"correction_marker,optional"`
-	FirstNames               string    `parquet:"first_names,optional"`
-	FirstNameMarker          string    `parquet:"first_name_marker,optional"`
-	MiddleName               string    `parquet:"middle_name,optional"`
-	MiddleNameMarker         string    `parquet:"middle_name_marker,optional"`
-	LastName                 string    `parquet:"last_name,optional"`
-	LastNameMarker           string    `parquet:"last_name_marker,optional"`
-	NameStartDate            time.Time `parquet:"name_start_date,optional,timestamp(millisecond)"`
-	NameStartDateUncertainty string    `parquet:"name_start_date_uncertainty,optional"`
-	NameEndDate              time.Time `parquet:"name_end_date,optional,timestamp(millisecond)"`
-	NameEndDateUncertainty   string    `parquet:"name_end_date_uncertainty,optional"`
+	Pnr                      *string    `parquet:"pnr,optional"`
+	CorrectionMarker         *string    `parquet:"correction_marker,optional"`
+	FirstNames               *string    `parquet:"first_names,optional"`
+	FirstNameMarker          *string    `parquet:"first_name_marker,optional"`
+	MiddleName               *string    `parquet:"middle_name,optional"`
+	MiddleNameMarker         *string    `parquet:"middle_name_marker,optional"`
+	LastName                 *string    `parquet:"last_name,optional"`
+	LastNameMarker           *string    `parquet:"last_name_marker,optional"`
+	NameStartDate            *time.Time `parquet:"name_start_date,optional,timestamp(millisecond)"`
+	NameStartDateUncertainty *string    `parquet:"name_start_date_uncertainty,optional"`
+	NameEndDate              *time.Time `parquet:"name_end_date,optional,timestamp(millisecond)"`
+	NameEndDateUncertainty   *string    `parquet:"name_end_date_uncertainty,optional"`
+	v                        struct {
+		Pnr                      string
+		CorrectionMarker         string
+		FirstNames               string
+		FirstNameMarker          string
+		MiddleName               string
+		MiddleNameMarker         string
+		LastName                 string
+		LastNameMarker           string
+		NameStartDate            time.Time
+		NameStartDateUncertainty string
+		NameEndDate              time.Time
+		NameEndDateUncertainty   string
+	}
 }
 
 func (r *row026) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.CorrectionMarker = textAt(line[13:14])
-	r.FirstNames = textAt(line[14:64])
-	r.FirstNameMarker = textAt(line[64:65])
-	r.MiddleName = textAt(line[65:105])
-	r.MiddleNameMarker = textAt(line[105:106])
-	r.LastName = textAt(line[106:146])
-	r.LastNameMarker = textAt(line[146:147])
-	r.NameStartDate = timestampAt(line[147:159])
-	r.NameStartDateUncertainty = textAt(line[159:160])
-	r.NameEndDate = timestampAt(line[160:172])
-	r.NameEndDateUncertainty = textAt(line[172:173])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
+	r.FirstNames = textAt(&r.v.FirstNames, line[14:64])
+	r.FirstNameMarker = textAt(&r.v.FirstNameMarker, line[64:65])
+	r.MiddleName = textAt(&r.v.MiddleName, line[65:105])
+	r.MiddleNameMarker = textAt(&r.v.MiddleNameMarker, line[105:106])
+	r.LastName = textAt(&r.v.LastName, line[106:146])
+	r.LastNameMarker = textAt(&r.v.LastNameMarker, line[146:147])
+	r.NameStartDate = timestampAt(&r.v.NameStartDate, line[147:159])
+	r.NameStartDateUncertainty = textAt(&r.v.NameStartDateUncertainty, line[159:160])
+	r.NameEndDate = timestampAt(&r.v.NameEndDate, line[160:172])
+	r.NameEndDateUncertainty = textAt(&r.v.NameEndDateUncertainty, line[172:173])
 }
 
-// row027 is a row of 027_historical_citizenship.
+// row027 is a row of 027_historical_citizenship. Each column points into v, or is nil for null.
 type row027 struct {
-	Pnr                             string    `parquet:"pnr,optional"`
-	CorrectionMarker                string    `parquet:"correction_marker,optional"`
-	CountryCode                     int32     `parquet:"country_code,optional"`
-	CitizenshipStartDate            time.Time `parquet:"citizenship_start_date,optional,timestamp(millisecond)"`
-	CitizenshipStartDateUncertainty string    `parquet:"citizenship_start_date_uncertainty,optional"`
-	CitizenshipEndDate              time.Time `parquet:"citizenship_end_date,optional,timestamp(millisecond)"`
-	CitizenshipEndDateUncertainty   string    `parquet:"citizenship_end_date_uncertainty,optional"`
+	Pnr                             *string    `parquet:"pnr,optional"`
+	CorrectionMarker                *string    `parquet:"correction_marker,optional"`
+	CountryCode                     *int32     `parquet:"country_code,optional"`
+	CitizenshipStartDate            *time.Time `parquet:"citizenship_start_date,optional,timestamp(millisecond)"`
+	CitizenshipStartDateUncertainty *string    `parquet:"citizenship_start_date_uncertainty,optional"`
+	CitizenshipEndDate              *time.Time `parquet:"citizenship_end_date,optional,timestamp(millisecond)"`
+	CitizenshipEndDateUncertainty   *string    `parquet:"citizenship_end_date_uncertainty,optional"`
+	v                               struct {
+		Pnr                             string
+		CorrectionMarker                string
+		CountryCode                     int32
+		CitizenshipStartDate            time.Time
+		CitizenshipStartDateUncertainty string
+		CitizenshipEndDate              time.Time
+		CitizenshipEndDateUncertainty   string
+	}
 }
 
 func (r *row027) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.CorrectionMarker = textAt(line[13:14])
-	r.CountryCode = numberAt(line[14:18])
-	r.CitizenshipStartDate = timestampAt(line[18:30])
-	r.CitizenshipStartDateUncertainty = textAt(line[30:31])
-	r.CitizenshipEndDate = timestampAt(line[31:43])
-	r.CitizenshipEndDateUncertainty = textAt(line[43:44])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
+	r.CountryCode = numberAt(&r.v.CountryCode, line[14:18])
+	r.CitizenshipStartDate = timestampAt(&r.v.CitizenshipStartDate, line[18:30])
+	r.CitizenshipStartDateUncertainty = textAt(&r.v.CitizenshipStartDateUncertainty, line[30:31])
+	r.CitizenshipEndDate = timestampAt(&r.v.CitizenshipEndDate, line[31:43])
+	r.CitizenshipEndDateUncertainty = textAt(&r.v.CitizenshipEndDateUncertainty, line[43:44])
 }
 
-// row028 is a row of 028_historical_church_information.
+// row028 is a row of 028_historical_church_information. Each column points into v, or is nil for null.
 type row028 struct {
-	Pnr                  string `parquet:"pnr,optional"`
-	ChurchRelationship   string `parquet:"church_relationship,optional"`
-	StartDate            *int32 `parquet:"start_date,optional,date"`
-	StartDateUncertainty string `parquet:"start_date_uncertainty,optional"`
-	EndDate              *int32 `parquet:"end_date,optional,date"`
-	EndDateUncertainty   string `parquet:"end_date_uncertainty,optional"`
+	Pnr                  *string `parquet:"pnr,optional"`
+	ChurchRelationship   *string `parquet:"church_relationship,optional"`
+	StartDate            *int32  `parquet:"start_date,optional,date"`
+	StartDateUncertainty *string `parquet:"start_date_uncertainty,optional"`
+	EndDate              *int32  `parquet:"end_date,optional,date"`
+	EndDateUncertainty   *string `parquet:"end_date_uncertainty,optional"`
+	v                    struct {
+		Pnr                  string
+		ChurchRelationship   string
+		StartDate            int32
+		StartDateUncertainty string
+		EndDate              int32
+		EndDateUncertainty   string
+	}
 }
 
 func (r *row028) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.ChurchRelationship = textAt(line[13:14])
-	r.StartDate = dateAt(line[14:24])
-	r.StartDateUncertainty = textAt(line[24:25])
-	r.EndDate = dateAt(line[25:35])
-	r.EndDateUncertainty = textAt(line[35:36])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.ChurchRelationship = textAt(&r.v.ChurchRelationship, line[13:14])
+	r.StartDate = dateAt(&r.v.StartDate, line[14:24])
+	r.StartDateUncertainty = textAt(&r.v.StartDateUncertainty, line[24:25])
+	r.EndDate = dateAt(&r.v.EndDate, line[25:35])
+	r.EndDateUncertainty = textAt(&r.v.EndDateUncertainty, line[35:36])
 }
 
-// row029 is a row of 029_historical_civil_status.
+// row029 is a row of 029_historical_civil_status. Each column points into v, or is nil for null.
 type row029 struct {
-	Pnr                             string    `parquet:"pnr,optional"`
-	CorrectionMarker                string    `parquet:"correction_marker,optional"`
-	CivilStatusCode                 string    `parquet:"civil_status_code,optional"`
-	SpousePnr                       string    `parquet:"spouse_pnr,optional"`
-	SpouseBirthdate                 *int32    `parquet:"spouse_birthdate,optional,date"`
-	SpouseBirthdateUncertainty      string    `parquet:"spouse_birthdate_uncertainty,optional"`
-	SpouseName                      string    `parquet:"spouse_name,optional"`
-	SpouseNameMarker                string    `parquet:"spouse_name_marker,optional"`
-	CivilStatusStartDate            time.Time `parquet:"civil_status_start_date,optional,timestamp(millisecond)"`
-	CivilStatusStartDateUncertainty string    `parquet:"civil_status_start_date_uncertainty,optional"`
-	CivilStatusEndDate              time.Time `parquet:"civil_status_end_date,optional,timestamp(millisecond)"`
-	CivilStatusEndDateUncertainty   string    `parquet:"civil_status_end_date_uncertainty,optional"`
-	ReferenceToAnySeparation        time.Time `parquet:"reference_to_any_separation,optional,timestamp(millisecond)"`
+	Pnr                             *string    `parquet:"pnr,optional"`
+	CorrectionMarker                *string    `parquet:"correction_marker,optional"`
+	CivilStatusCode                 *string    `parquet:"civil_status_code,optional"`
+	SpousePnr                       *string    `parquet:"spouse_pnr,optional"`
+	SpouseBirthdate                 *int32     `parquet:"spouse_birthdate,optional,date"`
+	SpouseBirthdateUncertainty      *string    `parquet:"spouse_birthdate_uncertainty,optional"`
+	SpouseName                      *string    `parquet:"spouse_name,optional"`
+	SpouseNameMarker                *string    `parquet:"spouse_name_marker,optional"`
+	CivilStatusStartDate            *time.Time `parquet:"civil_status_start_date,optional,timestamp(millisecond)"`
+	CivilStatusStartDateUncertainty *string    `parquet:"civil_status_start_date_uncertainty,optional"`
+	CivilStatusEndDate              *time.Time `parquet:"civil_status_end_date,optional,timestamp(millisecond)"`
+	CivilStatusEndDateUncertainty   *string    `parquet:"civil_status_end_date_uncertainty,optional"`
+	ReferenceToAnySeparation        *time.Time `parquet:"reference_to_any_separation,optional,timestamp(millisecond)"`
+	v                               struct {
+		Pnr                             string
+		CorrectionMarker                string
+		CivilStatusCode                 string
+		SpousePnr                       string
+		SpouseBirthdate                 int32
+		SpouseBirthdateUncertainty      string
+		SpouseName                      string
+		SpouseNameMarker                string
+		CivilStatusStartDate            time.Time
+		CivilStatusStartDateUncertainty string
+		CivilStatusEndDate              time.Time
+		CivilStatusEndDateUncertainty   string
+		ReferenceToAnySeparation        time.Time
+	}
 }
 
 func (r *row029) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.CorrectionMarker = textAt(line[13:14])
-	r.CivilStatusCode = textAt(line[14:15])
-	r.SpousePnr = textAt(line[15:25])
-	r.SpouseBirthdate = dateAt(line[25:35])
-	r.SpouseBirthdateUncertainty = textAt(line[35:36])
-	r.SpouseName = textAt(line[36:70])
-	r.SpouseNameMarker = textAt(line[70:71])
-	r.CivilStatusStartDate = timestampAt(line[71:83])
-	r.CivilStatusStartDateUncertainty = textAt(line[83:84])
-	r.CivilStatusEndDate = timestampAt(line[84:96])
-	r.CivilStatusEndDateUncertainty = textAt(line[96:97])
-	r.ReferenceToAnySeparation = timestampAt(line[97:109])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
+	r.CivilStatusCode = textAt(&r.v.CivilStatusCode, line[14:15])
+	r.SpousePnr = textAt(&r.v.SpousePnr, line[15:25])
+	r.SpouseBirthdate = dateAt(&r.v.SpouseBirthdate, line[25:35])
+	r.SpouseBirthdateUncertainty = textAt(&r.v.SpouseBirthdateUncertainty, line[35:36])
+	r.SpouseName = textAt(&r.v.SpouseName, line[36:70])
+	r.SpouseNameMarker = textAt(&r.v.SpouseNameMarker, line[70:71])
+	r.CivilStatusStartDate = timestampAt(&r.v.CivilStatusStartDate, line[71:83])
+	r.CivilStatusStartDateUncertainty = textAt(&r.v.CivilStatusStartDateUncertainty, line[83:84])
+	r.CivilStatusEndDate = timestampAt(&r.v.CivilStatusEndDate, line[84:96])
+	r.CivilStatusEndDateUncertainty = textAt(&r.v.CivilStatusEndDateUncertainty, line[96:97])
+	r.ReferenceToAnySeparation = timestampAt(&r.v.ReferenceToAnySeparation, line[97:109])
 }
 
-// row030 is a row of 030_historical_separation.
+// row030 is a row of 030_historical_separation. Each column points into v, or is nil for null.
 type row030 struct {
-	Pnr                            string    `parquet:"pnr,optional"`
-	CorrectionMarker               string    `parquet:"correction_marker,optional"`
-	ReferenceToAnyMaritalStatus    time.Time `parquet:"reference_to_any_marital_status,optional,timestamp(millisecond)"`
-	SeparationStartDate            *int32    `parquet:"separation_start_date,optional,date"`
-	SeparationStartDateUncertainty string    `parquet:"separation_start_date_uncertainty,optional"`
-	SeparationEndDate              *int32    `parquet:"separation_end_date,optional,date"`
-	SeparationEndDateUncertainty   string    `parquet:"separation_end_date_uncertainty,optional"`
+	Pnr                            *string    `parquet:"pnr,optional"`
+	CorrectionMarker               *string    `parquet:"correction_marker,optional"`
+	ReferenceToAnyMaritalStatus    *time.Time `parquet:"reference_to_any_marital_status,optional,timestamp(millisecond)"`
+	SeparationStartDate            *int32     `parquet:"separation_start_date,optional,date"`
+	SeparationStartDateUncertainty *string    `parquet:"separation_start_date_uncertainty,optional"`
+	SeparationEndDate              *int32     `parquet:"separation_end_date,optional,date"`
+	SeparationEndDateUncertainty   *string    `parquet:"separation_end_date_uncertainty,optional"`
+	v                              struct {
+		Pnr                            string
+		CorrectionMarker               string
+		ReferenceToAnyMaritalStatus    time.Time
+		SeparationStartDate            int32
+		SeparationStartDateUncertainty string
+		SeparationEndDate              int32
+		SeparationEndDateUncertainty   string
+	}
 }
 
 func (r *row030) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.CorrectionMarker = textAt(line[13:14])
-	r.ReferenceToAnyMaritalStatus = timestampAt(line[14:26])
-	r.SeparationStartDate = dateAt(line[26:36])
-	r.SeparationStartDateUncertainty = textAt(line[36:37])
-	r.SeparationEndDate = dateAt(line[37:47])
-	r.SeparationEndDateUncertainty = textAt(line[47:48])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
+	r.ReferenceToAnyMaritalStatus = timestampAt(&r.v.ReferenceToAnyMaritalStatus, line[14:26])
+	r.SeparationStartDate = dateAt(&r.v.SeparationStartDate, line[26:36])
+	r.SeparationStartDateUncertainty = textAt(&r.v.SeparationStartDateUncertainty, line[36:37])
+	r.SeparationEndDate = dateAt(&r.v.SeparationEndDate, line[37:47])
+	r.SeparationEndDateUncertainty = textAt(&r.v.SeparationEndDateUncertainty, line[47:48])
 }
 
-// row099 is a row of 099_events.
+// row099 is a row of 099_events. Each column points into v, or is nil for null.
 type row099 struct {
-	Pnr           string    `parquet:"pnr,optional"`
-	CprUpdateDate time.Time `parquet:"cpr_update_date,optional,timestamp(millisecond)"`
-	Event         string    `parquet:"event,optional"`
-	DerivedMark   string    `parquet:"derived_mark,optional"`
-	KeyConstant   string    `parquet:"key_constant,optional"`
+	Pnr           *string    `parquet:"pnr,optional"`
+	CprUpdateDate *time.Time `parquet:"cpr_update_date,optional,timestamp(millisecond)"`
+	Event         *string    `parquet:"event,optional"`
+	DerivedMark   *string    `parquet:"derived_mark,optional"`
+	KeyConstant   *string    `parquet:"key_constant,optional"`
+	v             struct {
+		Pnr           string
+		CprUpdateDate time.Time
+		Event         string
+		DerivedMark   string
+		KeyConstant   string
+	}
 }
 
 func (r *row099) fill(line []byte) {
-	r.Pnr = textAt(line[3:13])
-	r.CprUpdateDate = timestampAt(line[13:25])
-	r.Event = textAt(line[25:28])
-	r.DerivedMark = textAt(line[28:30])
-	r.KeyConstant = textAt(line[30:45])
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.CprUpdateDate = timestampAt(&r.v.CprUpdateDate, line[13:25])
+	r.Event = textAt(&r.v.Event, line[25:28])
+	r.DerivedMark = textAt(&r.v.DerivedMark, line[28:30])
+	r.KeyConstant = textAt(&r.v.KeyConstant, line[30:45])
 }
 
 // tableMakers make the typed writer of each record type's table.

@@ -102,14 +102,26 @@ func (t *typed[T]) close() error {
 
 func (t *typed[T]) rows() int { return t.total }
 
-// The converters the generated fill methods use. An empty field gives the zero value, which the
-// optional columns write as null, as CPR's empty values are (blanks, and zeros for numbers and times).
+// The converters the generated fill methods use. Each stores the field's value in dst and returns dst,
+// or nil for an empty field, as CPR's empty values are (blanks, and zeros for numbers and times): an
+// optional column is null exactly where its pointer is nil. Null is never left to parquet-go's reading
+// of zero values, which version 0.32 gets wrong at some bitmap positions (an empty string written
+// where a null belongs) and later versions drop.
 
 // textAt is a text field without its padding on either side, decoded from ISO-8859-1.
-func textAt(b []byte) string { return tables.Text(b) }
+func textAt(dst *string, b []byte) *string { return str(dst, tables.Text(b)) }
 
-// numberAt is a numeric field's value; 0 when blank or not digits.
-func numberAt(b []byte) int32 {
+// str is s, or nil when s is empty.
+func str(dst *string, s string) *string {
+	if s == "" {
+		return nil
+	}
+	*dst = s
+	return dst
+}
+
+// numberAt is a numeric field's value; nil when blank, zero or not digits.
+func numberAt(dst *int32, b []byte) *int32 {
 	var n int32
 	for _, c := range b {
 		switch {
@@ -117,10 +129,19 @@ func numberAt(b []byte) int32 {
 			n = n*10 + int32(c-'0')
 		case c == ' ':
 		default:
-			return 0
+			return nil
 		}
 	}
-	return n
+	return number(dst, n)
+}
+
+// number is n, or nil when n is 0.
+func number(dst *int32, n int32) *int32 {
+	if n == 0 {
+		return nil
+	}
+	*dst = n
+	return dst
 }
 
 func digits(b []byte) (int, bool) {
@@ -135,9 +156,8 @@ func digits(b []byte) (int, bool) {
 }
 
 // dateAt is a yyyy-MM-dd (or yyyyMMdd) field as days since 1970-01-01, or nil when empty or no date.
-// A pointer, because day 0 is a date: parquet-go writes time.Time with the date tag wrongly (as
-// truncated nanoseconds), and a plain int32 of 0 would be null.
-func dateAt(b []byte) *int32 {
+// Days, because parquet-go writes time.Time with the date tag wrongly (as truncated nanoseconds).
+func dateAt(dst *int32, b []byte) *int32 {
 	var y, m, d int
 	var ok1, ok2, ok3 bool
 	switch len(b) {
@@ -153,14 +173,22 @@ func dateAt(b []byte) *int32 {
 	if !ok1 || !ok2 || !ok3 || y == 0 || m < 1 || m > 12 || d < 1 || d > 31 {
 		return nil
 	}
-	days := int32(civil.Date{Year: y, Month: time.Month(m), Day: d}.DayNumber())
-	return &days
+	return date(dst, civil.Date{Year: y, Month: time.Month(m), Day: d})
 }
 
-// timestampAt is a yyyyMMddHHmm field in UTC; the zero time when empty (zeros) or no time.
-func timestampAt(b []byte) time.Time {
+// date is d as days since 1970-01-01, or nil when d is zero.
+func date(dst *int32, d civil.Date) *int32 {
+	if d.IsZero() {
+		return nil
+	}
+	*dst = int32(d.DayNumber())
+	return dst
+}
+
+// timestampAt is a yyyyMMddHHmm field in UTC; nil when empty (zeros) or no time.
+func timestampAt(dst *time.Time, b []byte) *time.Time {
 	if len(b) != 12 {
-		return time.Time{}
+		return nil
 	}
 	y, ok1 := digits(b[0:4])
 	m, ok2 := digits(b[4:6])
@@ -168,7 +196,8 @@ func timestampAt(b []byte) time.Time {
 	hh, ok4 := digits(b[8:10])
 	mm, ok5 := digits(b[10:12])
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || y == 0 || m < 1 || m > 12 || d < 1 || d > 31 {
-		return time.Time{}
+		return nil
 	}
-	return time.Date(y, time.Month(m), d, hh, mm, 0, 0, time.UTC)
+	*dst = time.Date(y, time.Month(m), d, hh, mm, 0, 0, time.UTC)
+	return dst
 }
