@@ -29,10 +29,12 @@ type Clock struct {
 // clockStretch is the first stretch of days a Clock computes.
 const clockStretch = 365
 
-// NewClock makes the population cfg describes (cfg.Days is ignored) and sets the clock on its as-of date.
+// NewClock makes the population cfg describes (cfg.Days and cfg.Weekdays are ignored: a clock delivers
+// every day, and whoever holds a weekend's deliveries back folds them) and sets the clock on its as-of
+// date.
 func NewClock(ctx context.Context, cfg Config) (*Clock, error) {
 	c := &Clock{cfg: cfg}
-	c.cfg.Days = 0
+	c.cfg.Days, c.cfg.Weekdays = 0, false
 	if _, err := c.cfg.resolve(); err != nil {
 		return nil, err
 	}

@@ -11,9 +11,11 @@ import (
 	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
 
-// Version is the generator's model version. It is part of what determines the output: the same Version,
-// Config and seed give the same population, byte for byte.
-const Version = "0.1.0"
+// DataVersion is the version of what the project writes: the population model and every output's bytes.
+// It changes whenever the same Config could give other bytes in any output (a test pins the golden
+// outputs' SHA-256 to it), so the same DataVersion, Config and seed give the same output, byte for byte.
+// It is not the program's version, which the build records.
+const DataVersion = "2"
 
 // chunkGroups is how many family groups are made at a time: it bounds memory whatever the population.
 const chunkGroups = 2048

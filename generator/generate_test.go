@@ -78,7 +78,7 @@ func TestShardsUnion(t *testing.T) {
 }
 
 // TestGolden pins the output of a small fixed seed, byte for byte. Run with -update after an intended
-// change of the model, and raise Version.
+// change of the model, and raise DataVersion.
 func TestGolden(t *testing.T) {
 	out, m := dump(t, Config{Persons: 300, Seed: 2026, AsOf: civil.Date{Year: 2025, Month: time.June, Day: 30}})
 	manifest, err := json.MarshalIndent(m, "", "  ")
@@ -98,7 +98,7 @@ func TestGolden(t *testing.T) {
 			t.Fatalf("%v (run go test -update to create it)", err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from the golden file; if the change is intended, run go test ./generator -run TestGolden -update and raise Version", name)
+			t.Errorf("%s differs from the golden file; if the change is intended, run go test ./generator -run TestGolden -update and raise DataVersion", name)
 		}
 	}
 }

@@ -7,14 +7,17 @@ import (
 // Manifest records what a run made: its inputs, counts, and for every scenario the persons made to carry
 // it with the values a test should expect of them. Its JSON form is part of the output.
 type Manifest struct {
-	Version   string          `json:"version"`
-	Seed      uint64          `json:"seed"`
-	AsOf      civil.Date      `json:"as_of"`
-	Persons   int             `json:"persons"`         // the whole population
-	Shard     string          `json:"shard,omitempty"` // K/N when only a slice was made
-	Made      int             `json:"made"`            // persons made by this run
-	Statuses  map[string]int  `json:"statuses"`        // persons made, by status "01".."90"
-	Scenarios []ScenarioEntry `json:"scenarios"`       // in catalogue order
+	DataVersion string     `json:"data_version"` // see DataVersion
+	Seed        uint64     `json:"seed"`
+	AsOf        civil.Date `json:"as_of"`
+	Persons     int        `json:"persons"`         // the whole population
+	Shard       string     `json:"shard,omitempty"` // K/N when only a slice was made
+	Substitutes int        `json:"substitutes"`     // persons in the substitute-number dataset of the whole population
+	// Weekdays: the timeline delivered on weekdays only (and on its last day); see Config.Weekdays.
+	Weekdays  bool            `json:"weekdays,omitempty"`
+	Made      int             `json:"made"`      // persons made by this run
+	Statuses  map[string]int  `json:"statuses"`  // persons made, by status "01".."90"
+	Scenarios []ScenarioEntry `json:"scenarios"` // in catalogue order
 	// With a timeline: the persons at its end (added ones included), their statuses, and per day what
 	// happened.
 	Final         int            `json:"final,omitempty"`
@@ -28,11 +31,14 @@ type Manifest struct {
 // DayEntry is one day of the timeline: the persons delivered in its change extract, its events by code
 // (derived deliveries included), and the scenario persons it touched, by scenario.
 type DayEntry struct {
-	Date      civil.Date     `json:"date"`
-	File      string         `json:"file,omitempty"` // the day's change extract, when written
-	Persons   int            `json:"persons"`
-	Events    map[string]int `json:"events"`
-	Scenarios map[string]int `json:"scenarios,omitempty"`
+	Date civil.Date `json:"date"`
+	File string     `json:"file,omitempty"` // the day's change extract, when written
+	// DeliveredIn, on a day without a change extract of its own (a weekend with Weekdays), names the
+	// file that carries its events: the next delivery day's.
+	DeliveredIn string         `json:"delivered_in,omitempty"`
+	Persons     int            `json:"persons"`
+	Events      map[string]int `json:"events"`
+	Scenarios   map[string]int `json:"scenarios,omitempty"`
 }
 
 // ScenarioEntry is one scenario's quota and the persons that carry it.
@@ -63,8 +69,8 @@ type Expected struct {
 }
 
 func newManifest(r *resolved) *Manifest {
-	m := &Manifest{Version: Version, Seed: r.Seed, AsOf: r.AsOf, Persons: r.Persons, Shard: r.Shard.String(),
-		Statuses: map[string]int{}, index: map[string]int{}}
+	m := &Manifest{DataVersion: DataVersion, Seed: r.Seed, AsOf: r.AsOf, Persons: r.Persons, Shard: r.Shard.String(),
+		Substitutes: r.Substitutes, Weekdays: r.Weekdays && r.Days > 0, Statuses: map[string]int{}, index: map[string]int{}}
 	for d := 1; d <= r.Days; d++ {
 		m.Days = append(m.Days, DayEntry{Date: r.AsOf.AddDays(d), Events: map[string]int{}})
 	}

@@ -231,27 +231,38 @@ func (s *sim) delivery(day int) int { return deliveryDay(s.asOf, s.days, s.weekd
 // or with weekdays the next weekday (events of a Saturday and a Sunday go out on Monday), and never later
 // than the timeline's last day, which always delivers.
 func deliveryDay(asOf civil.Date, days int, weekdays bool, day int) int {
-	if weekdays {
-		for day < days && !isWeekday(asOf.AddDays(day)) {
-			day++
-		}
+	for day < days && !Delivers(asOf.AddDays(day), weekdays) {
+		day++
 	}
 	return day
 }
 
-func isWeekday(d civil.Date) bool {
+// Delivers reports whether CPR delivers a change extract on date d: every day, or with weekdays Monday
+// to Friday (the events of a Saturday and a Sunday go out on Monday). This is the one place that rule is
+// kept; a timeline's last day delivers whatever day it is (see Config.DeliveryDay).
+func Delivers(d civil.Date, weekdays bool) bool {
+	if !weekdays {
+		return true
+	}
 	wd := d.Time().Weekday()
 	return wd != time.Saturday && wd != time.Sunday
 }
 
+
 // IsDeliveryDay reports whether day of the timeline cfg describes has a change extract: every day, or
 // with Weekdays the weekdays and the last day.
 func (c Config) IsDeliveryDay(day int) bool {
+	return day >= 1 && day <= c.Days && c.DeliveryDay(day) == day
+}
+
+// DeliveryDay returns the day of the timeline cfg describes whose change extract carries the events of
+// day: the day itself, or with Weekdays the next weekday, never later than the last day.
+func (c Config) DeliveryDay(day int) int {
 	asOf := c.AsOf
 	if asOf.IsZero() {
 		asOf = DefaultAsOf
 	}
-	return day >= 1 && day <= c.Days && deliveryDay(asOf, c.Days, c.Weekdays, day) == day
+	return deliveryDay(asOf, c.Days, c.Weekdays, day)
 }
 
 // member returns the member holding number n in the group, or -1.

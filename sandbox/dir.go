@@ -2,96 +2,78 @@ package sandbox
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
+	"path"
 
-	"github.com/cprtestdata/cprtestdata/generator"
+	"github.com/cprtestdata/cprtestdata/formats/dataset"
+	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 )
 
-// dirManifest is what FromDir reads of a testdata generate run's manifest.json.
-type dirManifest struct {
-	Version   string     `json:"version"`
-	Seed      uint64     `json:"seed"`
-	AsOf      civil.Date `json:"as_of"`
-	Persons   int        `json:"persons"`
-	Shard     string     `json:"shard"`
-	Scenarios []struct {
-		Name  string `json:"name"`
-		Quota int    `json:"quota"`
-	} `json:"scenarios"`
-	Days []struct {
-		File string `json:"file"`
-	} `json:"days"`
-	Files []struct {
-		Name string `json:"name"`
-	} `json:"files"`
-}
-
-var statusName = regexp.MustCompile(`^D\d{6}\.L\d{6}$`)
-
 // FromDir serves a directory made by testdata generate: the population its manifest describes (made
 // again: the generator is deterministic), its status extract and change extracts as they are on disk,
-// and the clock on the last day the directory has. cfg.Generator is replaced by the manifest's; the rest
-// of cfg applies to the change extracts published by moving the clock further.
+// and the clock on the last day the directory has. Every file served is checked against the manifest
+// (size and SHA-256) first; a directory whose files do not match is refused, naming the file.
+// cfg.Generator, cfg.Extract and cfg.Weekdays are replaced by the manifest's, so moving the clock on
+// publishes change extracts that continue the directory's series with its options.
 func FromDir(ctx context.Context, dir string, cfg Config) (*Sandbox, error) {
-	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	m, err := dataset.ReadManifest(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v (a directory made by testdata generate has one)", ErrConfig, err)
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	var m dirManifest
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w: %v", filepath.Join(dir, "manifest.json"), ErrConfig, err)
-	}
-	switch {
-	case m.Version != generator.Version:
-		return nil, fmt.Errorf("%s: %w: made by generator version %s, this is %s, which would make another population",
-			dir, ErrConfig, m.Version, generator.Version)
-	case m.Shard != "":
+	if m.Shard != "" {
 		return nil, fmt.Errorf("%s: %w: shard %s is a part of a population; serve a whole one", dir, ErrConfig, m.Shard)
 	}
-	cfg.Generator = generator.Config{Persons: m.Persons, Seed: m.Seed, AsOf: m.AsOf, Scenarios: map[string]int{}}
-	for _, s := range m.Scenarios {
-		cfg.Generator.Scenarios[s.Name] = s.Quota
+	opts, err := m.Options()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", dir, ErrConfig, err)
 	}
-	status := ""
-	for _, f := range m.Files {
-		if statusName.MatchString(f.Name) {
-			status = f.Name
+	status, ok := m.StatusExtract()
+	if !ok {
+		return nil, fmt.Errorf("%s: %w: no status extract %s (was it made with --format fixed?)", dir, ErrConfig,
+			extract.FileName(opts.Extract.Production, opts.Extract.Task))
+	}
+	if opts.Extract.Production != opts.Generator.AsOf || opts.Extract.PreviousProduction != opts.Generator.AsOf.AddDays(-1) {
+		return nil, fmt.Errorf("%s: %w: the status extract's production dates are not the as-of date and the day before", dir, ErrConfig)
+	}
+	names := []string{status}
+	for _, d := range m.Days {
+		if d.File != "" {
+			names = append(names, d.File)
 		}
 	}
-	if status == "" {
-		return nil, fmt.Errorf("%s: %w: no status extract D<yymmdd>.L<task> (was it made with --format fixed?)", dir, ErrConfig)
+	if err := m.Verify(dir, names...); err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", dir, ErrConfig, err)
 	}
+
+	days := opts.Generator.Days
+	cfg.Generator, cfg.Extract, cfg.Weekdays = opts.Generator, opts.Extract, opts.Generator.Weekdays
+	cfg.Extract.Production, cfg.Extract.PreviousProduction = civil.Date{}, civil.Date{} // the sandbox sets them per file
 	s, err := New(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	if len(m.Days) > 0 {
-		if _, err := s.Advance(ctx, len(m.Days)); err != nil {
+	if days > 0 {
+		if _, err := s.Advance(ctx, days); err != nil {
+			return nil, err
+		}
+		if err := s.deliverPending(); err != nil { // a timeline's last day delivers, whatever day it is
 			return nil, err
 		}
 	}
-	// The files on disk are served as they are: the run may have used other options than cfg's.
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	names := []string{status}
-	for _, d := range m.Days {
-		names = append(names, d.File)
+	// The sandbox has made the same files again; the manifest's checksums say the ones on disk are
+	// those.
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if len(s.files) != len(names) {
+		return nil, fmt.Errorf("%s: %w: the manifest lists %d extracts, its configuration makes %d", dir, ErrConfig, len(names), len(s.files))
 	}
 	for i, name := range names {
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+		want, _ := m.File(name)
+		if f := s.files[i]; f.Name != path.Base(name) || f.SHA256 != want.SHA256 {
+			return nil, fmt.Errorf("%s: %w: %w: %s is not what its configuration makes (data version %s)", dir, ErrConfig,
+				dataset.ErrMismatch, name, m.DataVersion)
 		}
-		f := s.files[i]
-		nf := newFile(filepath.Base(name), f.Kind, f.Day, f.Production, f.PreviousProduction, data, f.Records, f.Persons)
-		delete(s.byName, f.URL)
-		s.files[i] = nf
-		s.byName[nf.URL] = nf
 	}
 	return s, nil
 }

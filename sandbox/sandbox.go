@@ -31,7 +31,7 @@ import (
 // Config says what the sandbox serves. Its zero value is the documented default: 10,000 persons, seed
 // 0, as of 2026-01-01, extracts in CPR's FTP form with task number 900001.
 type Config struct {
-	Generator generator.Config    // the population; Days is ignored (the clock decides)
+	Generator generator.Config    // the population; Days and Weekdays are ignored (the clock decides)
 	Extract   extract.FileOptions // record selection, framing, encoding and task of the extracts
 	// Customers may use CPR Direkte; nil means DefaultCustomers.
 	Customers []CustomerConfig
@@ -91,7 +91,7 @@ func New(ctx context.Context, cfg Config) (*Sandbox, error) {
 	if cfg.Generator.Persons > MaxPersons {
 		return nil, fmt.Errorf("persons %d: %w: a sandbox holds at most %d", cfg.Generator.Persons, ErrConfig, MaxPersons)
 	}
-	cfg.Generator.Days = 0
+	cfg.Generator.Days, cfg.Generator.Weekdays = 0, false // the clock decides; Config.Weekdays holds weekends back
 	if cfg.Generator.AsOf.IsZero() {
 		cfg.Generator.AsOf = generator.DefaultAsOf
 	}
@@ -248,36 +248,59 @@ func (s *Sandbox) Advance(ctx context.Context, days int) ([]*File, error) {
 			s.index()
 			return made, err
 		}
-		if wd := s.start.AddDays(s.clock.Day()).Time().Weekday(); s.cfg.Weekdays && (wd == time.Saturday || wd == time.Sunday) {
+		if !generator.Delivers(s.start.AddDays(s.clock.Day()), s.cfg.Weekdays) {
 			s.pending = append(s.pending, changes...)
 			continue
 		}
-		if len(s.pending) > 0 {
-			changes = fold(append(s.pending, changes...))
-			s.pending = nil
-		}
-		fault := s.faults.nextFileFault()
-		previous := s.files[len(s.files)-1].Production // the day before, or Friday with Weekdays
-		f, err := s.changeFile(changes, fault, previous)
+		files, err := s.deliver(changes)
+		made = append(made, files...)
 		if err != nil {
 			s.index()
 			return made, err
 		}
-		s.publish(f)
-		made = append(made, f)
-		if err := s.deliverToSubscribers(changes, previous); err != nil {
-			s.index()
-			return made, err
-		}
-		if fault == FaultDuplicate {
-			again := *f
-			again.URL = f.URL + "?copy=2"
-			s.publish(&again)
-			made = append(made, &again)
-		}
 	}
 	s.index()
 	return made, nil
+}
+
+// deliver publishes the change extract of the day the clock has just moved to, with the changes held
+// back since the last one, and each subscriber's. s.mu is held.
+func (s *Sandbox) deliver(changes []generator.Change) ([]*File, error) {
+	if len(s.pending) > 0 {
+		changes = fold(append(s.pending, changes...))
+		s.pending = nil
+	}
+	fault := s.faults.nextFileFault()
+	previous := s.files[len(s.files)-1].Production // the day before, or Friday with Weekdays
+	f, err := s.changeFile(changes, fault, previous)
+	if err != nil {
+		return nil, err
+	}
+	s.publish(f)
+	made := []*File{f}
+	if err := s.deliverToSubscribers(changes, previous); err != nil {
+		return made, err
+	}
+	if fault == FaultDuplicate {
+		again := *f
+		again.URL = f.URL + "?copy=2"
+		s.publish(&again)
+		made = append(made, &again)
+	}
+	return made, nil
+}
+
+// deliverPending publishes today's change extract with the changes held back for the next delivery
+// day, as the last day of a timeline does whatever day it is. Nothing happens without such changes.
+func (s *Sandbox) deliverPending() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.clock.Day() == 0 || generator.Delivers(s.start.AddDays(s.clock.Day()), s.cfg.Weekdays) {
+		return nil
+	}
+	_, err := s.deliver(nil)
+	s.index()
+	return err
 }
 
 // fold merges several days' deliveries into one: each person once, as they are last, with every event

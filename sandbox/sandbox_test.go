@@ -334,43 +334,136 @@ func TestServeShutdown(t *testing.T) {
 	}
 }
 
-// TestFromDir serves a directory testdata generate wrote, with its own options, and moves on from it.
+// TestFromDir serves directories testdata generate wrote, with their own options, and moves on from
+// them: daily, and on weekdays with a timeline that ends on a Sunday.
 func TestFromDir(t *testing.T) {
-	dir := t.TempDir()
-	opts := dataset.Options{Generator: generator.Config{Persons: 2000, Seed: 21, Days: 3}, Formats: []dataset.Format{dataset.FormatFixed}}
-	opts.Extract.Framing = extract.LF
-	if _, err := dataset.Write(context.Background(), dir, opts); err != nil {
+	for _, tc := range []struct {
+		name     string
+		days     int
+		weekdays bool
+		files    int // extracts served
+	}{
+		{"daily", 3, false, 4},
+		{"weekdays ending on a Sunday", 10, true, 8}, // 2026-01-01 is a Thursday: Jan 2, 5-9, and Sunday the 11th
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			opts := dataset.Options{Generator: generator.Config{Persons: 2000, Seed: 21, Days: tc.days, Weekdays: tc.weekdays},
+				Formats: []dataset.Format{dataset.FormatFixed}}
+			opts.Extract.Framing, opts.Extract.Task, opts.Extract.Trim = extract.LF, 4711, true
+			if _, err := dataset.Write(context.Background(), dir, opts); err != nil {
+				t.Fatal(err)
+			}
+			sb, err := FromDir(context.Background(), dir, Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, day := sb.Today(); day != tc.days || len(sb.Files()) != tc.files {
+				t.Fatalf("day %d, %d files; want day %d and %d files", day, len(sb.Files()), tc.days, tc.files)
+			}
+			for _, f := range sb.Files() {
+				name := f.Name
+				if f.Kind == "change" {
+					name = filepath.Join("changes", name)
+				}
+				want, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(f.Data(), want) {
+					t.Errorf("%s: served %d bytes, the directory has %d", f.Name, len(f.Data()), len(want))
+				}
+			}
+			if _, err := sb.Advance(context.Background(), 1); err != nil {
+				t.Fatal(err)
+			}
+			fs := sb.Files()
+			last := fs[len(fs)-1]
+			if last.PreviousProduction != fs[len(fs)-2].Production || last.Name != extract.FileName(last.Production, 4711) {
+				t.Errorf("the series breaks after the directory's last day: %s produced %v after %v", last.Name, last.PreviousProduction, fs[len(fs)-2].Production)
+			}
+			if data := last.Data(); !bytes.HasSuffix(data, []byte("\n")) || bytes.Contains(data, []byte(" \n")) || bytes.Contains(data, []byte("\r")) {
+				t.Errorf("%s is not in the directory's framing (LF, trimmed): %q", last.Name, data[:min(len(data), 200)])
+			}
+		})
+	}
+}
+
+// TestFromDirRefuses checks that a directory whose files or manifest do not match is refused, naming
+// what is wrong.
+func TestFromDirRefuses(t *testing.T) {
+	src := t.TempDir()
+	opts := dataset.Options{Generator: generator.Config{Persons: 800, Seed: 3, Days: 2}, Formats: []dataset.Format{dataset.FormatFixed, dataset.FormatJSONL}}
+	if _, err := dataset.Write(context.Background(), src, opts); err != nil {
 		t.Fatal(err)
 	}
-	sb, err := FromDir(context.Background(), dir, Config{})
+	change := filepath.Join("changes", "D260103.L900001")
+	for _, tc := range []struct {
+		name  string
+		spoil func(dir string) error
+		want  error
+		says  string
+	}{
+		{"a change extract one byte longer", func(dir string) error {
+			f, err := os.OpenFile(filepath.Join(dir, change), os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = f.Write([]byte(" "))
+			return err
+		}, dataset.ErrMismatch, "D260103.L900001"},
+		{"a status extract changed in place", func(dir string) error {
+			name := filepath.Join(dir, "D260101.L900001")
+			data, err := os.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			data[100] ^= 1
+			return os.WriteFile(name, data, 0o644)
+		}, dataset.ErrMismatch, "SHA-256"},
+		{"a change extract missing", func(dir string) error { return os.Remove(filepath.Join(dir, change)) }, dataset.ErrMismatch, "D260103.L900001"},
+		{"another data version", func(dir string) error {
+			return rewriteManifest(dir, func(m map[string]any) { m["data_version"] = "1" })
+		}, dataset.ErrDataVersion, "data version 1"},
+		{"a file outside the directory", func(dir string) error {
+			return rewriteManifest(dir, func(m map[string]any) {
+				m["days"].([]any)[0].(map[string]any)["file"] = "../D260102.L900001"
+			})
+		}, dataset.ErrManifest, "not a name inside"},
+		{"no manifest", func(dir string) error { return os.Remove(filepath.Join(dir, "manifest.json")) }, dataset.ErrManifest, "manifest.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.spoil(dir); err != nil {
+				t.Fatal(err)
+			}
+			_, err := FromDir(context.Background(), dir, Config{})
+			if !errors.Is(err, ErrConfig) || !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.says) {
+				t.Fatalf("got %v, want %v saying %q", err, tc.want, tc.says)
+			}
+		})
+	}
+}
+
+func rewriteManifest(dir string, change func(map[string]any)) error {
+	name := filepath.Join(dir, "manifest.json")
+	data, err := os.ReadFile(name)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	if _, day := sb.Today(); day != 3 || len(sb.Files()) != 4 {
-		t.Fatalf("day %d, %d files; want day 3 and 4 files", day, len(sb.Files()))
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
 	}
-	for _, f := range sb.Files() {
-		name := f.Name
-		if f.Kind == "change" {
-			name = filepath.Join("changes", name)
-		}
-		want, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(f.Data(), want) {
-			t.Errorf("%s: served %d bytes, the directory has %d", f.Name, len(f.Data()), len(want))
-		}
+	change(m)
+	if data, err = json.Marshal(m); err != nil {
+		return err
 	}
-	if _, err := sb.Advance(context.Background(), 1); err != nil {
-		t.Fatal(err)
-	}
-	if fs := sb.Files(); fs[4].PreviousProduction != fs[3].Production {
-		t.Errorf("the chain breaks after the directory's last day: %v after %v", fs[4].PreviousProduction, fs[3].Production)
-	}
-	if _, err := FromDir(context.Background(), t.TempDir(), Config{}); !errors.Is(err, ErrConfig) {
-		t.Errorf("an empty directory: %v", err)
-	}
+	return os.WriteFile(name, data, 0o644)
 }
 
 // TestDatafordeler looks persons up through the Datafordeler-shaped service.

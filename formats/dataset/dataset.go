@@ -75,20 +75,6 @@ type Options struct {
 	Progress func(done, total int)
 }
 
-// Manifest is manifest.json: the generator's manifest with the files written.
-type Manifest struct {
-	*generator.Manifest
-	Files []FileInfo `json:"files"`
-}
-
-// FileInfo describes one file written.
-type FileInfo struct {
-	Name    string `json:"name"`
-	Records int    `json:"records"`
-	Bytes   int64  `json:"bytes"`
-	SHA256  string `json:"sha256"`
-}
-
 // Write generates the population and writes it to dir. On any error, or when ctx ends, no file that
 // looks finished is left behind.
 func Write(ctx context.Context, dir string, opts Options) (*Manifest, error) {
@@ -201,7 +187,7 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 	if err != nil {
 		return nil, err
 	}
-	m := &Manifest{Manifest: gm}
+	m := &Manifest{Manifest: gm, Output: output(opts, formats, asOf)}
 	if fixed != nil {
 		if err := fixed.Close(); err != nil {
 			return nil, fmt.Errorf("write %s: %w", fixedFile.Name, err)

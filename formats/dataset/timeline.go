@@ -135,6 +135,11 @@ func (tl *timeline) finish(m *Manifest) error {
 				return err
 			}
 		}
+		for day := 1; day <= tl.days; day++ {
+			if d := tl.opts.Generator.DeliveryDay(day); d != day {
+				m.Days[day-1].DeliveredIn = m.Days[d-1].File
+			}
+		}
 	}
 	var readErr error
 	rows := func(yield func([]byte) bool) {

@@ -74,7 +74,7 @@ func (c Compression) codec() compress.Codec {
 
 func options(c Compression) []parquet.WriterOption {
 	return []parquet.WriterOption{parquet.Compression(c.codec()), parquet.MaxRowsPerRowGroup(RowGroupRows), parquet.PageBufferSize(pageBufferSize),
-		parquet.CreatedBy("cprtestdata", generator.Version, "")}
+		parquet.CreatedBy("cprtestdata", generator.DataVersion, "")}
 }
 
 // Writer writes Parquet files it asks create for; Close writes their footers but does not close them.
