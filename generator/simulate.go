@@ -248,7 +248,6 @@ func Delivers(d civil.Date, weekdays bool) bool {
 	return wd != time.Saturday && wd != time.Sunday
 }
 
-
 // IsDeliveryDay reports whether day of the timeline cfg describes has a change extract: every day, or
 // with Weekdays the weekdays and the last day.
 func (c Config) IsDeliveryDay(day int) bool {
