@@ -1,7 +1,7 @@
 # make image: the sandbox's container image, cprtestdata/sandbox:dev, built FROM scratch from a static
 # binary, with no registry access. make test: the README's test command.
 IMAGE   ?= cprtestdata/sandbox:dev
-VERSION ?= dev
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 BUILD   := sandbox/build
 
 .PHONY: image test clean
@@ -9,7 +9,7 @@ BUILD   := sandbox/build
 image:
 	rm -rf $(BUILD) && mkdir -p $(BUILD)/rootfs/tmp $(BUILD)/rootfs/data
 	chmod 1777 $(BUILD)/rootfs/tmp
-	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BUILD)/testdata ./cmd/testdata
+	CGO_ENABLED=0 go build -trimpath -buildvcs=auto -ldflags "-s -w -X main.version=$(VERSION)" -o $(BUILD)/testdata ./cmd/testdata
 	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) -f sandbox/Dockerfile $(BUILD)
 
 test:

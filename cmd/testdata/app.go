@@ -10,9 +10,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// version is the release this binary was built from, set with -ldflags "-X main.version=…".
-var version = "dev"
-
 // Exit codes, documented in the package comment and the README.
 const (
 	exitOK          = 0
@@ -64,7 +61,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
 		Name:    "testdata",
 		Usage:   "synthetic Danish CPR test data for programs that receive CPR data",
-		Version: version,
+		Version: versionString(),
 		Description: `testdata makes and checks test data for receiving programs of Det Centrale Personregister -
 personnumre with and without a control digit, substitute numbers, a synthetic population in CPR's
 extract formats with daily change extracts - and serves it as a disposable CPR test environment.

@@ -5,11 +5,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/cprtestdata/cprtestdata/generator"
 )
 
 // runCLI runs the command line in-process and returns what it wrote and its exit code.
@@ -196,5 +199,39 @@ func TestDescribeJSON(t *testing.T) {
 		if !strings.Contains(lines[1], want) {
 			t.Errorf("%s lacks %s", lines[1], want)
 		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	info := func(version string, settings ...string) *debug.BuildInfo {
+		bi := &debug.BuildInfo{Main: debug.Module{Path: "github.com/cprtestdata/cprtestdata", Version: version}}
+		for i := 0; i+1 < len(settings); i += 2 {
+			bi.Settings = append(bi.Settings, debug.BuildSetting{Key: settings[i], Value: settings[i+1]})
+		}
+		return bi
+	}
+	dv := ", data version " + generator.DataVersion
+	for _, tc := range []struct {
+		name    string
+		release string
+		info    *debug.BuildInfo
+		want    string
+	}{
+		{"go install of a tag", "", info("v1.2.0"), "v1.2.0" + dv},
+		{"a clone with changes", "", info("v0.0.0-20261201205504-8a2f7d8c1e2f+dirty", "vcs.revision", "8a2f7d8c1e2f3a4b5c6d",
+			"vcs.time", "2026-12-01T20:55:04Z", "vcs.modified", "true"),
+			"v0.0.0-20261201205504-8a2f7d8c1e2f+dirty (revision 8a2f7d8c1e2f with uncommitted changes, 2026-12-01T20:55:04Z)" + dv},
+		{"a release build", "v1.3.0", info("(devel)", "vcs.revision", "abc"), "v1.3.0 (revision abc)" + dv},
+		{"no build information", "", nil, "devel" + dv},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := describeBuild(tc.release, tc.info); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"testdata", "--version"}, nil, &out, &errOut); code != 0 || !strings.HasSuffix(out.String(), dv+"\n") {
+		t.Errorf("testdata --version: exit %d, %q", code, out.String())
 	}
 }
