@@ -2,88 +2,247 @@ package direkte
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/netip"
-	"strconv"
+	"os"
 	"sync"
 	"time"
 )
 
 // Backend answers requests. remote is the client's address, for IP allow-lists. A nil Response closes
 // the connection without an answer (a fault a test environment may want). It must be safe for
-// concurrent use.
+// concurrent use, and must not wait on the network: the server does all I/O.
 type Backend interface {
 	Logon(remote netip.Addr, l *Logon) *Response
 	Lookup(remote netip.Addr, l *Lookup) *Response
 }
 
-// Server limits: a slow client cannot hold a connection, and connections are bounded.
+// Server limits. A connection costs nothing to others while it waits: the accept loop never blocks on
+// one, no lock is held across I/O, and each connection has its own deadlines.
 const (
-	connTimeout    = 10 * time.Second
-	maxConnections = 512
+	// RequestTimeout is how long a client has to send its whole request.
+	RequestTimeout = 10 * time.Second
+	// FrameGap is how long the server waits for the 4 more bytes of a lookup after 35 bytes that are
+	// not a LOGON (ABON_TYPE is not 9): a client that sent a 35-byte frame waits for its answer, error 09.
+	FrameGap = time.Second
+	// WriteTimeout bounds sending an answer.
+	WriteTimeout = 10 * time.Second
+	// MaxConnections bounds the connections open at once, MaxPerAddress those from one IP address;
+	// past either, a connection is answered at once with error 09 and closed.
+	MaxConnections = 4096
+	MaxPerAddress  = 256
+	// DefaultShutdownTimeout is how long Serve lets answers in flight finish when ctx ends.
+	DefaultShutdownTimeout = 30 * time.Second
 )
 
+// ErrShutdownTimeout is returned by Serve when answers were still in flight at the end of the shutdown
+// timeout and were cut.
+var ErrShutdownTimeout = errors.New("connections still in flight at the shutdown timeout were cut")
+
+// TLSConfig returns the TLS configuration CPR Direkte is served with: TLS 1.2 or later, and each answer
+// in one TLS record. Clients in production use read one record at a time (Magenta's CprDirectLookup),
+// so Go's dynamic record sizing, which splits answers over about 1,186 bytes, must stay off; an answer
+// (at most 2,908 bytes) then fits a record's 16 KB.
+func TLSConfig(cert tls.Certificate) *tls.Config {
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, DynamicRecordSizingDisabled: true}
+}
+
 // Serve answers one request per connection accepted on ln (plain TCP, or TLS when ln is a TLS
-// listener) until ctx ends; then it stops accepting, lets the connections in flight finish and returns
-// nil. A request that cannot be parsed is answered with error number 09 and the reason as data.
-func Serve(ctx context.Context, ln net.Listener, b Backend) error {
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, maxConnections)
+// listener with TLSConfig) until ctx ends. Then it stops accepting, closes at once the connections
+// still waiting for their request, lets answers in flight finish for at most shutdownTimeout (0 means
+// DefaultShutdownTimeout), closes what is left and returns nil, or ErrShutdownTimeout when it had to
+// cut some. A request that cannot be read whole or
+// parsed is answered with error number 09 and the reason as data.
+func Serve(ctx context.Context, ln net.Listener, b Backend, shutdownTimeout time.Duration) error {
+	if shutdownTimeout <= 0 {
+		shutdownTimeout = DefaultShutdownTimeout
+	}
+	s := &server{b: b, conns: map[*conn]struct{}{}, perAddr: map[netip.Addr]int{}}
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
+	var err error
 	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			wg.Wait()
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
+		var nc net.Conn
+		if nc, err = ln.Accept(); err != nil {
+			break
 		}
-		slots <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-slots }()
-			handle(conn, b)
-		}()
+		s.start(nc)
+	}
+	if ctx.Err() != nil {
+		err = nil
+	}
+	if !s.shutdown(shutdownTimeout) && err == nil {
+		err = fmt.Errorf("CPR Direkte: %w (%s)", ErrShutdownTimeout, shutdownTimeout)
+	}
+	return err
+}
+
+type server struct {
+	b       Backend
+	wg      sync.WaitGroup
+	mu      sync.Mutex // guards the rest; never held across I/O
+	conns   map[*conn]struct{}
+	perAddr map[netip.Addr]int
+	closing bool
+}
+
+type conn struct {
+	net.Conn
+	remote  netip.Addr
+	reading bool // waiting for the request: closed at once on shutdown
+}
+
+func (s *server) start(nc net.Conn) {
+	c := &conn{Conn: nc, reading: true}
+	if ap, err := netip.ParseAddrPort(nc.RemoteAddr().String()); err == nil {
+		c.remote = ap.Addr().Unmap()
+	}
+	s.mu.Lock()
+	full := len(s.conns) >= MaxConnections || s.perAddr[c.remote] >= MaxPerAddress
+	if !full {
+		s.conns[c] = struct{}{}
+		s.perAddr[c.remote]++
+	}
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if full {
+			refuse(c)
+			return
+		}
+		defer s.done(c)
+		s.handle(c)
+	}()
+}
+
+func (s *server) done(c *conn) {
+	c.Close()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
+	if s.perAddr[c.remote]--; s.perAddr[c.remote] <= 0 {
+		delete(s.perAddr, c.remote)
 	}
 }
 
-func handle(conn net.Conn, b Backend) {
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(connTimeout))
-	var remote netip.Addr
-	if ap, err := netip.ParseAddrPort(conn.RemoteAddr().String()); err == nil {
-		remote = ap.Addr().Unmap()
-	}
-	buf := make([]byte, LookupLength)
-	if _, err := io.ReadFull(conn, buf[:prefixLength]); err != nil {
-		return // nothing to answer
-	}
-	n := RequestLength(buf)
-	if _, err := io.ReadFull(conn, buf[prefixLength:n]); err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			conn.Write((&Response{Code: SeriousProblem, Data: []byte("request ended after " + strconv.Itoa(prefixLength) + " bytes")}).Append(nil))
+// refuse answers a connection past the limits with error 09, without reading its request.
+func refuse(c *conn) {
+	defer c.Close()
+	c.SetWriteDeadline(time.Now().Add(time.Second))
+	c.Write((&Response{Code: SeriousProblem, Data: fmt.Appendf(nil, "for mange forbindelser: højst %d i alt og %d fra én adresse", MaxConnections, MaxPerAddress)}).Append(nil))
+}
+
+// answering marks c as past its request; false when the server is closing and c must not go on.
+func (s *server) answering(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c.reading = false
+	return !s.closing
+}
+
+// shutdown closes the connections waiting for a request, waits for the rest for at most timeout, then
+// closes them too. It reports whether they all finished in time.
+func (s *server) shutdown(timeout time.Duration) bool {
+	s.mu.Lock()
+	s.closing = true
+	for c := range s.conns {
+		if c.reading {
+			c.Close() // its handler's read fails, and it ends without an answer
 		}
-		return
 	}
-	req, err := Parse(buf[:n])
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(timeout):
+	}
+	s.mu.Lock()
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	<-done
+	return false
+}
+
+func (s *server) handle(c *conn) {
+	buf := make([]byte, LookupLength)
+	n := 0
+	read := func(upto int, deadline time.Time) error {
+		c.SetReadDeadline(deadline)
+		for n < upto {
+			m, err := c.Read(buf[n:upto])
+			n += m
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	deadline := time.Now().Add(RequestTimeout)
+	err := read(prefixLength, deadline)
+	want := LookupLength
+	if err == nil {
+		want = RequestLength(buf)
+		err = read(min(want, LogonLength), deadline)
+	}
+	if err == nil && want > LogonLength {
+		gap := time.Now().Add(FrameGap)
+		if gap.After(deadline) {
+			gap = deadline
+		}
+		err = read(want, gap)
+	}
+	if !s.answering(c) {
+		return // shutting down: a connection still waiting for its request gets no answer
+	}
 	var resp *Response
 	switch {
+	case err != nil && n == 0:
+		return // nothing to answer
 	case err != nil:
-		resp = &Response{Code: SeriousProblem, Data: []byte(err.Error())}
-	case req.Logon != nil:
-		resp = b.Logon(remote, req.Logon)
+		resp = &Response{Code: SeriousProblem, Data: []byte(incomplete(buf[:n], want, err))}
 	default:
-		resp = b.Lookup(remote, req.Lookup)
+		req, perr := Parse(buf[:n])
+		switch {
+		case perr != nil:
+			resp = &Response{Code: SeriousProblem, Data: []byte(perr.Error())}
+		case req.Logon != nil:
+			resp = s.b.Logon(c.remote, req.Logon)
+		default:
+			resp = s.b.Lookup(c.remote, req.Lookup)
+		}
 	}
 	if resp == nil {
 		return
 	}
-	conn.Write(resp.Append(make([]byte, 0, HeaderLength+len(resp.Data))))
+	c.SetWriteDeadline(time.Now().Add(WriteTimeout))
+	c.Write(resp.Append(make([]byte, 0, HeaderLength+len(resp.Data)))) // one write: one TLS record
+}
+
+// incomplete says why a request of got bytes, of want, could not be read whole.
+func incomplete(got []byte, want int, err error) string {
+	why := "the connection ended"
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		why = "nothing more came"
+	} else if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		why = err.Error()
+	}
+	if len(got) == LogonLength && want == LookupLength {
+		return fmt.Sprintf("request of %d bytes, then %s: ABON_TYPE %q is not a LOGON's '9', so a %d-byte lookup was expected",
+			len(got), why, got[abonTypeOffset], LookupLength)
+	}
+	if len(got) < prefixLength {
+		return fmt.Sprintf("request of %d bytes, then %s: want %d or %d", len(got), why, LogonLength, LookupLength)
+	}
+	return fmt.Sprintf("request of %d bytes, then %s: want %d", len(got), why, want)
 }
 
 // Do sends one request on a new connection made by dial and returns the parsed response: a client, for
@@ -97,12 +256,12 @@ func Do(ctx context.Context, dial func(ctx context.Context) (net.Conn, error), r
 	if d, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(d)
 	} else {
-		conn.SetDeadline(time.Now().Add(connTimeout))
+		conn.SetDeadline(time.Now().Add(RequestTimeout + WriteTimeout))
 	}
 	if _, err := conn.Write(request); err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(conn)
+	data, err := io.ReadAll(io.LimitReader(conn, HeaderLength+MaxDataLength+1))
 	if err != nil {
 		return nil, err
 	}
