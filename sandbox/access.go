@@ -51,8 +51,17 @@ type access struct {
 	mu        sync.Mutex
 	customers map[int]*customer
 	tokens    map[string]*token
-	ttl       time.Duration
-	now       func() time.Time
+	// expiry holds every live token in the order it was handed out or last renewed, which with one TTL
+	// is the order it expires in: expiring tokens costs O(1) a logon, however many are live.
+	expiry []expiring
+	ttl    time.Duration
+	now    func() time.Time
+}
+
+// expiring is a token as it was put in the expiry queue.
+type expiring struct {
+	token   string
+	expires time.Time // as of then: a later renewal put it in the queue again
 }
 
 type customer struct {
@@ -105,7 +114,7 @@ func (a *access) load(cs []CustomerConfig, start civil.Date) error {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.customers, a.tokens = customers, map[string]*token{}
+	a.customers, a.tokens, a.expiry = customers, map[string]*token{}, nil
 	return nil
 }
 
@@ -229,16 +238,40 @@ func (a *access) logon(remote netip.Addr, l *direkte.Logon, today civil.Date) (s
 		return "", direkte.PasswordExpired
 	}
 	u.lastLogon = today
-	if len(a.tokens) >= 1024 { // drop the expired, so that tokens never pile up
-		for k, t := range a.tokens {
-			if a.now().After(t.expires) {
-				delete(a.tokens, k)
-			}
-		}
-	}
+	now := a.now()
+	a.expire(now)
 	t := newToken()
-	a.tokens[t] = &token{customer: c.number, user: strings.ToUpper(u.id), expires: a.now().Add(a.ttl)}
+	for a.tokens[t] != nil {
+		t = newToken()
+	}
+	a.tokens[t] = &token{customer: c.number, user: strings.ToUpper(u.id), expires: now.Add(a.ttl)}
+	a.expiry = append(a.expiry, expiring{t, now.Add(a.ttl)})
 	return t, direkte.OK
+}
+
+// expire drops the tokens that have expired by now, looking at the front of the queue only: at most two
+// entries a call beyond those it drops, so a logon's cost does not grow with the tokens live. a.mu is held.
+func (a *access) expire(now time.Time) {
+	for looked := 0; len(a.expiry) > 0 && looked < 2; {
+		e := a.expiry[0]
+		if !now.After(e.expires) {
+			break
+		}
+		a.expiry = a.expiry[1:]
+		t, ok := a.tokens[e.token]
+		switch {
+		case !ok: // gone already: revoked, or expired at a lookup
+		case now.After(t.expires):
+			delete(a.tokens, e.token)
+			continue // dropping is the work we are here for
+		default: // renewed since: it waits in the queue under its new expiry
+			a.expiry = append(a.expiry, expiring{e.token, t.expires})
+		}
+		looked++
+	}
+	if cap(a.expiry) > 64 && len(a.expiry) < cap(a.expiry)/4 {
+		a.expiry = slices.Clone(a.expiry) // let the front the queue has moved past go
+	}
 }
 
 // check checks a lookup's customer, address, token and transaction, and renews the token.
@@ -264,7 +297,7 @@ func (a *access) check(remote netip.Addr, l *direkte.Lookup) (*customer, direkte
 	if u == nil || !slices.Contains(u.transactions, l.Transaction) {
 		return nil, direkte.NoTransactionRight
 	}
-	t.expires = a.now().Add(a.ttl)
+	t.expires = a.now().Add(a.ttl) // the queue entry is moved on when it comes to the front
 	return c, direkte.OK
 }
 
@@ -329,7 +362,7 @@ func (s *Sandbox) Deliveries(n int) ([]*File, bool) {
 func (a *access) revokeAll() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.tokens = map[string]*token{}
+	a.tokens, a.expiry = map[string]*token{}, nil
 	for _, c := range a.customers {
 		for _, u := range c.users {
 			u.used = append(u.used, u.password)
@@ -349,7 +382,7 @@ func (a *access) copyCustomers() map[int]*customer {
 func (a *access) setCustomers(cs map[int]*customer) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.customers, a.tokens = cloneCustomers(cs), map[string]*token{}
+	a.customers, a.tokens, a.expiry = cloneCustomers(cs), map[string]*token{}, nil
 }
 
 func cloneCustomers(cs map[int]*customer) map[int]*customer {

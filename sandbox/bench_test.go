@@ -80,7 +80,7 @@ func BenchmarkDirekteLookup(b *testing.B) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go direkte.Serve(ctx, ln, sb)
+	go direkte.Serve(ctx, ln, sb, 0)
 	dial := func(ctx context.Context) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, "tcp", ln.Addr().String())
 	}

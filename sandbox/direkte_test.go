@@ -33,14 +33,14 @@ func direkteServer(t *testing.T, sb *Sandbox, useTLS bool) func(context.Context)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		ln = tls.NewListener(ln, direkte.TLSConfig(cert))
 		pool := x509.NewCertPool()
 		pool.AddCert(cert.Leaf)
 		clientTLS = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- direkte.Serve(ctx, ln, sb) }()
+	go func() { done <- direkte.Serve(ctx, ln, sb, 0) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

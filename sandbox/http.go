@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"crypto/subtle"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -114,6 +115,11 @@ func (h *handler) withFaults(next http.Handler) http.Handler {
 			h.s.journal.add(Entry{Time: start.UTC(), Protocol: "http", Remote: r.RemoteAddr, Request: r.Method + " " + r.URL.RequestURI(),
 				Result: result, Millis: float64(time.Since(start).Microseconds()) / 1000})
 		}()
+		if !h.authorized(r) {
+			rec.Header().Set("WWW-Authenticate", `Bearer realm="cprtestdata sandbox administration"`)
+			fail(rec, http.StatusUnauthorized, "this sandbox is administered with a token: send Authorization: Bearer TOKEN (testdata serve --admin-token)")
+			return
+		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			delay, drop, _, status := h.s.faults.take(false)
 			if delay > 0 {
@@ -133,6 +139,21 @@ func (h *handler) withFaults(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// authorized reports whether r may go on: with an admin token set, a request under /admin/ must carry it
+// as a bearer token, and a form under /ui/ as its admin_token field (or the same header).
+func (h *handler) authorized(r *http.Request) bool {
+	want := h.s.cfg.AdminToken
+	admin, ui := strings.HasPrefix(r.URL.Path, "/admin/"), strings.HasPrefix(r.URL.Path, "/ui/")
+	if want == "" || (!admin && !ui) {
+		return true
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok && ui {
+		got = r.PostFormValue("admin_token")
+	}
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(want)) == 1
 }
 
 // statusWriter remembers the status written, for the journal.

@@ -26,6 +26,7 @@ type pageData struct {
 	Searched     bool
 	Found        []*generator.Person
 	Scenarios    []generator.ScenarioEntry
+	AdminToken   bool // the forms that change the sandbox ask for it
 }
 
 // home is GET /: the clock, the extracts, person search and the scenarios, as plain server-side HTML
@@ -33,7 +34,7 @@ type pageData struct {
 func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 	today, day := h.s.Today()
 	d := pageData{Today: today, Start: h.s.Start(), Day: day, Message: r.URL.Query().Get("message"), Files: h.s.Files(),
-		Scenarios: h.s.Manifest().Scenarios}
+		Scenarios: h.s.Manifest().Scenarios, AdminToken: h.s.cfg.AdminToken != ""}
 	h.s.mu.RLock()
 	d.Persons = len(h.s.persons)
 	h.s.mu.RUnlock()

@@ -40,6 +40,10 @@ type Config struct {
 	// Weekdays publishes change extracts on weekdays only, as CPR delivers: a weekend's changes come
 	// in Monday's, each person once (the same files testdata generate --days --weekdays writes).
 	Weekdays bool
+	// AdminToken, when set, must come as a bearer token (Authorization: Bearer T) with every request
+	// under /admin/, and with the web page's forms that change the sandbox (their admin_token field).
+	// Empty: anyone who reaches the HTTP interface may drive the sandbox.
+	AdminToken string
 }
 
 // MaxPersons bounds the population a sandbox holds in memory.

@@ -3,9 +3,12 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
 )
 
 // Server limits: a slow or greedy client cannot hold the sandbox.
@@ -15,12 +18,21 @@ const (
 	writeTimeout      = 5 * time.Minute // a large status extract to a slow reader
 	idleTimeout       = 2 * time.Minute
 	maxHeaderBytes    = 16 << 10
-	shutdownTimeout   = 10 * time.Second
+	// DefaultShutdownTimeout is how long Serve lets requests in flight finish when ctx ends.
+	DefaultShutdownTimeout = direkte.DefaultShutdownTimeout
 )
 
-// Serve serves h on ln until ctx ends, then shuts down gracefully: it stops accepting, lets requests in
-// flight finish (for at most ten seconds) and returns. It returns nil after a shutdown it was asked for.
-func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+// ErrShutdownTimeout is returned by Serve (and direkte.Serve) when requests were still in flight at the
+// end of the shutdown timeout and were cut.
+var ErrShutdownTimeout = direkte.ErrShutdownTimeout
+
+// Serve serves h on ln until ctx ends, then shuts down gracefully: it stops accepting, closes idle
+// connections at once, lets requests in flight finish for at most shutdownTimeout (0 means
+// DefaultShutdownTimeout) and returns nil, or ErrShutdownTimeout when it had to cut some.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, shutdownTimeout time.Duration) error {
+	if shutdownTimeout <= 0 {
+		shutdownTimeout = DefaultShutdownTimeout
+	}
 	srv := &http.Server{Handler: http.MaxBytesHandler(h, 64<<10), ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes}
 	errc := make(chan error, 1)
@@ -33,6 +45,10 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		srv.Close()
+		err = fmt.Errorf("HTTP: %w (%s)", ErrShutdownTimeout, shutdownTimeout)
+	}
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/cprtestdata/cprtestdata/sandbox"
 )
 
 // Exit codes, documented in the package comment and the README.
@@ -46,6 +48,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	case errors.Is(err, errInvalidFound):
 		return exitInvalid
+	case errors.Is(err, sandbox.ErrShutdownTimeout): // a shutdown asked for, which could not wait for everyone
+		fmt.Fprintf(stderr, "testdata: %v\n", err)
+		return exitFailure
 	case ctx.Err() != nil:
 		fmt.Fprintln(stderr, "testdata: interrupted")
 		return exitInterrupted

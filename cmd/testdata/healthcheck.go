@@ -21,7 +21,7 @@ Examples:
    testdata healthcheck
    testdata healthcheck --http 127.0.0.1:9000`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "http", Value: ":8080", Usage: "the sandbox's HTTP address", EnvVars: []string{"CPRTESTDATA_HTTP"}},
+			&cli.StringFlag{Name: "http", Value: "127.0.0.1:8080", Usage: "the sandbox's HTTP address", EnvVars: []string{"CPRTESTDATA_HTTP"}},
 			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Second, Usage: "how long to wait for the answer"},
 		},
 		OnUsageError: onUsageError,

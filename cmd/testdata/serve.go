@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,8 +34,11 @@ The default CPR Direkte customer is 1234 with user TESTUSER and password Test123
 --customers gives others as JSON:
    [{"number": 1234, "allowed_ips": ["127.0.0.0/8"], "users": [{"id": "TESTUSER", "password": "Test1234"}]}]
 
-Every flag can be given as an environment variable instead (CPRTESTDATA_HTTP, ...). SIGTERM or Ctrl-C
-shut it down gracefully: requests in flight finish, and it exits 0.
+Every flag can be given as an environment variable instead (CPRTESTDATA_HTTP, ...). It listens on
+loopback only unless told otherwise (--http :8080 for every interface; the container image does so).
+--admin-token T makes every request under /admin/ need "Authorization: Bearer T". SIGTERM or Ctrl-C shut
+it down gracefully: idle connections close at once, requests in flight get --shutdown-timeout to
+finish, and it exits 0 (3 when it had to cut some).
 
    GET  /                             a web page: the clock, extracts, person search, scenarios
    GET  /healthz                      200 when it serves
@@ -49,14 +53,17 @@ shut it down gracefully: requests in flight finish, and it exits 0.
 Examples:
    testdata serve
    testdata serve --http 127.0.0.1:9000 --persons 50000 --seed 7 --weekdays
+   testdata serve --http :8080 --admin-token "$(openssl rand -hex 16)"   # reachable from other hosts
    testdata serve --dir out                       # what testdata generate --out out wrote
    curl -X POST 'localhost:8080/admin/clock/advance?days=3'`,
 
 		Flags: append(populationFlags(),
 			&cli.StringFlag{Name: "dir", Usage: "serve a directory made by testdata generate (its population, status extract and change extracts) instead of making one", EnvVars: []string{"CPRTESTDATA_DIR"}},
-			&cli.StringFlag{Name: "http", Value: ":8080", Usage: "address to serve HTTP on", EnvVars: []string{"CPRTESTDATA_HTTP"}},
-			&cli.StringFlag{Name: "direkte", Value: ":5000", Usage: "address to serve CPR Direkte on, plain TCP (empty: not served)", EnvVars: []string{"CPRTESTDATA_DIREKTE"}},
-			&cli.StringFlag{Name: "direkte-tls", Value: ":5001", Usage: "address to serve CPR Direkte on over TLS (empty: not served)", EnvVars: []string{"CPRTESTDATA_DIREKTE_TLS"}},
+			&cli.StringFlag{Name: "http", Value: "127.0.0.1:8080", Usage: "address to serve HTTP on (:8080 for every interface)", EnvVars: []string{"CPRTESTDATA_HTTP"}},
+			&cli.StringFlag{Name: "direkte", Value: "127.0.0.1:5000", Usage: "address to serve CPR Direkte on, plain TCP (empty: not served)", EnvVars: []string{"CPRTESTDATA_DIREKTE"}},
+			&cli.StringFlag{Name: "direkte-tls", Value: "127.0.0.1:5001", Usage: "address to serve CPR Direkte on over TLS (empty: not served)", EnvVars: []string{"CPRTESTDATA_DIREKTE_TLS"}},
+			&cli.StringFlag{Name: "admin-token", Usage: "require this bearer token on /admin/* and the page's forms (default: none; see the README's Security section)", EnvVars: []string{"CPRTESTDATA_ADMIN_TOKEN"}},
+			&cli.DurationFlag{Name: "shutdown-timeout", Value: sandbox.DefaultShutdownTimeout, Usage: "on SIGTERM or Ctrl-C, how long requests in flight may take to finish", EnvVars: []string{"CPRTESTDATA_SHUTDOWN_TIMEOUT"}},
 			&cli.StringFlag{Name: "tls-cert", Usage: "PEM certificate for CPR Direkte over TLS (default: a self-signed one made at start)", EnvVars: []string{"CPRTESTDATA_TLS_CERT"}},
 			&cli.StringFlag{Name: "tls-key", Usage: "PEM private key of --tls-cert", EnvVars: []string{"CPRTESTDATA_TLS_KEY"}},
 			&cli.StringFlag{Name: "customers", Usage: "JSON file of CPR Direkte customers and users (default: customer 1234, user TESTUSER, password Test1234, any address)", EnvVars: []string{"CPRTESTDATA_CUSTOMERS"}},
@@ -78,7 +85,14 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg := sandbox.Config{Generator: gen, Weekdays: c.Bool("weekdays")}
+	cfg := sandbox.Config{Generator: gen, Weekdays: c.Bool("weekdays"), AdminToken: c.String("admin-token")}
+	if strings.TrimSpace(cfg.AdminToken) != cfg.AdminToken || strings.ContainsAny(cfg.AdminToken, "\r\n") {
+		return usagef(c, "--admin-token: no blanks or line breaks at its ends or in it")
+	}
+	drain := c.Duration("shutdown-timeout")
+	if drain <= 0 {
+		return usagef(c, "--shutdown-timeout %s: want a positive duration, for example 30s", drain)
+	}
 	eo := &cfg.Extract
 	if eo.Task = c.Int("task"); eo.Task < 1 || eo.Task > 999999 {
 		return usagef(c, "--task %d: want 1-999999", eo.Task)
@@ -148,7 +162,7 @@ func serve(c *cli.Context) error {
 		if err != nil {
 			return usagef(c, "--direkte-tls: %v", err)
 		}
-		secure = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		secure = tls.NewListener(l, direkte.TLSConfig(cert))
 		defer secure.Close()
 	}
 	fmt.Fprintf(c.App.ErrWriter, "testdata serve: %d persons as of %s, ready in %s; HTTP on %s",
@@ -166,14 +180,14 @@ func serve(c *cli.Context) error {
 			}
 		}()
 	}
-	run(0, func() error { return sandbox.Serve(ctx, ln, sandbox.NewHandler(sb)) })
+	run(0, func() error { return sandbox.Serve(ctx, ln, sandbox.NewHandler(sb), drain) })
 	if plain != nil {
 		fmt.Fprintf(c.App.ErrWriter, "; CPR Direkte on %s", plain.Addr())
-		run(1, func() error { return direkte.Serve(ctx, plain, sb) })
+		run(1, func() error { return direkte.Serve(ctx, plain, sb, drain) })
 	}
 	if secure != nil {
 		fmt.Fprintf(c.App.ErrWriter, ", over TLS on %s", secure.Addr())
-		run(2, func() error { return direkte.Serve(ctx, secure, sb) })
+		run(2, func() error { return direkte.Serve(ctx, secure, sb, drain) })
 	}
 	fmt.Fprintln(c.App.ErrWriter)
 	wg.Wait()

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
 )
 
@@ -112,5 +114,146 @@ func TestServeErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, exitUsage, tt.want)
 			}
 		})
+	}
+}
+
+// startServe runs testdata serve with args on free loopback ports until stop, which returns its exit
+// code and what it wrote to standard error.
+func startServe(t *testing.T, args ...string) (httpAddr, direkteAddr string, stop func() (int, string)) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	httpAddr = ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr := &syncBuffer{}
+	code := make(chan int, 1)
+	go func() {
+		code <- run(ctx, append([]string{"testdata", "serve", "--http", httpAddr, "--direkte", "127.0.0.1:0", "--direkte-tls", ""}, args...),
+			strings.NewReader(""), io.Discard, stderr)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get("http://" + httpAddr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		select {
+		case c := <-code:
+			t.Fatalf("testdata serve exited %d: %s", c, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("no /healthz within 30 s: %v; stderr %s", err, stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if m := regexp.MustCompile(`CPR Direkte on (\S+)`).FindStringSubmatch(stderr.String()); m != nil {
+		direkteAddr = m[1]
+	}
+	var once sync.Once
+	var c int
+	stop = func() (int, string) {
+		once.Do(func() { cancel(); c = <-code })
+		return c, stderr.String()
+	}
+	t.Cleanup(func() { stop() })
+	return httpAddr, direkteAddr, stop
+}
+
+// TestServeShutdown checks SIGTERM's drain: a slow download in flight finishes and serve exits 0; one
+// slower than --shutdown-timeout is cut and serve exits 3 saying so; an idle CPR Direkte connection
+// does not hold the exit up.
+func TestServeShutdown(t *testing.T) {
+	download := func(t *testing.T, addr string) (*http.Response, int64) {
+		t.Helper()
+		resp, err := http.Get("http://" + addr + "/api/extracts/D260101.L900001")
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("download: %v %v", err, resp)
+		}
+		if resp.ContentLength < 20<<20 {
+			t.Fatalf("the status extract has %d bytes, too few to outlast the socket buffers", resp.ContentLength)
+		}
+		return resp, resp.ContentLength
+	}
+	slowly := func(r io.Reader, chunk int, pause time.Duration) (int64, error) {
+		var n int64
+		buf := make([]byte, chunk)
+		for {
+			m, err := io.ReadFull(r, buf)
+			n += int64(m)
+			if err != nil {
+				if err == io.ErrUnexpectedEOF || err == io.EOF {
+					err = nil
+				}
+				return n, err
+			}
+			time.Sleep(pause)
+		}
+	}
+	t.Run("a slow download finishes", func(t *testing.T) {
+		addr, _, stop := startServe(t, "--persons", "20000", "--shutdown-timeout", "60s")
+		resp, size := download(t, addr)
+		defer resp.Body.Close()
+		exited := make(chan int, 1)
+		go func() { c, _ := stop(); exited <- c }()
+		time.Sleep(100 * time.Millisecond) // the shutdown has begun
+		got, err := slowly(resp.Body, 512<<10, 5*time.Millisecond)
+		if err != nil || got != size {
+			t.Errorf("read %d of %d bytes: %v", got, size, err)
+		}
+		if c := <-exited; c != exitOK {
+			t.Errorf("exit %d after the download finished, want 0", c)
+		}
+	})
+	t.Run("a download slower than the timeout is cut", func(t *testing.T) {
+		addr, _, stop := startServe(t, "--persons", "20000", "--shutdown-timeout", "300ms")
+		resp, size := download(t, addr)
+		defer resp.Body.Close()
+		go slowly(resp.Body, 64<<10, 50*time.Millisecond)
+		start := time.Now()
+		c, stderr := stop()
+		if c != exitFailure || !strings.Contains(stderr, "shutdown timeout") {
+			t.Errorf("exit %d, %q; want 3 saying the shutdown timeout cut requests", c, stderr)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("exit after %s with a 300ms timeout (download of %d bytes)", d, size)
+		}
+	})
+	t.Run("an idle CPR Direkte connection", func(t *testing.T) {
+		_, direkteAddr, stop := startServe(t, "--persons", "300")
+		conn, err := net.Dial("tcp", direkteAddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.Write([]byte("OFF4,")) // and nothing more
+		time.Sleep(50 * time.Millisecond)
+		start := time.Now()
+		if c, stderr := stop(); c != exitOK {
+			t.Errorf("exit %d: %s", c, stderr)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("exit took %s with an idle CPR Direkte connection", d)
+		}
+	})
+}
+
+// TestServeListensOnLoopback checks the default addresses: loopback only, outside the container.
+func TestServeListensOnLoopback(t *testing.T) {
+	for _, f := range serveCommand().Flags {
+		sf, ok := f.(*cli.StringFlag)
+		if !ok || (sf.Name != "http" && sf.Name != "direkte" && sf.Name != "direkte-tls") {
+			continue
+		}
+		if host, _, err := net.SplitHostPort(sf.Value); err != nil || host != "127.0.0.1" {
+			t.Errorf("--%s defaults to %q, want a loopback address", sf.Name, sf.Value)
+		}
 	}
 }

@@ -42,6 +42,7 @@ const DefaultImage = "cprtestdata/sandbox:dev"
 // Container is a running sandbox.
 type Container struct {
 	testcontainers.Container
+	adminToken string // sent with the administration calls, when the sandbox has one
 }
 
 // Run starts the sandbox image img with the options given and waits until it is healthy. It returns the
@@ -60,7 +61,24 @@ func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustom
 	if err != nil {
 		return c, fmt.Errorf("run cprsandbox: %w", err)
 	}
+	info, err := ctr.Inspect(ctx)
+	if err != nil {
+		return c, fmt.Errorf("run cprsandbox: %w", err)
+	}
+	for _, e := range info.Config.Env {
+		if v, ok := strings.CutPrefix(e, adminTokenEnv+"="); ok {
+			c.adminToken = v
+		}
+	}
 	return c, nil
+}
+
+const adminTokenEnv = "CPRTESTDATA_ADMIN_TOKEN"
+
+// WithAdminToken makes the sandbox require token as a bearer token on its administration endpoints
+// (/admin/*); the Container's helpers send it. A sandbox reachable by others should have one.
+func WithAdminToken(token string) testcontainers.CustomizeRequestOption {
+	return withEnv(adminTokenEnv, token)
 }
 
 func withEnv(k, v string) testcontainers.CustomizeRequestOption {
@@ -155,6 +173,9 @@ func (c *Container) call(ctx context.Context, method, p string, query url.Values
 	req, err := http.NewRequestWithContext(ctx, method, u, nil)
 	if err != nil {
 		return err
+	}
+	if c.adminToken != "" {
+		req.Header.Set("Authorization", "Bearer "+c.adminToken)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

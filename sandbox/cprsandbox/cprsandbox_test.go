@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -117,11 +118,21 @@ func records(t *testing.T, data []byte) []*extract.Record {
 
 // TestReceivingProgramInContainer does across the container boundary what a receiving program does:
 // download the status extract, move the clock, fetch and apply the change extracts, look a person up
-// over CPR Direkte (TLS) and compare, trigger a fault and see it, snapshot and restore.
+// over CPR Direkte (TLS) and compare, trigger a fault and see it, snapshot and restore - with an admin
+// token, which the Container's helpers send and a bare request lacks.
 func TestReceivingProgramInContainer(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	ctr := run(t, cprsandbox.WithSeed(3), cprsandbox.WithPersons(3000))
+	ctr := run(t, cprsandbox.WithSeed(3), cprsandbox.WithPersons(3000), cprsandbox.WithAdminToken("container-token"))
+	base, err := ctr.URL(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.Post(base+"/admin/reset", "", nil); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("POST /admin/reset without the token: %v %v, want 401", err, resp)
+	} else {
+		resp.Body.Close()
+	}
 	es, err := ctr.Extracts(ctx)
 	if err != nil || len(es) != 1 || es[0].Kind != "status" {
 		t.Fatalf("extracts at the start: %v, %v", es, err)
