@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -74,5 +75,47 @@ func TestAdminToken(t *testing.T) {
 	}
 	if _, day := sb.Today(); day != 2 {
 		t.Errorf("day %d after two authorized advances, want 2", day)
+	}
+}
+
+// TestQueryParametersRangeChecked sends out-of-range and malformed query parameters to every handler
+// that reads numbers and checks each is a 400 naming the parameter (a huge page once panicked).
+func TestQueryParametersRangeChecked(t *testing.T) {
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 300, Seed: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(NewHandler(sb))
+	defer srv.Close()
+	const df = "/CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete?person.foedselsdato.ge=1900-01-01&"
+	for _, tc := range []struct{ method, path, param string }{
+		{"GET", df + "page=9223372036854775807&pageSize=500", "page"},
+		{"GET", df + "page=-1", "page"},
+		{"GET", df + "pageSize=501", "pageSize"},
+		{"GET", df + "pageSize=1e3", "pageSize"},
+		{"GET", df + "cadr.cprkommunekode.eq=99999", "cadr.cprkommunekode.eq"},
+		{"GET", df + "cadr.cprkommunekode.eq=abc", "cadr.cprkommunekode.eq"},
+		{"GET", "/api/persons?name=a&limit=9223372036854775808", "limit"},
+		{"GET", "/api/persons?postcode=-5", "postcode"},
+		{"POST", "/admin/clock/advance?days=9223372036854775807", "days"},
+		{"POST", "/admin/faults/latency?ms=9223372036854775807", "ms"},
+		{"POST", "/admin/faults/latency?ms=100&count=9223372036854775807", "count"},
+		{"POST", "/admin/faults/drop?count=0", "count"},
+		{"POST", "/admin/faults/direkte-error?code=100", "code"},
+		{"POST", "/admin/faults/http-error?status=99999999999999999999", "status"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, srv.URL+tc.path, nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body strings.Builder
+			io.Copy(&body, resp.Body)
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body.String(), tc.param) {
+				t.Errorf("%s %s: %d %s; want 400 naming %s", tc.method, tc.path, resp.StatusCode, body.String(), tc.param)
+			}
+		})
 	}
 }

@@ -178,15 +178,19 @@ func (h *handler) datafordeler(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	pageSize, page := 200, 1
-	for name, dst := range map[string]*int{"pageSize": &pageSize, "page": &page} {
-		if v := q.Get(name); v != "" {
+	pageSize, page, muni := 200, 1, 0
+	for _, p := range []struct {
+		name     string
+		dst      *int
+		min, max int
+	}{{"pageSize", &pageSize, 1, 500}, {"page", &page, 1, MaxPersons}, {"cadr.cprkommunekode.eq", &muni, 1, 9999}} {
+		if v := q.Get(p.name); v != "" {
 			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || (name == "pageSize" && n > 500) {
-				fail(w, http.StatusBadRequest, name+" "+strconv.Quote(v)+": want a positive number (pageSize at most 500)")
+			if err != nil || n < p.min || n > p.max {
+				fail(w, http.StatusBadRequest, p.name+" "+strconv.Quote(v)+": want a number from "+strconv.Itoa(p.min)+" to "+strconv.Itoa(p.max))
 				return
 			}
-			*dst = n
+			*p.dst = n
 		}
 	}
 	var match []*generator.Person
@@ -217,7 +221,6 @@ func (h *handler) datafordeler(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		muni, _ := strconv.Atoi(q.Get("cadr.cprkommunekode.eq"))
 		if from.IsZero() && to.IsZero() && muni == 0 {
 			fail(w, http.StatusBadRequest, "give pnr.personnummer.eq, person.foedselsdato.ge/le or cadr.cprkommunekode.eq")
 			return
@@ -235,7 +238,7 @@ func (h *handler) datafordeler(w http.ResponseWriter, r *http.Request) {
 		h.s.mu.RUnlock()
 	}
 	out := dfPersons{Personer: []dfEntry{}}
-	for i := (page - 1) * pageSize; i < len(match) && i < page*pageSize; i++ {
+	for i := (page - 1) * pageSize; i < len(match) && i < page*pageSize; i++ { // page*pageSize < 2^27
 		out.Personer = append(out.Personer, dfEntry{Person: h.s.dfPerson(match[i], history)})
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -167,21 +167,24 @@ func (w *statusWriter) WriteHeader(status int) {
 	w.ResponseWriter.WriteHeader(status)
 }
 
+// maxFaultCount bounds how many requests one protocol fault is asked for.
+const maxFaultCount = 1_000_000
+
 func (h *handler) fault(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	num := func(name string, def int) (int, bool) {
+	num := func(name string, def, lo, hi int) (int, bool) {
 		s := q.Get(name)
 		if s == "" {
 			return def, true
 		}
 		n, err := strconv.Atoi(s)
-		if err != nil {
-			fail(w, http.StatusBadRequest, name+" "+strconv.Quote(s)+": not a number")
+		if err != nil || n < lo || n > hi {
+			fail(w, http.StatusBadRequest, name+" "+strconv.Quote(s)+": want a number from "+strconv.Itoa(lo)+" to "+strconv.Itoa(hi))
 			return 0, false
 		}
 		return n, true
 	}
-	count, ok := num("count", 1)
+	count, ok := num("count", 1, 1, maxFaultCount)
 	if !ok {
 		return
 	}
@@ -190,19 +193,19 @@ func (h *handler) fault(w http.ResponseWriter, r *http.Request) {
 	case "file":
 		err = h.s.FileFault(q.Get("kind"))
 	case "latency":
-		ms, ok := num("ms", -1)
+		ms, ok := num("ms", -1, 0, int(time.Minute/time.Millisecond))
 		if !ok {
 			return
 		}
 		err = h.s.Latency(time.Duration(ms)*time.Millisecond, count)
 	case "direkte-error":
-		code, ok := num("code", -1)
+		code, ok := num("code", -1, 1, 99)
 		if !ok {
 			return
 		}
 		err = h.s.DirekteError(direkte.Code(code), count)
 	case "http-error":
-		status, ok := num("status", -1)
+		status, ok := num("status", -1, 400, 599)
 		if !ok {
 			return
 		}
