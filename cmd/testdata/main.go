@@ -7,14 +7,31 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
+	"time"
 )
+
+// interruptGrace is how long a command may take to end after SIGINT or SIGTERM: commands stop their work
+// when the context ends and clean up what they made, but a read blocked in the kernel (a FIFO nobody
+// writes to, a terminal) cannot be woken, so after this the process exits 130 anyway. A second signal
+// ends it at once. testdata serve raises it by its --shutdown-timeout.
+var interruptGrace atomic.Int64
+
+func init() { interruptGrace.Store(int64(3 * time.Second)) }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // a second signal has its default effect: the process ends
+		time.Sleep(time.Duration(interruptGrace.Load()))
+		fmt.Fprintln(os.Stderr, "testdata: interrupted")
+		os.Exit(exitInterrupted)
+	}()
 	code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
-	stop()
 	os.Exit(code)
 }

@@ -15,6 +15,19 @@ import (
 	"github.com/cprtestdata/cprtestdata/generator"
 )
 
+// binDir holds what the tests build; TestMain removes it.
+var binDir string
+
+func TestMain(m *testing.M) {
+	var err error
+	if binDir, err = os.MkdirTemp("", "testdata-test"); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(binDir)
+	os.Exit(code)
+}
+
 // runCLI runs the command line in-process and returns what it wrote and its exit code.
 func runCLI(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()

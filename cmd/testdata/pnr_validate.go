@@ -26,7 +26,8 @@ lines starting with # are skipped. Prints one verdict per number, tab-separated:
    NUMBER  valid    KIND
    NUMBER  invalid  line N, position P: REASON
 
-and a summary on standard error. Exits 1 if any number is invalid. It streams, so a file of any size works.
+and a summary on standard error. Exits 1 if any number is invalid. It streams, so a file of any size works;
+a line longer than 64 KiB is one invalid line, and Ctrl-C ends any read.
 
 Examples:
    $ printf '070761-4285\n0101650001\n# a comment\n3213651234\n' | testdata pnr validate
@@ -92,6 +93,8 @@ type validation struct {
 	kinds        [4]int // by pnr.Kind
 }
 
+// run reads the numbers. It checks ctx at least every maxLine bytes, so an endless line (/dev/zero)
+// ends as promptly as an endless file when the context ends.
 func (v *validation) run(c *cli.Context, in io.Reader) error {
 	r := bufio.NewReaderSize(in, maxLine)
 	for {
@@ -101,12 +104,19 @@ func (v *validation) run(c *cli.Context, in io.Reader) error {
 			return c.Context.Err()
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
-			n := len(line)
+			n, start := len(line), printable(line[:16])+"..."
 			for errors.Is(err, bufio.ErrBufferFull) {
+				if c.Context.Err() != nil {
+					return c.Context.Err()
+				}
 				line, err = r.ReadSlice('\n')
 				n += len(line)
 			}
-			v.reject(fmt.Sprintf("line %d: %d bytes, longer than any number", v.line, n))
+			if err == nil {
+				n-- // the line end
+			}
+			v.reject(fmt.Sprintf("%s\tinvalid\tline %d: %d bytes, longer than any number (a line of over %d bytes is not read)",
+				start, v.line, n, maxLine))
 		} else {
 			line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
 			if len(line) > 0 && line[0] != '#' {

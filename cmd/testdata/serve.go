@@ -93,6 +93,7 @@ func serve(c *cli.Context) error {
 	if drain <= 0 {
 		return usagef(c, "--shutdown-timeout %s: want a positive duration, for example 30s", drain)
 	}
+	interruptGrace.Store(int64(drain + 5*time.Second))
 	eo := &cfg.Extract
 	if eo.Task = c.Int("task"); eo.Task < 1 || eo.Task > 999999 {
 		return usagef(c, "--task %d: want 1-999999", eo.Task)
