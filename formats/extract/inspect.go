@@ -83,10 +83,8 @@ func Inspect(names []string, open func(string) (io.ReadCloser, error)) (*Report,
 		rep.Files = append(rep.Files, fr)
 		if i > 0 {
 			prev := rep.Files[i-1]
-			if prev.Production != "" && fr.PreviousProduction != "" && fr.PreviousProduction != prev.Production {
-				rep.add(Finding{File: name, Line: 1, Type: "000", Field: "PRODDTOFORRIG", Rule: "chain", Violates: true,
-					Message: fmt.Sprintf("previous production date %s is not %s, the production date of %s: a file is missing or out of order",
-						fr.PreviousProduction, prev.Production, prev.Name)})
+			if msg := ChainMessage(fr.PreviousProduction, prev.Production, prev.Name); prev.Production != "" && fr.PreviousProduction != "" && msg != "" {
+				rep.add(Finding{File: name, Line: 1, Type: "000", Field: "PRODDTOFORRIG", Rule: "chain", Violates: true, Message: msg})
 			}
 		}
 	}
@@ -278,13 +276,11 @@ func (rep *Report) personRecord(rec *Record, p *person, at Finding, num string) 
 
 // frame checks the start and end records.
 func (rep *Report) frame(name string, fr *FileReport, last *Record) {
-	if fr.Counts["000"] == 0 && fr.Records > 0 {
+	if fr.Counts["000"] == 0 {
 		rep.add(Finding{File: name, Line: 1, Rule: "frame", Violates: true, Message: "no start record 000"})
 	}
 	if last == nil {
-		if fr.Records > 0 {
-			rep.add(Finding{File: name, Line: fr.Records, Rule: "frame", Violates: true, Message: "no end record 999"})
-		}
+		rep.add(Finding{File: name, Line: max(fr.Records, 1), Rule: "frame", Violates: true, Message: "no end record 999: the file is incomplete"})
 	} else {
 		between := fr.Records - fr.Counts["000"] - fr.Counts["999"]
 		if got, _ := strconv.Atoi(last.Get("Counter")); got != between {

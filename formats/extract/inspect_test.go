@@ -143,3 +143,19 @@ func replaceIn(lines []string, t string, pos int, s string) []string {
 	}
 	return out
 }
+
+// TestInspectEmptyFile checks that a file without a start and an end record is a violation: Receiver
+// refuses it, so inspect must not pass it.
+func TestInspectEmptyFile(t *testing.T) {
+	for name, data := range map[string]string{"empty": "", "blank line": "\n"} {
+		t.Run(name, func(t *testing.T) {
+			rep, err := Inspect([]string{"D260101.L900001"}, func(string) (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(data)), nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Violations < 2 {
+				t.Errorf("%d violations, want the missing 000 and 999: %+v", rep.Violations, rep.Findings)
+			}
+		})
+	}
+}

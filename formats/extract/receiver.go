@@ -9,11 +9,34 @@ import (
 // Receiver holds what a receiving program holds after reading a status extract and change extracts in
 // order, by CPR's snapshot semantics: every person a file carries replaces what was held of them (their
 // records of all types; the 099 events are not data), and persons not held before are added in the order
-// they come. It is the reference the project's tests apply change extracts with.
+// they come. It keeps the series whole as a receiver must: the first file is a status extract (it has no
+// 099 events), and each later one follows the last applied by its production dates (see ErrChain). It
+// is the reference the project's tests apply change extracts with.
 type Receiver struct {
 	order   []string
 	records map[string][]*Record
 	last    *Record // the start record of the last file applied
+}
+
+// Errors of Apply for a file that does not belong next in the series; test with errors.Is.
+var (
+	// ErrChain: the file's previous production date (PRODDTOFORRIG) is not the production date of the
+	// last file applied - a file is missing, out of order, or applied twice.
+	ErrChain = errors.New("breaks the production-date chain")
+	// ErrNotStatus: the first file applied has 099 events, so it is a change extract, not a status
+	// extract to start from.
+	ErrNotStatus = errors.New("a change extract cannot start the series")
+)
+
+// ChainMessage says how a file produced on production, naming previous as its predecessor, breaks the
+// chain after a file named lastName produced on last; "" when it does not. Dates are yyyyMMdd as in the
+// start record. Inspect and Receiver share it, so they judge a series alike.
+func ChainMessage(previous, last, lastName string) string {
+	if previous == last {
+		return ""
+	}
+	return fmt.Sprintf("previous production date %s is not %s, the production date of %s: a file is missing, out of order or given twice",
+		previous, last, lastName)
 }
 
 // NewReceiver returns a Receiver that holds no one.
@@ -27,7 +50,7 @@ func (rc *Receiver) Apply(r io.Reader) error {
 	fresh := map[string][]*Record{}
 	var order []string
 	var start, end *Record
-	between := 0
+	between, events := 0, 0
 	for {
 		rec, err := rd.Read()
 		if errors.Is(err, io.EOF) {
@@ -49,6 +72,7 @@ func (rc *Receiver) Apply(r io.Reader) error {
 		}
 		between++
 		if rec.Type() == "099" {
+			events++
 			continue
 		}
 		pnr := rec.Get("PNR")
@@ -64,6 +88,12 @@ func (rc *Receiver) Apply(r io.Reader) error {
 		return fmt.Errorf("extract: no end record (999): the file is incomplete")
 	case end.Get("Counter") != fmt.Sprintf("%08d", between):
 		return fmt.Errorf("extract: the end record counts %s records, the file has %d between 000 and 999", end.Get("Counter"), between)
+	case rc.last == nil && events > 0:
+		return fmt.Errorf("extract: %w: it has %d 099 events; apply the status extract first", ErrNotStatus, events)
+	case rc.last != nil:
+		if msg := ChainMessage(start.Get("PreviousProductionDate"), rc.last.Get("ProductionDate"), "the last file applied"); msg != "" {
+			return fmt.Errorf("extract: %w: %s", ErrChain, msg)
+		}
 	}
 	for _, pnr := range order {
 		if _, ok := rc.records[pnr]; !ok {

@@ -3,10 +3,12 @@ package extract
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
 
 // TestReceiver applies a status extract and a change extract and checks what is held and written.
@@ -61,5 +63,51 @@ func TestReceiver(t *testing.T) {
 	}
 	if len(rc.Numbers()) != 5 {
 		t.Errorf("%d held after a failed apply", len(rc.Numbers()))
+	}
+}
+
+// TestReceiverChain checks that a series applied out of order, with a file twice or a gap, or begun
+// with a change extract, is refused, and that the refused file changes nothing.
+func TestReceiverChain(t *testing.T) {
+	day := func(d int) civil.Date { return civil.Date{Year: 2026, Month: 1, Day: d} }
+	file := func(production, previous int, events int) []byte {
+		b := AppendStart(nil, DefaultTask, day(production), day(previous))
+		num, _ := pnr.Parse("0101650001")
+		rec := AppendEvent(nil, num, generator.Event{Date: day(production), Code: "A01"})
+		for range events {
+			b = append(b, rec...)
+		}
+		return append(b, AppendEnd(nil, events)...)
+	}
+	status, d2, d3, d4 := file(1, 0, 0), file(2, 1, 1), file(3, 2, 1), file(4, 3, 1)
+	for _, tc := range []struct {
+		name  string
+		files [][]byte
+		want  error // of the last file
+	}{
+		{"in order", [][]byte{status, d2, d3, d4}, nil},
+		{"out of order", [][]byte{status, d3}, ErrChain},
+		{"the same file twice", [][]byte{status, d2, d2}, ErrChain},
+		{"a day missing", [][]byte{status, d2, d4}, ErrChain},
+		{"no status extract", [][]byte{d2}, ErrNotStatus},
+		{"a status extract after changes", [][]byte{status, d2, status}, ErrChain},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rc := NewReceiver()
+			last := tc.files[len(tc.files)-1]
+			for _, f := range tc.files[:len(tc.files)-1] {
+				if err := rc.Apply(bytes.NewReader(f)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := rc.last
+			err := rc.Apply(bytes.NewReader(last))
+			if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
+				t.Fatalf("got %v, want %v", err, tc.want)
+			}
+			if err != nil && rc.last != before {
+				t.Error("a refused file moved the series on")
+			}
+		})
 	}
 }
