@@ -40,8 +40,12 @@ var errInvalidFound = errors.New("invalid input found")
 
 // run runs the command line args and returns the exit code. Errors are printed here, once.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := newApp(stdin, stdout, stderr)
+	out := &outputWriter{w: stdout}
+	app := newApp(stdin, out, stderr)
 	err := app.RunContext(ctx, args)
+	if werr := out.failed(); werr != nil && (err == nil || errors.Is(err, errInvalidFound)) {
+		err = fmt.Errorf("write standard output: %w", werr)
+	}
 	var ue *usageError
 	switch {
 	case err == nil:

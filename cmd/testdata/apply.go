@@ -48,26 +48,32 @@ func apply(c *cli.Context) error {
 	if err != nil {
 		return usagef(c, "--framing: %v; want stream, lf or crlf", err)
 	}
-	if _, err := os.Stat(out); err == nil && !c.Bool("force") {
-		return usagef(c, "--out %s exists; give --force to overwrite it", out)
+	if err := checkOutputFile(c, "out", out, c.Bool("force")); err != nil {
+		return err
+	}
+	files := make([]*os.File, len(names))
+	for i, name := range names {
+		f, err := openInput(c, name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		files[i] = f
 	}
 	rc := extract.NewReceiver()
-	for _, name := range names {
-		f, err := os.Open(name)
-		if err != nil {
-			return usagef(c, "%v", err)
-		}
-		err = rc.Apply(f)
-		f.Close()
-		if err != nil {
-			fmt.Fprintf(c.App.ErrWriter, "testdata apply: %s: %v\n", name, err)
+	for i, f := range files {
+		if err := rc.Apply(f); err != nil {
+			fmt.Fprintf(c.App.ErrWriter, "testdata apply: %s: %v\n", names[i], err)
 			return errInvalidFound
+		}
+		if err := c.Context.Err(); err != nil {
+			return err
 		}
 	}
 	// Written under a temporary name and renamed when complete, like every output of testdata.
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".testdata-apply-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", out, err)
+		return usagef(c, "--out %s: cannot write there: %v", out, err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := rc.WriteTo(tmp, nil, extract.WriterOptions{Framing: framing}); err != nil {

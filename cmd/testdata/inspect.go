@@ -42,14 +42,14 @@ func inspect(c *cli.Context) error {
 		return usagef(c, "no files given")
 	}
 	names := c.Args().Slice()
-	for _, n := range names {
+	for _, n := range names { // every name is checked before any file is read
 		if info, err := os.Stat(n); err != nil {
 			return usagef(c, "%v", err)
 		} else if info.IsDir() {
-			return usagef(c, "%s is a directory, not an extract file", n)
+			return usagef(c, "%s is a directory, not a file", n)
 		}
 	}
-	rep, err := extract.Inspect(names, func(n string) (io.ReadCloser, error) { return os.Open(n) })
+	rep, err := extract.Inspect(names, func(n string) (io.ReadCloser, error) { return openInput(c, n) })
 	if err != nil {
 		return err
 	}

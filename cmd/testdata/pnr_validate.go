@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"unicode/utf8"
 
@@ -57,9 +56,9 @@ func pnrValidate(c *cli.Context) error {
 	name := c.Args().First()
 	in := c.App.Reader
 	if name != "" && name != "-" {
-		f, err := os.Open(name)
+		f, err := openInput(c, name)
 		if err != nil {
-			return usagef(c, "%v", err)
+			return err
 		}
 		defer f.Close()
 		in = f

@@ -67,7 +67,9 @@ type Options struct {
 	Extract   extract.FileOptions // the production dates default to the as-of date and the day before
 	// Compression is the Parquet codec; empty means zstd.
 	Compression parquetfiles.Compression
-	Force       bool // write into a directory that is not empty
+	// Force writes into a directory that is not empty: the files of the run there before (those its
+	// manifest lists) are replaced or removed, so the directory holds this run; other files stay.
+	Force bool
 	// FinalStatus, with a timeline (Generator.Days), also writes the status extract as of its last day
 	// to final/: what a receiver holds after applying every change extract to the first status extract.
 	FinalStatus bool
@@ -81,6 +83,9 @@ func Write(ctx context.Context, dir string, opts Options) (*Manifest, error) {
 	out, err := outdir.Open(dir, opts.Force)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Force {
+		out.Replace(previousFiles(dir))
 	}
 	m, err := write(ctx, out, opts)
 	if err != nil {

@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/cprtestdata/cprtestdata/generator"
@@ -96,5 +98,38 @@ func TestBadConfigWritesNothing(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("a bad configuration left %d files", len(entries))
+	}
+}
+
+// TestForceLeavesOneRun writes a run with a timeline in every format and then, with Force, a smaller
+// one of another seed in one format, and checks that the directory then holds exactly the second run's
+// files, and the files no run made.
+func TestForceLeavesOneRun(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Write(context.Background(), dir, Options{Generator: generator.Config{Persons: 600, Seed: 1, Days: 3}, FinalStatus: true}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("the user's"), 0o644)
+	m, err := Write(context.Background(), dir, Options{Generator: generator.Config{Persons: 500, Seed: 2}, Formats: []Format{FormatFixed}, Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{ManifestFile: true, "notes.txt": true}
+	for _, f := range m.Files {
+		want[f.Name] = true
+	}
+	got := map[string]bool{}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && p != dir {
+			rel, _ := filepath.Rel(dir, p)
+			got[filepath.ToSlash(rel)] = true
+		}
+		return nil
+	})
+	if !maps.Equal(got, want) {
+		t.Errorf("the directory holds %v, want %v", slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
+	}
+	if err := m.Verify(dir); err != nil {
+		t.Error(err)
 	}
 }

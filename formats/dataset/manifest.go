@@ -180,6 +180,30 @@ func checkName(name string) error {
 	return nil
 }
 
+// previousFiles returns the files the manifest in dir lists, of whatever data version: the run Write
+// with Force replaces. None when there is no readable manifest.
+func previousFiles(dir string) []string {
+	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil || len(data) > maxManifest {
+		return nil
+	}
+	var m struct {
+		Files []struct {
+			Name string `json:"name"`
+		} `json:"files"`
+	}
+	if json.Unmarshal(data, &m) != nil {
+		return nil
+	}
+	var names []string
+	for _, f := range m.Files {
+		if checkName(f.Name) == nil {
+			names = append(names, f.Name)
+		}
+	}
+	return names
+}
+
 // Options returns the options Write was given, as far as they shape the output: Write with them makes
 // the same bytes again (Workers, Progress and Force aside).
 func (m *Manifest) Options() (Options, error) {

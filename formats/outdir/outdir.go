@@ -1,6 +1,8 @@
 // Package outdir writes a run's files into a directory so that they appear whole or not at all: each file
 // is written under a temporary name and renamed to its own when the whole run is committed; an aborted or
-// interrupted run leaves no file that looks finished. It records each file's size and SHA-256.
+// interrupted run leaves no file that looks finished, and no directory it made. It records each file's
+// size and SHA-256. It only ever removes or renames over regular files it made, or that a previous run
+// made (Replace), and only makes directories where there were none.
 package outdir
 
 import (
@@ -10,7 +12,9 @@ import (
 	"fmt"
 	"hash"
 	"os"
+	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -26,24 +30,27 @@ const tmpPrefix = ".partial-"
 
 // Dir is an output directory being written.
 type Dir struct {
-	path  string
-	files []*File
-	dirs  []string // subdirectories made, removed again by Abort when empty
+	path    string
+	files   []*File
+	dirs    []string // directories made (the output directory and its missing parents, then subdirectories), removed again by Abort when empty
+	replace []string // files of a previous run, removed at Commit unless this run writes them
 }
 
-// Open prepares path for output: it is created when missing, and must be an empty directory unless
-// force is set, when files the run will write are replaced.
+// Open prepares path for output: it is created when missing (and removed again by Abort), and must be
+// an empty directory unless force is set, when files the run writes replace those of the same name,
+// and the temporary files an interrupted run left (in the directory and its subdirectories) are removed.
 func Open(path string, force bool) (*Dir, error) {
-	info, err := os.Stat(path)
+	d := &Dir{path: path}
+	info, err := os.Stat(path) // a symbolic link to a directory is a directory to write into
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		if err := os.MkdirAll(path, 0o755); err != nil {
-			return nil, fmt.Errorf("create output directory: %w", err)
+		if err := d.mkdirAll(path); err != nil {
+			return nil, fmt.Errorf("create output directory %s: %w: %w", path, ErrNotWritable, err)
 		}
 	case err != nil:
-		return nil, fmt.Errorf("output directory: %w", err)
+		return nil, fmt.Errorf("output directory %s: %w: %w", path, ErrNotWritable, err)
 	case !info.IsDir():
-		return nil, fmt.Errorf("output %s: %w", path, ErrNotDir)
+		return nil, fmt.Errorf("output %s: %w (it is %s)", path, ErrNotDir, kind(info.Mode()))
 	default:
 		entries, err := os.ReadDir(path)
 		if err != nil {
@@ -52,20 +59,79 @@ func Open(path string, force bool) (*Dir, error) {
 		if len(entries) > 0 && !force {
 			return nil, fmt.Errorf("%s: %w (use --force to write into it)", path, ErrNotEmpty)
 		}
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), tmpPrefix) {
-				os.Remove(filepath.Join(path, e.Name()))
-			}
-		}
+		removeTemporary(path, 1)
 	}
 	// Fail early when the directory is not writable.
 	probe, err := os.CreateTemp(path, tmpPrefix+"probe-")
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %v", path, ErrNotWritable, err)
+		d.Abort()
+		return nil, fmt.Errorf("%s: %w: %w", path, ErrNotWritable, err)
 	}
 	probe.Close()
 	os.Remove(probe.Name())
-	return &Dir{path: path}, nil
+	return d, nil
+}
+
+// kind names what a non-directory is, for errors.
+func kind(m os.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return "a regular file"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	}
+	return "not a directory"
+}
+
+// mkdirAll makes path and its missing parents, noting each for Abort.
+func (d *Dir) mkdirAll(path string) error {
+	var missing []string
+	for p := filepath.Clean(path); ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); err == nil {
+			break
+		}
+		missing = append(missing, p)
+		if filepath.Dir(p) == p {
+			break
+		}
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := os.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+			return err
+		}
+		d.dirs = append(d.dirs, missing[i])
+	}
+	return nil
+}
+
+// removeTemporary removes the temporary files of an interrupted run: regular files named with
+// tmpPrefix in dir and, depth levels down, its subdirectories (a run writes at most one level down).
+func removeTemporary(dir string, depth int) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		switch {
+		case e.Type().IsRegular() && strings.HasPrefix(e.Name(), tmpPrefix):
+			os.Remove(p)
+		case e.IsDir() && depth > 0: // not a symbolic link: ReadDir does not follow them
+			removeTemporary(p, depth-1)
+		}
+	}
+}
+
+// Replace names the files of a previous run in the directory (slash-separated, relative): at Commit
+// those this run does not write are removed, with their subdirectories when these end up empty, so the
+// directory holds one run. Only regular files are removed; names outside the directory are ignored.
+func (d *Dir) Replace(names []string) {
+	for _, n := range names {
+		if c := path.Clean(n); n != "" && c == n && !path.IsAbs(n) && n != "." && n != ".." && !strings.HasPrefix(n, "../") && !strings.Contains(n, `\`) {
+			d.replace = append(d.replace, n)
+		}
+	}
 }
 
 // File is one file of the run, written under a temporary name until the Dir is committed. Writes are
@@ -194,14 +260,53 @@ func (d *Dir) Commit() error {
 			return err
 		}
 	}
+	written := map[string]bool{}
 	for _, f := range d.files {
-		if err := os.Rename(f.f.Name(), filepath.Join(d.path, filepath.FromSlash(f.Name))); err != nil {
+		written[f.Name] = true
+	}
+	for i, f := range d.files {
+		if i == len(d.files)-1 {
+			d.removeReplaced(written) // before the last file, which marks the run complete
+		}
+		name := filepath.Join(d.path, filepath.FromSlash(f.Name))
+		if info, err := os.Lstat(name); err == nil && !info.Mode().IsRegular() {
+			d.Abort()
+			return fmt.Errorf("finish %s: %w (it is %s, which a run does not replace)", f.Name, ErrNotDir, kind(info.Mode()))
+		}
+		if err := os.Rename(f.f.Name(), name); err != nil {
 			d.Abort()
 			return fmt.Errorf("finish %s: %w", f.Name, err)
 		}
 	}
-	d.files = nil
+	d.files, d.dirs = nil, nil
 	return nil
+}
+
+// removeReplaced removes the previous run's regular files that this run did not write, then their
+// directories that are left empty.
+func (d *Dir) removeReplaced(written map[string]bool) {
+	dirs := map[string]bool{}
+	for _, n := range d.replace {
+		if written[n] {
+			continue
+		}
+		name := filepath.Join(d.path, filepath.FromSlash(n))
+		if info, err := os.Lstat(name); err == nil && info.Mode().IsRegular() {
+			os.Remove(name)
+		}
+		for p := path.Dir(n); p != "."; p = path.Dir(p) {
+			dirs[p] = true
+		}
+	}
+	sorted := make([]string, 0, len(dirs))
+	for p := range dirs {
+		sorted = append(sorted, p)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(sorted))) // deeper first
+	for _, p := range sorted {
+		os.Remove(filepath.Join(d.path, filepath.FromSlash(p))) // only when empty
+	}
+	d.replace = nil
 }
 
 // Abort removes every file not yet committed. It is safe to call after Commit.
