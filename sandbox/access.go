@@ -1,8 +1,11 @@
 package sandbox
 
 import (
+	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net/netip"
 	"slices"
@@ -31,6 +34,44 @@ type UserConfig struct {
 	Password string `json:"password"` // 8 characters, at least 2 digits and 2 letters
 	// Transactions are the CPRTRANS codes the user may use; empty means OFF4, CPR's public lookup.
 	Transactions []string `json:"transactions,omitempty"`
+}
+
+// maxCustomersFile bounds a customers file: thousands of customers are a few hundred kilobytes.
+const maxCustomersFile = 16 << 20
+
+// ParseCustomers reads a customers file: a JSON array of CustomerConfig, with no unknown fields and
+// nothing after it, each customer checked as New checks it. It is what testdata serve --customers reads.
+func ParseCustomers(r io.Reader) ([]CustomerConfig, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxCustomersFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxCustomersFile {
+		return nil, fmt.Errorf("%w: customers: larger than %d bytes", ErrConfig, maxCustomersFile)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var cs []CustomerConfig
+	if err := dec.Decode(&cs); err != nil {
+		return nil, fmt.Errorf("%w: customers: %w", ErrConfig, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: customers: more after the list", ErrConfig)
+	}
+	if cs == nil {
+		return nil, fmt.Errorf("%w: customers: want a JSON array of customers", ErrConfig)
+	}
+	seen := map[int]bool{}
+	for _, c := range cs {
+		if seen[c.Number] {
+			return nil, fmt.Errorf("customer %d: %w: given twice", c.Number, ErrConfig)
+		}
+		seen[c.Number] = true
+		if _, err := newCustomer(c, generator.DefaultAsOf); err != nil {
+			return nil, err
+		}
+	}
+	return cs, nil
 }
 
 // DefaultCustomers is the access a sandbox gives when none is configured: customer 1234 with user

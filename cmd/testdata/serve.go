@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -105,13 +102,13 @@ func serve(c *cli.Context) error {
 		return usagef(c, "--records: %v", err)
 	}
 	if name := c.String("customers"); name != "" {
-		data, err := os.ReadFile(name)
+		f, err := openInput(c, name)
 		if err != nil {
 			return usagef(c, "--customers: %v", err)
 		}
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&cfg.Customers); err != nil {
+		cfg.Customers, err = sandbox.ParseCustomers(f)
+		f.Close()
+		if err != nil {
 			return usagef(c, "--customers %s: %v", name, err)
 		}
 	}

@@ -61,7 +61,7 @@ func Serve(ctx context.Context, ln net.Listener, b Backend, shutdownTimeout time
 	if shutdownTimeout <= 0 {
 		shutdownTimeout = DefaultShutdownTimeout
 	}
-	s := &server{b: b, conns: map[*conn]struct{}{}, perAddr: map[netip.Addr]int{}}
+	s := newServer(b)
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	var err error
@@ -82,18 +82,23 @@ func Serve(ctx context.Context, ln net.Listener, b Backend, shutdownTimeout time
 }
 
 type server struct {
-	b       Backend
-	wg      sync.WaitGroup
-	mu      sync.Mutex // guards the rest; never held across I/O
-	conns   map[*conn]struct{}
-	perAddr map[netip.Addr]int
-	closing bool
+	b        Backend
+	frameGap time.Duration // FrameGap; shorter in the fuzz target
+	wg       sync.WaitGroup
+	mu       sync.Mutex // guards the rest; never held across I/O
+	conns    map[*conn]struct{}
+	perAddr  map[netip.Addr]int
+	closing  bool
 }
 
 type conn struct {
 	net.Conn
 	remote  netip.Addr
 	reading bool // waiting for the request: closed at once on shutdown
+}
+
+func newServer(b Backend) *server {
+	return &server{b: b, frameGap: FrameGap, conns: map[*conn]struct{}{}, perAddr: map[netip.Addr]int{}}
 }
 
 func (s *server) start(nc net.Conn) {
@@ -194,7 +199,7 @@ func (s *server) handle(c *conn) {
 		err = read(min(want, LogonLength), deadline)
 	}
 	if err == nil && want > LogonLength {
-		gap := time.Now().Add(FrameGap)
+		gap := time.Now().Add(s.frameGap)
 		if gap.After(deadline) {
 			gap = deadline
 		}

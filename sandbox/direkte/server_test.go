@@ -231,3 +231,86 @@ func TestIncompleteRequests(t *testing.T) {
 		})
 	}
 }
+
+// FuzzServe sends any bytes to the server as one client would, over plain TCP framing and over TLS, and
+// checks that the server answers with one well-formed response or nothing, and never hangs: the
+// framing of the connection handler, beyond Parse.
+func FuzzServe(f *testing.F) {
+	f.Add([]byte(AppendLogon(nil, Logon{Transaction: "OFF4", Customer: 1234, User: "TESTUSER", Password: "Test1234"})), false)
+	f.Add([]byte(AppendLookup(nil, Lookup{Transaction: "OFF4", Customer: 1234, Token: "TOKEN123", User: "TESTUSER", PNR: "0101650001"})), true)
+	f.Add([]byte("OFF4,1234X0TESTUSERTest1234        "), false)
+	f.Add([]byte("OFF4,"), false)
+	f.Add([]byte{}, true)
+	f.Add(bytes.Repeat([]byte{0xff}, 100), false)
+	cert, err := SelfSigned("127.0.0.1")
+	if err != nil {
+		f.Fatal(err)
+	}
+	serverTLS := TLSConfig(cert)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert.Leaf)
+	clientTLS := &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
+	f.Fuzz(func(t *testing.T, request []byte, useTLS bool) {
+		s := newServer(echo{size: 100})
+		s.frameGap = time.Millisecond
+		if !useTLS { // the request, then the end of the stream: a client that sent it and shut its side
+			mc := &memConn{in: bytes.NewReader(request)}
+			s.handle(&conn{Conn: mc, reading: true})
+			checkAnswer(t, request, mc.out.Bytes())
+			return
+		}
+		client, server := net.Pipe()
+		sc, cc := tls.Server(server, serverTLS), tls.Client(client, clientTLS)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			c := &conn{Conn: sc, reading: true}
+			s.conns[c] = struct{}{}
+			s.handle(c)
+			sc.Close()
+		}()
+		cc.SetDeadline(time.Now().Add(RequestTimeout + 5*time.Second))
+		go func() {
+			cc.Write(request)
+			cc.CloseWrite()
+		}()
+		answer, _ := io.ReadAll(cc)
+		cc.Close()
+		select {
+		case <-done:
+		case <-time.After(RequestTimeout + 5*time.Second):
+			t.Fatalf("the handler did not end for %q", request)
+		}
+		checkAnswer(t, request, answer)
+	})
+}
+
+// checkAnswer checks that answer is nothing or one response with OK or error 09.
+func checkAnswer(t *testing.T, request, answer []byte) {
+	t.Helper()
+	if len(answer) == 0 {
+		return
+	}
+	r, err := ParseResponse(answer)
+	if err != nil {
+		t.Fatalf("answer to %q is not a response: %v: %q", request, err, answer)
+	}
+	if r.Code != OK && r.Code != SeriousProblem {
+		t.Fatalf("answer to %q has error %v", request, r.Code)
+	}
+}
+
+// memConn is a connection that reads a request to its end and keeps what is written.
+type memConn struct {
+	in  *bytes.Reader
+	out bytes.Buffer
+}
+
+func (c *memConn) Read(p []byte) (int, error)       { return c.in.Read(p) }
+func (c *memConn) Write(p []byte) (int, error)      { return c.out.Write(p) }
+func (c *memConn) Close() error                     { return nil }
+func (c *memConn) LocalAddr() net.Addr              { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5000} }
+func (c *memConn) RemoteAddr() net.Addr             { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000} }
+func (c *memConn) SetDeadline(time.Time) error      { return nil }
+func (c *memConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *memConn) SetWriteDeadline(time.Time) error { return nil }

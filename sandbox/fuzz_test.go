@@ -1,0 +1,99 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/cprtestdata/cprtestdata/generator"
+)
+
+// fuzzRoutes are the routes whose query the HTTP fuzz target sends; the fuzzer picks one by number.
+var fuzzRoutes = []struct{ method, path string }{
+	{"GET", "/api/persons"},
+	{"GET", "/CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete"},
+	{"GET", "/cpr/cprpersonfullcomplete/1/REST/PersonFullListComplete"},
+	{"POST", "/admin/faults/latency"},
+	{"POST", "/admin/faults/direkte-error"},
+	{"POST", "/admin/faults/http-error"},
+	{"POST", "/admin/faults/file"},
+	{"POST", "/admin/faults/drop"},
+	{"POST", "/admin/restore"},
+	{"POST", "/admin/customers/1234/users/TESTUSER/grant"},
+	{"GET", "/"},
+}
+
+// FuzzHTTPQuery sends any query string to the routes that parse one - search, the Datafordeler
+// service, the administration - and any path segment as a person number, and checks that the answer is
+// a client error or a success with a body of the route's type, never a server error or a panic.
+func FuzzHTTPQuery(f *testing.F) {
+	for _, q := range []string{"name=a", "birth_date=1970-01-01&limit=5", "postcode=8000", "pnr.personnummer.eq=0101650001",
+		"person.foedselsdato.ge=1950-01-01&person.foedselsdato.le=1960-12-31&page=2&pageSize=3", "cadr.cprkommunekode.eq=101",
+		"page=9223372036854775807&pageSize=500", "ms=10&count=2", "code=5", "status=503&count=1", "kind=truncated", "id=1",
+		"password=Ny123456", "limit=%ff", "name=%00&road=%"} {
+		for i := range fuzzRoutes {
+			f.Add(uint8(i), q)
+		}
+	}
+	f.Add(uint8(255), "0101650001")
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 300, Seed: 9}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := NewHandler(sb)
+	f.Fuzz(func(t *testing.T, route uint8, query string) {
+		defer func() { sb.ClearFaults(); sb.Reset() }() // each input starts from the same state
+		var target, method string
+		if int(route) < len(fuzzRoutes) {
+			method, target = fuzzRoutes[route].method, fuzzRoutes[route].path+"?"+query
+		} else {
+			method, target = "GET", "/api/persons/"+url.PathEscape(query)
+		}
+		u, err := url.ParseRequestURI(target)
+		if err != nil {
+			return // not a request a client can send
+		}
+		req := httptest.NewRequest(method, "http://sandbox"+u.RequestURI(), nil)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s %s: %d %s", method, target, rec.Code, rec.Body.String())
+		}
+		ct := rec.Header().Get("Content-Type")
+		switch {
+		case rec.Code == http.StatusSeeOther:
+		case strings.HasPrefix(ct, "application/json"):
+			if !json.Valid(rec.Body.Bytes()) {
+				t.Fatalf("%s %s: %d with JSON that does not parse: %q", method, target, rec.Code, rec.Body.String())
+			}
+		case strings.HasPrefix(ct, "text/html") && u.Path == "/":
+		default:
+			t.Fatalf("%s %s: %d with Content-Type %q", method, target, rec.Code, ct)
+		}
+	})
+}
+
+// FuzzParseCustomers reads any bytes as a customers file: an error or customers New accepts.
+func FuzzParseCustomers(f *testing.F) {
+	f.Add([]byte(`[{"number": 1234, "allowed_ips": ["127.0.0.0/8"], "users": [{"id": "TESTUSER", "password": "Test1234"}]}]`))
+	f.Add([]byte(`[{"number": 1, "users": [{"id": "A", "password": "ab12cd34", "transactions": ["OFF4", "PRIV"]}]}, {"number": 2, "users": []}]`))
+	f.Add([]byte(`[{"number": 1234, "users": [{"id": "TESTUSER", "password": "short"}]}]`))
+	f.Add([]byte(`[{"number": 1234, "unknown": 1}]`))
+	f.Add([]byte(`[] []`))
+	f.Add([]byte(`null`))
+	f.Add([]byte(`[{"number": 99999}]`))
+	f.Add([]byte(`[{"number": 1, "allowed_ips": ["::1/200"]}]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cs, err := ParseCustomers(strings.NewReader(string(data)))
+		if err != nil {
+			return
+		}
+		if _, err := newAccess(cs, generator.DefaultAsOf, 0); err != nil {
+			t.Fatalf("ParseCustomers accepted what the sandbox refuses: %v: %q", err, data)
+		}
+	})
+}
