@@ -290,7 +290,7 @@ func (rep *Report) frame(name string, fr *FileReport, last *Record) {
 	}
 	// That the name's digits are the production date and the task number is the usual convention, not a
 	// documented rule (the reference notes rate it medium): a mismatch is information.
-	if m := fileName.FindStringSubmatch(fr.Name); m != nil && fr.Production != "" {
+	if m := fileName.FindStringSubmatch(fr.Name); m != nil && len(fr.Production) == 8 { // yyyyMMdd, or not a date to compare
 		if fr.Production[2:] != m[1] {
 			rep.add(Finding{File: name, Line: 1, Type: "000", Field: "PRODDTO", Rule: "file-name",
 				Message: fmt.Sprintf("production date %s does not match the file name's %s", fr.Production, m[1])})
