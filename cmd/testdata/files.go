@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/cprtestdata/cprtestdata/formats/outdir"
 )
 
 // The rules every command keeps for the files it is given, so the same fault has the same exit code
@@ -42,25 +44,11 @@ func checkOutputFile(c *cli.Context, flag, name string, force bool) error {
 	case info.Mode()&os.ModeSymlink != 0:
 		return usagef(c, "--%s %s is a symbolic link; name the file itself", flag, name)
 	case !info.Mode().IsRegular():
-		return usagef(c, "--%s %s is %s, not a regular file: testdata writes only regular files", flag, name, fileKind(info.Mode()))
+		return usagef(c, "--%s %s is %s, not a regular file: testdata writes only regular files", flag, name, outdir.Kind(info.Mode()))
 	case !force:
 		return usagef(c, "--%s %s exists; give --force to overwrite it", flag, name)
 	}
 	return nil
-}
-
-func fileKind(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	case m&os.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	}
-	return "not a regular file"
 }
 
 // outputWriter keeps the first error writing standard output, so that a command whose output was lost

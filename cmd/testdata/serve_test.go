@@ -35,41 +35,14 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestServe starts testdata serve, waits for /healthz, and stops it as SIGTERM would: exit 0.
+// TestServe starts testdata serve, waits for /healthz, logs on over CPR Direkte, and stops it as
+// SIGTERM would: exit 0.
 func TestServe(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	addr, direkteAddr, stop := startServe(t, "--persons", "2000", "--direkte-tls", "127.0.0.1:0")
+	if direkteAddr == "" {
+		t.Fatal("no CPR Direkte address printed")
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	var stderr syncBuffer
-	code := make(chan int, 1)
-	go func() {
-		code <- run(ctx, []string{"testdata", "serve", "--http", addr, "--persons", "2000",
-			"--direkte", "127.0.0.1:0", "--direkte-tls", "127.0.0.1:0"}, strings.NewReader(""), io.Discard, &stderr)
-	}()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no /healthz within 20 s: %v; stderr %s", err, stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	// CPR Direkte answers on the address it printed, with the default customer.
-	m := regexp.MustCompile(`CPR Direkte on (\S+),`).FindStringSubmatch(stderr.String())
-	if m == nil {
-		t.Fatalf("no CPR Direkte address in %q", stderr.String())
-	}
-	dial := func(ctx context.Context) (net.Conn, error) { return (&net.Dialer{}).DialContext(ctx, "tcp", m[1]) }
+	dial := func(ctx context.Context) (net.Conn, error) { return (&net.Dialer{}).DialContext(ctx, "tcp", direkteAddr) }
 	r, err := direkte.Do(context.Background(), dial, direkte.AppendLogon(nil,
 		direkte.Logon{Transaction: "OFF4", Customer: 1234, User: "TESTUSER", Password: "Test1234"}))
 	if err != nil || r.Code != direkte.OK {
@@ -78,9 +51,8 @@ func TestServe(t *testing.T) {
 	if _, errOut, c := runCLI(t, "", "healthcheck", "--http", addr); c != exitOK {
 		t.Errorf("healthcheck of a running sandbox: exit %d, %s", c, errOut)
 	}
-	cancel()
-	if c := <-code; c != exitOK || !strings.Contains(stderr.String(), "2000 persons") {
-		t.Errorf("exit %d, stderr %q", c, stderr.String())
+	if c, stderr := stop(); c != exitOK || !strings.Contains(stderr, "2000 persons") || !strings.Contains(stderr, "over TLS on 127.0.0.1:") {
+		t.Errorf("exit %d, stderr %q", c, stderr)
 	}
 }
 
@@ -154,7 +126,7 @@ func startServe(t *testing.T, args ...string) (httpAddr, direkteAddr string, sto
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if m := regexp.MustCompile(`CPR Direkte on (\S+)`).FindStringSubmatch(stderr.String()); m != nil {
+	if m := regexp.MustCompile(`CPR Direkte on ([^\s,;]+)`).FindStringSubmatch(stderr.String()); m != nil {
 		direkteAddr = m[1]
 	}
 	var once sync.Once

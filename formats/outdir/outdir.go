@@ -50,7 +50,7 @@ func Open(path string, force bool) (*Dir, error) {
 	case err != nil:
 		return nil, fmt.Errorf("output directory %s: %w: %w", path, ErrNotWritable, err)
 	case !info.IsDir():
-		return nil, fmt.Errorf("output %s: %w (it is %s)", path, ErrNotDir, kind(info.Mode()))
+		return nil, fmt.Errorf("output %s: %w (it is %s)", path, ErrNotDir, Kind(info.Mode()))
 	default:
 		entries, err := os.ReadDir(path)
 		if err != nil {
@@ -72,9 +72,13 @@ func Open(path string, force bool) (*Dir, error) {
 	return d, nil
 }
 
-// kind names what a non-directory is, for errors.
-func kind(m os.FileMode) string {
+// Kind names what kind of file a mode is, for errors: "a regular file", "a device", and so on.
+func Kind(m os.FileMode) string {
 	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeSymlink != 0:
+		return "a symbolic link"
 	case m.IsRegular():
 		return "a regular file"
 	case m&os.ModeDevice != 0:
@@ -271,7 +275,7 @@ func (d *Dir) Commit() error {
 		name := filepath.Join(d.path, filepath.FromSlash(f.Name))
 		if info, err := os.Lstat(name); err == nil && !info.Mode().IsRegular() {
 			d.Abort()
-			return fmt.Errorf("finish %s: %w (it is %s, which a run does not replace)", f.Name, ErrNotDir, kind(info.Mode()))
+			return fmt.Errorf("finish %s: %w (it is %s, which a run does not replace)", f.Name, ErrNotDir, Kind(info.Mode()))
 		}
 		if err := os.Rename(f.f.Name(), name); err != nil {
 			d.Abort()
