@@ -42,7 +42,9 @@ func TestServe(t *testing.T) {
 	if direkteAddr == "" {
 		t.Fatal("no CPR Direkte address printed")
 	}
-	dial := func(ctx context.Context) (net.Conn, error) { return (&net.Dialer{}).DialContext(ctx, "tcp", direkteAddr) }
+	dial := func(ctx context.Context) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "tcp", direkteAddr)
+	}
 	r, err := direkte.Do(context.Background(), dial, direkte.AppendLogon(nil,
 		direkte.Logon{Transaction: "OFF4", Customer: 1234, User: "TESTUSER", Password: "Test1234"}))
 	if err != nil || r.Code != direkte.OK {
