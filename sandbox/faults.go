@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
 )
 
@@ -163,13 +164,13 @@ func damage(fault string, data []byte, records int) []byte {
 	case FaultTruncated:
 		return data[:len(data)/2+7] // mid-record, whatever the framing
 	case FaultMissingEnd:
-		if i := bytes.LastIndex(data, []byte("9999999999999")); i >= 0 {
-			return data[:i]
+		if at, ok := extract.EndRecord(data); ok {
+			return data[:at]
 		}
 	case FaultWrongCount:
-		if i := bytes.LastIndex(data, []byte("9999999999999")); i >= 0 {
+		if at, ok := extract.EndRecord(data); ok {
 			out := bytes.Clone(data)
-			copy(out[i+13:i+21], fmt.Sprintf("%08d", records+7))
+			copy(out[at:], extract.AppendEnd(nil, records+7))
 			return out
 		}
 	}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -200,9 +201,9 @@ func (s *ChangeSpool) Add(day int, p *generator.Person, events []generator.Event
 	num := p.Number.String()
 	for _, e := range events {
 		l := pw.start("099", num)
-		l.date(2, e.Date)
-		l.text(3, e.Code)
-		l.text(4, e.Derived)
+		l.date(f099CprUpdateDate, e.Date)
+		l.text(f099Event_, e.Code)
+		l.text(f099DerivedMark, e.Derived)
 		pw.emit(l, s.mainW)
 	}
 	if pw.err != nil {
@@ -233,12 +234,7 @@ func (s *ChangeSpool) WriteDay(w io.Writer, day int, production, previous civil.
 	}
 	pw := s.pw
 	out := bufio.NewWriterSize(w, 256<<10)
-	l := pw.start("000", "")
-	l.text(1, "0000000000")
-	l.num(2, pw.opts.Task)
-	l.day(3, production)
-	l.day(4, previous)
-	pw.emit(l, out)
+	pw.emitRecord("000", AppendStart(nil, pw.opts.Task, production, previous), out)
 	for _, part := range []*DaySpool{s.main, s.block} {
 		r, err := part.Reader(day)
 		if err != nil {
@@ -248,10 +244,7 @@ func (s *ChangeSpool) WriteDay(w io.Writer, day int, production, previous civil.
 			return 0, fmt.Errorf("change extract of day %d: %w", day, err)
 		}
 	}
-	l = pw.start("999", "")
-	l.text(1, "9999999999")
-	l.num(2, s.records[day-1])
-	pw.emit(l, out)
+	pw.emitRecord("999", AppendEnd(nil, s.records[day-1]), out)
 	if pw.err != nil {
 		return 0, pw.err
 	}
@@ -274,22 +267,13 @@ const EventLength = 45
 // AppendEvent appends the record 099 of event e, delivered for the person numbered num, to dst: its
 // ISO-8859-1 bytes without framing, as the events tables read them.
 func AppendEvent(dst []byte, num pnr.Number, e generator.Event) []byte {
-	l := LayoutOf("099")
-	start := len(dst)
+	l, at := LayoutOf("099"), len(dst)
 	dst = append(dst, templates["099"]...)
-	b := dst[start:]
-	field := func(i int) []byte {
-		f := l.Fields[i]
-		return b[f.Pos-1 : f.Pos-1+f.Len]
-	}
-	num.AppendTo(field(1)[:0])
-	ts := field(2)
-	put4(ts[0:4], e.Date.Year)
-	put2(ts[4:6], int(e.Date.Month))
-	put2(ts[6:8], e.Date.Day)
-	copy(ts[8:], "1200")
-	latin1Into(field(3), e.Code)
-	latin1Into(field(4), e.Derived)
+	b := dst[at:]
+	num.AppendTo(fieldOf(l, b, fieldPNR)[:0])
+	putDate(fieldOf(l, b, f099CprUpdateDate), l.Fields[f099CprUpdateDate].Kind, e.Date)
+	latin1Into(fieldOf(l, b, f099Event_), e.Code)
+	latin1Into(fieldOf(l, b, f099DerivedMark), e.Derived)
 	return dst
 }
 
@@ -310,20 +294,34 @@ func latin1Into(dst []byte, s string) {
 
 // AppendStart appends a start record (000) with the task number and production dates, unframed.
 func AppendStart(dst []byte, task int, production, previous civil.Date) []byte {
-	var b [8]byte
-	dst = append(dst, "0000000000000"...)
-	dst = fmt.Appendf(dst, "%06d", task%1000000)
-	for _, d := range []civil.Date{production, previous} {
-		put4(b[0:4], d.Year)
-		put2(b[4:6], int(d.Month))
-		put2(b[6:8], d.Day)
-		dst = append(dst, b[:]...)
-	}
+	l, at := LayoutOf("000"), len(dst)
+	dst = append(dst, templates["000"]...)
+	b := dst[at:]
+	copy(fieldOf(l, b, f000BlackBox10), "0000000000")
+	putNumber(fieldOf(l, b, f000TaskNumber), task)
+	putDay(fieldOf(l, b, f000ProductionDate), production)
+	putDay(fieldOf(l, b, f000PreviousProductionDate), previous)
 	return dst
 }
 
 // AppendEnd appends an end record (999) counting records between the start and end records, unframed.
 func AppendEnd(dst []byte, records int) []byte {
-	dst = append(dst, "9999999999999"...)
-	return fmt.Appendf(dst, "%08d", records%100000000)
+	l, at := LayoutOf("999"), len(dst)
+	dst = append(dst, templates["999"]...)
+	b := dst[at:]
+	copy(fieldOf(l, b, f999BlackBox10), "9999999999")
+	putNumber(fieldOf(l, b, f999Counter), records)
+	return dst
+}
+
+// EndRecord returns the offset in data, a whole extract in any framing, of its end record, or false
+// when data does not end with one. A test environment uses it to damage a file on purpose.
+func EndRecord(data []byte) (int, bool) {
+	l := LayoutOf("999")
+	body := bytes.TrimRight(data, "\r\n")
+	at := len(body) - l.Length
+	if at < 0 || !bytes.HasPrefix(body[at:], []byte(l.Type)) {
+		return 0, false
+	}
+	return at, true
 }

@@ -194,7 +194,7 @@ func (r *Record) Set(name, value string) error {
 func (r *Record) SetInt(name string, v int) error { return r.Set(name, strconv.Itoa(v)) }
 
 // SetDate sets a date field (yyyy-MM-dd, blank when d is zero), a timestamp field (yyyyMMddHHmm at
-// midnight, zeros when zero) or a day field (yyyyMMdd).
+// TimeOfDay, zeros when zero) or a day field (yyyyMMdd), as the writers write them.
 func (r *Record) SetDate(name string, d civil.Date) error {
 	i := r.Layout.Field(name)
 	if i < 0 {
@@ -205,19 +205,14 @@ func (r *Record) SetDate(name string, d civil.Date) error {
 		r.Values[i] = empty(f)
 		return nil
 	}
-	var s string
 	switch f.Kind {
-	case KindDate:
-		s = d.String()
-	case KindTimestamp, KindTimestampText:
-		s = fmt.Sprintf("%04d%02d%02d0000", d.Year, int(d.Month), d.Day)
-	case KindDay:
-		s = fmt.Sprintf("%04d%02d%02d", d.Year, int(d.Month), d.Day)
-	default:
-		return fmt.Errorf("record %s field %s: not a date field", r.Layout.Type, f.Danish)
+	case KindDate, KindTimestamp, KindTimestampText, KindDay:
+		b := []byte(empty(f))
+		putDate(b, f.Kind, d)
+		r.Values[i] = string(b)
+		return nil
 	}
-	r.Values[i] = s
-	return nil
+	return fmt.Errorf("record %s field %s: not a date field", r.Layout.Type, f.Danish)
 }
 
 // Date returns the named date, timestamp or day field as a date, and false when it is empty or not a

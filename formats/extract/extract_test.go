@@ -236,7 +236,7 @@ func TestSetters(t *testing.T) {
 	rec.SetDate("Birthdate", civil.Date{Year: 1961, Month: 7, Day: 7})
 	rec.SetDate("StatusStartDate", civil.Date{Year: 1961, Month: 7, Day: 7})
 	got := strings.Join(rec.Values, "")
-	want := "0010707614285          01196107070000  1961-07-07 " + strings.Repeat(" ", 56)
+	want := "0010707614285          01196107071200  1961-07-07 " + strings.Repeat(" ", 56)
 	if got != want {
 		t.Errorf("record:\n%q\nwant\n%q", got, want)
 	}

@@ -123,13 +123,17 @@ type link struct {
 	at       Finding
 }
 
-// minOne are the record types every person has exactly one of when the type is in the file at all;
-// 012 only below status 30 (CPR leaves it out for annulled numbers).
-var minOne = []string{"001", "003", "008", "009", "010", "011", "012", "015"}
-
-// maxCount bounds the repeatable record types (the record index's min..max).
-var maxCount = map[string]int{"001": 1, "002": 1, "003": 1, "004": 4, "005": 1, "006": 1, "007": 1, "008": 1,
-	"009": 1, "010": 1, "011": 1, "012": 1, "013": 1, "014": 25, "015": 1, "016": 2, "017": 1, "021": 1}
+// minOne are the person record types every person has at least one of (Min 1 in the record index) when
+// the type is in the file at all; 012 only below status 30 (CPR leaves it out for annulled numbers).
+var minOne = func() []string {
+	var ts []string
+	for _, l := range layouts {
+		if l.Min >= 1 && l.Type != "000" && l.Type != "999" {
+			ts = append(ts, l.Type)
+		}
+	}
+	return ts
+}()
 
 var fileName = regexp.MustCompile(`^[Dd](\d{6})\.[Ll](\d{6})$`)
 
@@ -325,10 +329,10 @@ func (rep *Report) persons(name string, fr *FileReport, persons map[string]*pers
 		}
 		sort.Strings(types)
 		for _, t := range types {
-			if m, ok := maxCount[t]; ok && p.counts[t] > m {
+			if l := LayoutOf(t); l != nil && p.counts[t] > l.Max {
 				f := p.first
 				f.Type, f.Rule, f.Violates = t, "cardinality", true
-				f.Message = fmt.Sprintf("%d records %s, at most %d allowed", p.counts[t], t, m)
+				f.Message = fmt.Sprintf("%d records %s, at most %d allowed", p.counts[t], t, l.Max)
 				rep.add(f)
 			}
 		}

@@ -28,8 +28,11 @@ type Layout struct {
 	Name   string // CPR Broker's name for the record
 	Title  string // what the record holds
 	Length int
-	Fields []Field
-	index  map[string]int
+	// Min and Max bound how many records of the type one person has (the record index's min..max
+	// occurs); a file has exactly one start and one end record.
+	Min, Max int
+	Fields   []Field
+	index    map[string]int
 }
 
 var byType = func() map[string]*Layout {

@@ -149,12 +149,7 @@ func NewPersonWriter(w io.Writer, opts FileOptions) (*PersonWriter, error) {
 		os.Remove(f.Name()) // unlinked: it goes away with the writer, whatever happens
 		pw.block, pw.blockW = f, bufio.NewWriterSize(f, 1<<20)
 	}
-	l := pw.start("000", "")
-	l.text(1, "0000000000")
-	l.num(2, opts.Task)
-	l.day(3, opts.Production)
-	l.day(4, opts.PreviousProduction)
-	pw.emit(l, pw.w)
+	pw.emitRecord("000", AppendStart(nil, opts.Task, opts.Production, opts.PreviousProduction), pw.w)
 	pw.records = 0 // the start record is not counted
 	return pw, pw.err
 }
@@ -188,9 +183,18 @@ func (pw *PersonWriter) start(t, pnr string) *line {
 	ln.l, ln.pw, ln.pnr = LayoutOf(t), pw, pnr
 	ln.b = append(ln.b[:0], templates[t]...)
 	if pnr != "" {
-		ln.text(1, pnr)
+		ln.text(fieldPNR, pnr)
 	}
 	return ln
+}
+
+// emitRecord writes a whole record made elsewhere (a start or end record) in the output's framing and
+// encoding.
+func (pw *PersonWriter) emitRecord(t string, b []byte, dst *bufio.Writer) {
+	ln := &pw.ln
+	ln.l, ln.pw, ln.pnr = LayoutOf(t), pw, ""
+	ln.b = append(ln.b[:0], b...)
+	pw.emit(ln, dst)
 }
 
 // startType is start for a selected person record type, without lookups.
@@ -198,8 +202,17 @@ func (pw *PersonWriter) startType(pt *personType, pnr string) *line {
 	ln := &pw.ln
 	ln.l, ln.pw, ln.pnr = pt.layout, pw, pnr
 	ln.b = append(ln.b[:0], pt.template...)
-	copy(ln.field(1), pnr)
+	copy(ln.field(fieldPNR), pnr)
 	return ln
+}
+
+// fieldPNR is the PNR field's index, the same in every person record (derivelayouts checks it).
+const fieldPNR = f001PNR
+
+// fieldOf is field i of a record of layout l held in b.
+func fieldOf(l *Layout, b []byte, i int) []byte {
+	f := l.Fields[i]
+	return b[f.Pos-1 : f.Pos-1+f.Len]
 }
 
 // number writes a personnummer into field i, or leaves it blank for the zero Number.
@@ -216,10 +229,7 @@ func (ln *line) code(i, v int) {
 	}
 }
 
-func (ln *line) field(i int) []byte {
-	f := ln.l.Fields[i]
-	return ln.b[f.Pos-1 : f.Pos-1+f.Len]
-}
+func (ln *line) field(i int) []byte { return fieldOf(ln.l, ln.b, i) }
 
 // text writes s left-aligned into field i; longer text is an error naming the field.
 func (ln *line) text(i int, s string) { ln.put(i, s, false) }
@@ -256,8 +266,9 @@ func (ln *line) put(i int, s string, right bool) {
 }
 
 // num writes v right-aligned and zero-filled.
-func (ln *line) num(i, v int) {
-	dst := ln.field(i)
+func (ln *line) num(i, v int) { putNumber(ln.field(i), v) }
+
+func putNumber(dst []byte, v int) {
 	for k := len(dst) - 1; k >= 0; k-- {
 		dst[k] = byte('0' + v%10)
 		v /= 10
@@ -266,25 +277,29 @@ func (ln *line) num(i, v int) {
 
 // date writes d into a yyyy-MM-dd, yyyyMMddHHmm or yyyyMMdd field; the zero date leaves it empty.
 func (ln *line) date(i int, d civil.Date) {
-	if d.IsZero() {
-		return
-	}
-	dst := ln.field(i)
-	switch ln.l.Fields[i].Kind {
-	case KindDate:
-		d.AppendFormat(dst[:0])
-	case KindTimestamp, KindTimestampText:
-		put4(dst[0:4], d.Year)
-		put2(dst[4:6], int(d.Month))
-		put2(dst[6:8], d.Day)
-		copy(dst[8:], "1200")
-	case KindDay:
-		ln.day(i, d)
+	if !d.IsZero() {
+		putDate(ln.field(i), ln.l.Fields[i].Kind, d)
 	}
 }
 
-func (ln *line) day(i int, d civil.Date) {
-	dst := ln.field(i)
+// TimeOfDay is the time CPR's yyyyMMddHHmm fields are given: the model has dates, not times.
+const TimeOfDay = "1200"
+
+// putDate writes d into a field of kind k.
+func putDate(dst []byte, k Kind, d civil.Date) {
+	switch k {
+	case KindDate:
+		d.AppendFormat(dst[:0])
+	case KindTimestamp, KindTimestampText:
+		putDay(dst[0:8], d)
+		copy(dst[8:], TimeOfDay)
+	case KindDay:
+		putDay(dst, d)
+	}
+}
+
+// putDay writes d as yyyyMMdd.
+func putDay(dst []byte, d civil.Date) {
 	put4(dst[0:4], d.Year)
 	put2(dst[4:6], int(d.Month))
 	put2(dst[6:8], d.Day)
@@ -434,10 +449,7 @@ func (pw *PersonWriter) Close() error {
 		}
 	}
 	count := pw.records
-	l := pw.start("999", "")
-	l.text(1, "9999999999")
-	l.num(2, count)
-	pw.emit(l, pw.w)
+	pw.emitRecord("999", AppendEnd(nil, count), pw.w)
 	pw.records = count
 	if err := pw.w.Flush(); err != nil {
 		pw.err = err
@@ -453,17 +465,17 @@ var errWriterClosed = fmt.Errorf("extract: write after Close")
 var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer){
 	"001": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		l := pw.startType(pw.cur, num)
-		l.number(2, p.CurrentNumber)
-		l.text(3, generator.StatusCode(p.Status))
-		l.date(4, p.StatusDate)
-		l.text(6, p.Gender.String())
-		l.date(7, p.BirthDate)
-		l.mark(8, p.BirthDateUncertain)
-		l.date(9, p.BirthDate)
+		l.number(f001CurrentCprNumber, p.CurrentNumber)
+		l.text(f001Status, generator.StatusCode(p.Status))
+		l.date(f001StatusStartDate, p.StatusDate)
+		l.text(f001Gender, p.Gender.String())
+		l.date(f001Birthdate, p.BirthDate)
+		l.mark(f001BirthdateUncertainty, p.BirthDateUncertain)
+		l.date(f001PersonStartDate, p.BirthDate)
 		if p.Status == generator.StatusAnnulled || p.Status == generator.StatusDeletedDuplicate || p.Status == generator.StatusChangedNumber {
-			l.date(11, p.StatusDate)
+			l.date(f001PersonEndDate, p.StatusDate)
 		}
-		l.text(13, p.Occupation)
+		l.text(f001Job, p.Occupation)
 		pw.emit(l, dst)
 	},
 	"002": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
@@ -472,41 +484,41 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			return
 		}
 		l := pw.startType(pw.cur, num)
-		l.num(2, a.Municipality)
-		l.num(3, a.RoadCode)
-		l.text(4, a.HouseNumber)
-		l.text(5, a.Floor)
-		l.right(6, a.Door)
-		l.text(8, a.CareOf)
-		l.date(9, a.MovedIn)
-		l.date(11, a.MunicipalityMovedIn)
-		l.num(13, a.PreviousMunicipality)
-		l.date(14, a.PreviousMunicipalityLeft)
+		l.num(f002MunicipalityCode, a.Municipality)
+		l.num(f002StreetCode, a.RoadCode)
+		l.text(f002HouseNumber, a.HouseNumber)
+		l.text(f002Floor, a.Floor)
+		l.right(f002Door, a.Door)
+		l.text(f002CareOfName, a.CareOf)
+		l.date(f002RelocationDate, a.MovedIn)
+		l.date(f002MunicipalityArrivalDate, a.MunicipalityMovedIn)
+		l.num(f002LeavingMunicipalityCode, a.PreviousMunicipality)
+		l.date(f002LeavingMunicipalityDepartureDate, a.PreviousMunicipalityLeft)
 		pw.emit(l, dst)
 	},
 	"003": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		l := pw.startType(pw.cur, num)
-		l.text(2, p.Name.Addressing)
+		l.text(f003AddressingName, p.Name.Addressing)
 		if a := p.Address; a != nil && p.Status < 30 {
-			l.text(3, a.CareOf)
-			l.text(5, LabelledAddress(a))
-			l.num(7, a.Postcode)
-			l.text(8, clip(a.City, 20))
-			l.num(9, a.Municipality)
-			l.num(10, a.RoadCode)
-			l.text(11, a.HouseNumber)
-			l.text(12, a.Floor)
-			l.right(13, a.Door)
-			l.text(15, clip(a.Road, 20))
+			l.text(f003CareOfName, a.CareOf)
+			l.text(f003LabelledAddress, LabelledAddress(a))
+			l.num(f003PostCode, a.Postcode)
+			l.text(f003PostDistrictText, clip(a.City, 20))
+			l.num(f003MunicipalityCode, a.Municipality)
+			l.num(f003StreetCode, a.RoadCode)
+			l.text(f003HouseNumber, a.HouseNumber)
+			l.text(f003Floor, a.Floor)
+			l.right(f003Door, a.Door)
+			l.text(f003StreetAddressingName, clip(a.Road, 20))
 		}
 		pw.emit(l, dst)
 	},
 	"004": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		for _, pr := range p.Protections[:min(len(p.Protections), 4)] {
+		for _, pr := range p.Protections[:pw.upTo(len(p.Protections))] {
 			l := pw.startType(pw.cur, num)
-			l.num(2, pr.Type)
-			l.date(3, pr.Start)
-			l.date(4, pr.End)
+			l.num(f004ProtectionType_, pr.Type)
+			l.date(f004StartDate, pr.Start)
+			l.date(f004EndDate, pr.End)
 			pw.emit(l, dst)
 		}
 	},
@@ -516,10 +528,10 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			return
 		}
 		l := pw.startType(pw.cur, num)
-		l.num(2, e.Country)
-		l.date(3, e.Date)
-		for i, s := range e.ForeignAddress[:min(len(e.ForeignAddress), 5)] {
-			l.text(5+i, clip(s, 34))
+		l.num(f005ExitCountryCode, e.Country)
+		l.date(f005ExitDate, e.Date)
+		for i, s := range e.ForeignAddress[:min(len(e.ForeignAddress), addressLines)] {
+			l.text(f005ForeignAddress1+i, clip(s, 34))
 		}
 		pw.emit(l, dst)
 	},
@@ -528,52 +540,52 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			return
 		}
 		l := pw.startType(pw.cur, num)
-		l.date(2, p.Disappeared)
+		l.date(f007DisappearanceDate, p.Disappeared)
 		pw.emit(l, dst)
 	},
 	"008": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		l := pw.startType(pw.cur, num)
-		l.text(2, p.Name.First)
-		l.text(4, p.Name.Middle)
-		l.text(6, p.Name.Last)
-		l.date(8, p.Name.Start)
-		l.text(10, p.Name.Addressing)
+		l.text(f008FirstName_s, p.Name.First)
+		l.text(f008MiddleName, p.Name.Middle)
+		l.text(f008LastName, p.Name.Last)
+		l.date(f008NameStartDate, p.Name.Start)
+		l.text(f008AddressingName, p.Name.Addressing)
 		pw.emit(l, dst)
 	},
 	"009": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		l := pw.startType(pw.cur, num)
-		l.code(2, p.BirthPlace.Authority)
-		l.text(3, clip(p.BirthPlace.Text, 20))
+		l.code(f009BirthRegistrationAuthorityCode, p.BirthPlace.Authority)
+		l.text(f009AdditionalBirthRegistrationText, clip(p.BirthPlace.Text, 20))
 		pw.emit(l, dst)
 	},
 	"010": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		l := pw.startType(pw.cur, num)
-		l.num(2, p.Citizenship.Country)
-		l.date(3, p.Citizenship.Start)
+		l.num(f010CountryCode, p.Citizenship.Country)
+		l.date(f010CitizenshipStartDate, p.Citizenship.Start)
 		pw.emit(l, dst)
 	},
 	"011": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		l := pw.startType(pw.cur, num)
 		if p.Church.Code != 0 {
-			l.text(2, string(rune(p.Church.Code)))
+			l.text(f011ChurchRelationship, string(rune(p.Church.Code)))
 		}
-		l.date(3, p.Church.Start)
+		l.date(f011StartDate, p.Church.Start)
 		pw.emit(l, dst)
 	},
 	"012": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		c := p.Civil
 		l := pw.startType(pw.cur, num)
 		if c.Code != 0 {
-			l.text(2, string(rune(c.Code)))
+			l.text(f012CivilStatusCode, string(rune(c.Code)))
 		}
-		l.number(3, c.Spouse)
+		l.number(f012SpousePNR, c.Spouse)
 		if c.Spouse.IsZero() {
-			l.date(4, c.SpouseBirthDate)
-			l.text(6, clip(c.SpouseName, 34))
+			l.date(f012SpouseBirthDate, c.SpouseBirthDate)
+			l.text(f012SpouseName, clip(c.SpouseName, 34))
 		}
-		l.date(8, c.Start)
+		l.date(f012CivilStatusStartDate, c.Start)
 		if p.Separation != nil {
-			l.date(10, c.Start) // the marriage the separation refers to
+			l.date(f012ReferenceToAnySeparation, c.Start) // the marriage the separation refers to
 		}
 		pw.emit(l, dst)
 	},
@@ -582,31 +594,31 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			return
 		}
 		l := pw.startType(pw.cur, num)
-		l.date(2, p.Civil.Start)
-		l.date(3, p.Separation.Start)
+		l.date(f013ReferenceToAnyMaritalStatus, p.Civil.Start)
+		l.date(f013SeparationStartDate, p.Separation.Start)
 		pw.emit(l, dst)
 	},
 	"014": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		for _, c := range p.Children[:min(len(p.Children), 25)] {
+		for _, c := range p.Children[:pw.upTo(len(p.Children))] {
 			l := pw.startType(pw.cur, num)
-			l.number(2, c)
+			l.number(f014ChildPNR, c)
 			pw.emit(l, dst)
 		}
 	},
 	"015": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		l := pw.startType(pw.cur, num)
-		parent(l, 2, p.Mother, p.BirthDate)
-		parent(l, 9, p.Father, p.BirthDate)
+		parent(l, motherFields, p.Mother, p.BirthDate)
+		parent(l, fatherFields, p.Father, p.BirthDate)
 		pw.emit(l, dst)
 	},
 	"016": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		for _, c := range p.Custody[:min(len(p.Custody), 2)] {
+		for _, c := range p.Custody[:pw.upTo(len(p.Custody))] {
 			l := pw.startType(pw.cur, num)
-			l.num(2, c.Type)
-			l.date(3, c.Start)
+			l.num(f016RelationshipType, c.Type)
+			l.date(f016CustodyStartDate, c.Start)
 			if c.Type == generator.CustodyOther1 || c.Type == generator.CustodyOther2 {
-				l.number(6, c.Holder)
-				l.date(7, c.Start)
+				l.number(f016RelationPNR, c.Holder)
+				l.date(f016RelationPNRStartDate, c.Start)
 			}
 			pw.emit(l, dst)
 		}
@@ -617,120 +629,134 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			return
 		}
 		l := pw.startType(pw.cur, num)
-		l.date(2, g.Start)
+		l.date(f017DisempowermentStartDate, g.Start)
 		if !g.Guardian.IsZero() {
-			l.num(5, 1)
-			l.number(6, g.Guardian)
-			l.date(7, g.Start)
+			l.num(f017GuardianRelationType, 1)
+			l.number(f017RelationPNR, g.Guardian)
+			l.date(f017RelationPNRStartDate, g.Start)
 		} else {
-			l.num(5, 2)
-			l.text(8, clip(g.GuardianName, 34))
-			l.date(9, g.Start)
-			for i, s := range g.GuardianAddress[:min(len(g.GuardianAddress), 5)] {
-				l.text(10+i, clip(s, 34))
+			l.num(f017GuardianRelationType, 2)
+			l.text(f017GuardianName, clip(g.GuardianName, 34))
+			l.date(f017GuardianAddressStartDate, g.Start)
+			for i, s := range g.GuardianAddress[:min(len(g.GuardianAddress), addressLines)] {
+				l.text(f017RelationText1+i, clip(s, 34))
 			}
 		}
 		pw.emit(l, dst)
 	},
 	"022": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		for _, o := range p.OldNumbers {
+		for _, o := range p.OldNumbers[:pw.upTo(len(p.OldNumbers))] {
 			l := pw.startType(pw.cur, num)
-			l.number(2, o.Number)
-			l.date(3, o.Start)
-			l.date(5, o.End)
+			l.number(f022OldPNR, o.Number)
+			l.date(f022OldPNRStartDate, o.Start)
+			l.date(f022OldPNREndDate, o.End)
 			pw.emit(l, dst)
 		}
 	},
 	"023": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		for _, a := range p.AddressHistory {
+		for _, a := range p.AddressHistory[:pw.upTo(len(p.AddressHistory))] {
 			l := pw.startType(pw.cur, num)
-			l.num(3, a.Municipality)
-			l.num(4, a.RoadCode)
-			l.text(5, a.HouseNumber)
-			l.text(6, a.Floor)
-			l.right(7, a.Door)
-			l.date(10, a.MovedIn)
-			l.date(12, a.MovedOut)
+			l.num(f023MunicipalityCode, a.Municipality)
+			l.num(f023StreetCode, a.RoadCode)
+			l.text(f023HouseNumber, a.HouseNumber)
+			l.text(f023Floor, a.Floor)
+			l.right(f023Door, a.Door)
+			l.date(f023RelocationDate, a.MovedIn)
+			l.date(f023LeavingDate, a.MovedOut)
 			pw.emit(l, dst)
 		}
 	},
 	"024": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		for _, m := range p.Migrations {
+		for _, m := range p.Migrations[:pw.upTo(len(p.Migrations))] {
 			l := pw.startType(pw.cur, num)
 			if !m.Exit.IsZero() {
-				l.num(3, m.ExitCountry)
-				l.date(4, m.Exit)
+				l.num(f024ExitCountryCode, m.ExitCountry)
+				l.date(f024ExitDate, m.Exit)
 			}
-			l.num(6, m.EntryCountry)
-			l.date(7, m.Entry)
-			for i, s := range m.ForeignAddress[:min(len(m.ForeignAddress), 5)] {
-				l.text(9+i, clip(s, 34))
+			l.num(f024EntryCountryCode, m.EntryCountry)
+			l.date(f024EntryDate, m.Entry)
+			for i, s := range m.ForeignAddress[:min(len(m.ForeignAddress), addressLines)] {
+				l.text(f024ForeignAddress1+i, clip(s, 34))
 			}
 			pw.emit(l, dst)
 		}
 	},
 	"025": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		for _, d := range p.Disappearances {
+		for _, d := range p.Disappearances[:pw.upTo(len(p.Disappearances))] {
 			l := pw.startType(pw.cur, num)
-			l.date(3, d.Disappeared)
-			l.date(5, d.Found)
+			l.date(f025DisappearanceDate, d.Disappeared)
+			l.date(f025RetrievalDate, d.Found)
 			pw.emit(l, dst)
 		}
 	},
 	"026": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		for _, h := range p.NameHistory {
+		for _, h := range p.NameHistory[:pw.upTo(len(p.NameHistory))] {
 			l := pw.startType(pw.cur, num)
-			l.text(3, h.First)
-			l.text(5, h.Middle)
-			l.text(7, h.Last)
-			l.date(9, h.Start)
-			l.date(11, h.End)
+			l.text(f026FirstName_s, h.First)
+			l.text(f026MiddleName, h.Middle)
+			l.text(f026LastName, h.Last)
+			l.date(f026NameStartDate, h.Start)
+			l.date(f026NameEndDate, h.End)
 			pw.emit(l, dst)
 		}
 	},
 	"027": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		for _, c := range p.CitizenshipHistory {
+		for _, c := range p.CitizenshipHistory[:pw.upTo(len(p.CitizenshipHistory))] {
 			l := pw.startType(pw.cur, num)
-			l.num(3, c.Country)
-			l.date(4, c.Start)
-			l.date(6, c.End)
+			l.num(f027CountryCode, c.Country)
+			l.date(f027CitizenshipStartDate, c.Start)
+			l.date(f027CitizenshipEndDate, c.End)
 			pw.emit(l, dst)
 		}
 	},
 	"028": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		for _, c := range p.ChurchHistory {
+		for _, c := range p.ChurchHistory[:pw.upTo(len(p.ChurchHistory))] {
 			l := pw.startType(pw.cur, num)
-			l.text(2, string(rune(c.Code)))
-			l.date(3, c.Start)
-			l.date(5, c.End)
+			l.text(f028ChurchRelationship, string(rune(c.Code)))
+			l.date(f028StartDate, c.Start)
+			l.date(f028EndDate, c.End)
 			pw.emit(l, dst)
 		}
 	},
 	"029": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		for _, c := range p.CivilHistory {
+		for _, c := range p.CivilHistory[:pw.upTo(len(p.CivilHistory))] {
 			l := pw.startType(pw.cur, num)
-			l.text(3, string(rune(c.Code)))
-			l.number(4, c.Spouse)
-			l.date(9, c.Start)
-			l.date(11, c.End)
+			l.text(f029CivilStatusCode, string(rune(c.Code)))
+			l.number(f029SpousePNR, c.Spouse)
+			l.date(f029CivilStatusStartDate, c.Start)
+			l.date(f029CivilStatusEndDate, c.End)
 			pw.emit(l, dst)
 		}
 	},
 	"030": func(*PersonWriter, *generator.Person, string, *bufio.Writer) {}, // ended separations are not modelled
 }
 
-// parent fills the mother's (from 2) or father's (from 9) fields of record 015.
-func parent(l *line, i int, par generator.Parent, born civil.Date) {
+// parentFields are one parent's fields in record 015.
+type parentFields struct{ date, number, birthDate, name int }
+
+var (
+	motherFields = parentFields{f015MotherDate, f015MotherPNR, f015MotherBirthDate, f015MotherName}
+	fatherFields = parentFields{f015FatherDate, f015FatherPNR, f015FatherBirthDate, f015FatherName}
+)
+
+// parent fills the mother's or father's fields of record 015.
+func parent(l *line, f parentFields, par generator.Parent, born civil.Date) {
 	if !par.Known() {
 		return
 	}
-	l.date(i, born) // the parent relation holds from the birth
-	l.number(i+2, par.Number)
+	l.date(f.date, born) // the parent relation holds from the birth
+	l.number(f.number, par.Number)
 	if par.Number.IsZero() {
-		l.date(i+3, par.BirthDate)
-		l.text(i+5, clip(par.Name, 34))
+		l.date(f.birthDate, par.BirthDate)
+		l.text(f.name, clip(par.Name, 34))
 	}
 }
+
+// upTo returns n, or the most records of the type being written that one person may have.
+func (pw *PersonWriter) upTo(n int) int { return min(n, pw.cur.layout.Max) }
+
+// addressLines is how many lines a foreign or guardian's address has (UDLANDADR1-5, RELADR1-5).
+const addressLines = f005ForeignAddress5 - f005ForeignAddress1 + 1
 
 // LabelledAddress is STANDARDADR: "road number,floor door", as "Skovvej 77 A" or "Søgade 12,st mf".
 func LabelledAddress(a *generator.Address) string {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -133,9 +134,10 @@ func (rc *Receiver) WriteTo(w io.Writer, start *Record, opts WriterOptions) erro
 			}
 		}
 	}
-	end, _ := NewRecord("999")
-	end.Set("BlackBox10", "9999999999")
-	end.SetInt("Counter", n)
+	end, err := NewReader(bytes.NewReader(AppendEnd(nil, n))).Read()
+	if err != nil {
+		return err
+	}
 	wr.Write(end)
 	return wr.Flush()
 }

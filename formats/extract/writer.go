@@ -107,8 +107,8 @@ func (w *Writer) Write(rec *Record) error {
 
 func (w *Writer) fail(rec *Record, field string, err error, detail string) error {
 	e := &WriteError{Record: w.n, Type: rec.Layout.Type, Field: field, Err: err, Detail: detail}
-	if len(rec.Layout.Fields) > 1 && rec.Layout.Fields[1].Danish == "PNR" {
-		e.PNR = strings.TrimSpace(rec.Values[1])
+	if len(rec.Layout.Fields) > fieldPNR && rec.Layout.Fields[fieldPNR].Name == "PNR" {
+		e.PNR = strings.TrimSpace(rec.Values[fieldPNR])
 	}
 	w.err = e
 	return e
