@@ -557,6 +557,65 @@ func (s *sim) divorce(a, b int) {
 	}
 }
 
+// notBefore moves every date of p's record that lies before d - a birth date corrected to a later one -
+// to d. The slices are copied first: p shares them with the person it was copied from.
+func (p *Person) notBefore(d civil.Date) {
+	at := func(x *civil.Date) {
+		if !x.IsZero() && x.Before(d) {
+			*x = d
+		}
+	}
+	at(&p.Name.Start)
+	at(&p.Civil.Start)
+	at(&p.Citizenship.Start)
+	at(&p.Church.Start)
+	if p.Address != nil {
+		a := *p.Address
+		at(&a.MovedIn)
+		at(&a.MunicipalityMovedIn)
+		at(&a.PreviousMunicipalityLeft)
+		p.Address = &a
+	}
+	p.NameHistory = slices.Clone(p.NameHistory)
+	for i := range p.NameHistory {
+		at(&p.NameHistory[i].Start)
+		at(&p.NameHistory[i].End)
+	}
+	p.AddressHistory = slices.Clone(p.AddressHistory)
+	for i := range p.AddressHistory {
+		at(&p.AddressHistory[i].MovedIn)
+		at(&p.AddressHistory[i].MovedOut)
+	}
+	p.CivilHistory = slices.Clone(p.CivilHistory)
+	for i := range p.CivilHistory {
+		at(&p.CivilHistory[i].Start)
+		at(&p.CivilHistory[i].End)
+	}
+	p.ChurchHistory = slices.Clone(p.ChurchHistory)
+	for i := range p.ChurchHistory {
+		at(&p.ChurchHistory[i].Start)
+		at(&p.ChurchHistory[i].End)
+	}
+	p.CitizenshipHistory = slices.Clone(p.CitizenshipHistory)
+	for i := range p.CitizenshipHistory {
+		at(&p.CitizenshipHistory[i].Start)
+		at(&p.CitizenshipHistory[i].End)
+	}
+	p.Custody = slices.Clone(p.Custody)
+	for i := range p.Custody {
+		at(&p.Custody[i].Start)
+	}
+	p.Protections = slices.Clone(p.Protections)
+	for i := range p.Protections {
+		at(&p.Protections[i].Start)
+	}
+	p.Migrations = slices.Clone(p.Migrations)
+	for i := range p.Migrations {
+		at(&p.Migrations[i].Exit)
+		at(&p.Migrations[i].Entry)
+	}
+}
+
 // renumber gives member i's person the number of member ni: CPR's change of number after a change of
 // gender or a corrected birth date. The old number stays, status 60, pointing to the new one; every
 // relative's link moves to the new number.
@@ -568,10 +627,7 @@ func (s *sim) renumber(i, ni int) {
 	np.Index, np.Number, np.Gender, np.BirthDate = s.gr.arrivals[k], s.gr.numbers[ni], m.gender, m.birth
 	np.StatusDate, np.Scenarios = s.date, nil
 	np.OldNumbers = append(slices.Clip(old.OldNumbers), PreviousNumber{Number: old.Number, Start: old.BirthDate, End: s.date})
-	if np.Address != nil {
-		a := *np.Address
-		np.Address = &a
-	}
+	np.notBefore(np.BirthDate) // a corrected birth date may be later than what was registered from the old one; copies the address
 	s.live[ni] = &np
 	s.byNum[np.Number] = ni
 	s.mark(ni, CodeNumberChange, "", np.Number)

@@ -255,3 +255,15 @@ func TestTimelineWeekdays(t *testing.T) {
 		t.Errorf("%d events delivered on weekdays, %d daily", len(weekly), len(daily))
 	}
 }
+
+// TestRenumberedAfterALaterBirthDate is the run in which a person renumbered after a corrected birth
+// date, later than the registered one, kept a name from before the new birth date; every date now
+// starts no earlier than the corrected birth.
+func TestRenumberedAfterALaterBirthDate(t *testing.T) {
+	cfg := Config{Persons: 20_000, Seed: 5, Days: 60}
+	var final []*Person
+	if _, err := Run(context.Background(), cfg, Handler{Final: func(p *Person) error { q := *p; final = append(final, &q); return nil }}); err != nil {
+		t.Fatal(err)
+	}
+	checkEventsWithinLife(t, final, DefaultAsOf.AddDays(cfg.Days))
+}
