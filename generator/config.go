@@ -23,7 +23,7 @@ const (
 var DefaultAsOf = civil.Date{Year: 2026, Month: time.January, Day: 1}
 
 // Config says what population to make. Its zero value means the documented defaults. The population is a
-// function of Persons, Seed, AsOf, Scenarios and the version of this package; Workers and Shard only
+// function of Persons, Seed, AsOf, Scenarios, SafeNumbers and the data version; Workers and Shard only
 // change how and which part of it is made.
 type Config struct {
 	Persons int        // personnumre in the population, substitute numbers not included; 0 means 10,000
@@ -43,6 +43,12 @@ type Config struct {
 	// and a Sunday come in Monday's change extract, each person once with the state of Monday's end and
 	// every event since. The timeline's last day always delivers. See IsDeliveryDay.
 	Weekdays bool
+	// SafeNumbers gives every person a personnummer CPR has not issued according to the reference (see
+	// pnr.IsSafe): no control digit, on a date CPR has not opened for such numbers. Birth dates on that
+	// list (1 January of 26 years) become 2 January; everything else - dates, gender parity, century
+	// digit, links, scenarios - is as without it. Receivers that demand modulus-11 reject every such
+	// number, which is what CPR has asked them not to do since 2007.
+	SafeNumbers bool
 }
 
 // NoSubstitutes asks for an empty substitute-number dataset.

@@ -67,7 +67,7 @@ func Run(ctx context.Context, cfg Config, h Handler) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &generation{cfg: r, world: w, numbers: newNumberer(), manifest: newManifest(r),
+	g := &generation{cfg: r, world: w, numbers: newNumberer(r.SafeNumbers), manifest: newManifest(r),
 		arenas: make(chan []Person, 8)}
 	g.plan = newPlan(r)
 	if r.Days > 0 {
@@ -256,6 +256,9 @@ func (g *generation) skeleton(b *builder, gr *group) error {
 	gr.numbers = make([]pnr.Number, gr.base)
 	for i := range gr.members {
 		m := &gr.members[i]
+		if g.cfg.SafeNumbers {
+			m.birth = safeBirth(m.birth)
+		}
 		n, err := g.numbers.next(m.birth, m.gender, m.late)
 		if err != nil {
 			return err
@@ -266,6 +269,11 @@ func (g *generation) skeleton(b *builder, gr *group) error {
 		return nil
 	}
 	gr.happenings = append([]happening(nil), g.sched.schedule(gr.index, &gr.members)...)
+	if g.cfg.SafeNumbers {
+		for i := gr.base; i < len(gr.members); i++ {
+			gr.members[i].birth = safeBirth(gr.members[i].birth)
+		}
+	}
 	for _, a := range g.arrivals[gr.index] {
 		gr.numbers = append(gr.numbers, a.number)
 		gr.arrivals = append(gr.arrivals, a.index)
@@ -281,7 +289,7 @@ func (g *generation) skeleton(b *builder, gr *group) error {
 // they arrive: by day, then group. A person added on day k thus gets the same number however long the
 // timeline is.
 func (g *generation) allocateArrivals(ctx context.Context, w *world) (map[int][]arrival, error) {
-	a := &generation{cfg: g.cfg, world: w, numbers: newNumberer(), plan: newPlan(g.cfg),
+	a := &generation{cfg: g.cfg, world: w, numbers: newNumberer(g.cfg.SafeNumbers), plan: newPlan(g.cfg),
 		sched: newScheduler(g.cfg.Seed, g.cfg.AsOf, g.cfg.Days)}
 	src := rand.NewPCG(0, 0)
 	b := &builder{r: rand.New(src), asOf: g.cfg.AsOf}

@@ -14,10 +14,13 @@ type Manifest struct {
 	Shard       string     `json:"shard,omitempty"` // K/N when only a slice was made
 	Substitutes int        `json:"substitutes"`     // persons in the substitute-number dataset of the whole population
 	// Weekdays: the timeline delivered on weekdays only (and on its last day); see Config.Weekdays.
-	Weekdays  bool            `json:"weekdays,omitempty"`
-	Made      int             `json:"made"`      // persons made by this run
-	Statuses  map[string]int  `json:"statuses"`  // persons made, by status "01".."90"
-	Scenarios []ScenarioEntry `json:"scenarios"` // in catalogue order
+	Weekdays bool `json:"weekdays,omitempty"`
+	// NumberPolicy is "cpr" (numbers in CPR's allocation order: many are real people's) or "safe"
+	// (numbers CPR has not issued; see Config.SafeNumbers).
+	NumberPolicy string          `json:"number_policy"`
+	Made         int             `json:"made"`      // persons made by this run
+	Statuses     map[string]int  `json:"statuses"`  // persons made, by status "01".."90"
+	Scenarios    []ScenarioEntry `json:"scenarios"` // in catalogue order
 	// With a timeline: the persons at its end (added ones included), their statuses, and per day what
 	// happened.
 	Final         int            `json:"final,omitempty"`
@@ -68,9 +71,19 @@ type Expected struct {
 	Name          string     `json:"addressing_name"`
 }
 
+// The number policies a manifest records.
+const (
+	NumberPolicyCPR  = "cpr"
+	NumberPolicySafe = "safe"
+)
+
 func newManifest(r *resolved) *Manifest {
 	m := &Manifest{DataVersion: DataVersion, Seed: r.Seed, AsOf: r.AsOf, Persons: r.Persons, Shard: r.Shard.String(),
-		Substitutes: r.Substitutes, Weekdays: r.Weekdays && r.Days > 0, Statuses: map[string]int{}, index: map[string]int{}}
+		Substitutes: r.Substitutes, Weekdays: r.Weekdays && r.Days > 0, NumberPolicy: NumberPolicyCPR,
+		Statuses: map[string]int{}, index: map[string]int{}}
+	if r.SafeNumbers {
+		m.NumberPolicy = NumberPolicySafe
+	}
 	for d := 1; d <= r.Days; d++ {
 		m.Days = append(m.Days, DayEntry{Date: r.AsOf.AddDays(d), Events: map[string]int{}})
 	}

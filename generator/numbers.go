@@ -10,9 +10,12 @@ import (
 // numberer hands out personnumre in CPR's allocation order, per birth date and gender, in the order the
 // population's members ask for them. On the dates of CPR's no-control-digit list a member registered late
 // (after October 2007) takes a number without a control digit, as those dates' numbers with one are all
-// issued; everyone else takes the next number of the date, control digit first.
+// issued; everyone else takes the next number of the date, control digit first. With safe numbers it
+// hands out only numbers CPR has not issued (pnr.NewSafeSequence), and a listed date is an error: safe
+// births are never on one (see safeBirth).
 type numberer struct {
 	dates []dateNumbers // by day since 1858-01-01, times two, plus one for women; inline, for locality
+	safe  bool
 }
 
 type dateNumbers struct {
@@ -24,9 +27,18 @@ type dateNumbers struct {
 
 var firstDay = civil.Date{Year: pnr.FirstBirthYear, Month: 1, Day: 1}.DayNumber()
 
-func newNumberer() *numberer {
+func newNumberer(safe bool) *numberer {
 	days := civil.Date{Year: pnr.LastBirthYear, Month: 12, Day: 31}.DayNumber() - firstDay + 1
-	return &numberer{dates: make([]dateNumbers, 2*days)}
+	return &numberer{dates: make([]dateNumbers, 2*days), safe: safe}
+}
+
+// safeBirth is the birth date a member gets with safe numbers: a date on CPR's no-control-digit list (a
+// 1 January, mostly immigrants registered with a fictitious date) becomes 2 January, which is on no list.
+func safeBirth(d civil.Date) civil.Date {
+	if pnr.OnNoControlDigitList(d) {
+		return d.AddDays(1)
+	}
+	return d
 }
 
 // next returns the next number for birth date d and gender g.
@@ -39,6 +51,19 @@ func (n *numberer) next(d civil.Date, g pnr.Gender, late bool) (pnr.Number, erro
 		return pnr.Number{}, fmt.Errorf("birth date %s: %w", d, pnr.ErrBirthDate)
 	}
 	dn := &n.dates[key]
+	if n.safe {
+		if !dn.used {
+			seq, err := pnr.NewSafeSequence(d, g)
+			if err != nil {
+				return pnr.Number{}, err
+			}
+			dn.seq, dn.used = *seq, true
+		}
+		if num, ok := dn.seq.Next(); ok {
+			return num, nil
+		}
+		return pnr.Number{}, n.full(d, g, dn.seq.Position())
+	}
 	if !dn.used {
 		seq, err := pnr.NewSequence(d, g)
 		if err != nil {

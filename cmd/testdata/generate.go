@@ -166,6 +166,7 @@ func populationFlags() []cli.Flag {
 		&cli.StringFlag{Name: "seed", Value: "0", Usage: "random seed, any unsigned 64-bit number", EnvVars: []string{"CPRTESTDATA_SEED"}},
 		&cli.StringFlag{Name: "as-of", Value: generator.DefaultAsOf.String(), Usage: "the date the population is as of, YYYY-MM-DD (1858-2057)", EnvVars: []string{"CPRTESTDATA_AS_OF"}},
 		&cli.StringSliceFlag{Name: "scenario", Usage: "NAME=N: make N instances of scenario NAME (repeatable)", EnvVars: []string{"CPRTESTDATA_SCENARIOS"}},
+		&cli.BoolFlag{Name: "safe-numbers", Usage: "only personnumre CPR has not issued: no control digit, on dates CPR has not opened for such numbers (receivers that demand modulus-11 reject them all)", EnvVars: []string{"CPRTESTDATA_SAFE_NUMBERS"}},
 	}
 }
 
@@ -181,6 +182,7 @@ func populationConfig(c *cli.Context) (generator.Config, error) {
 		return cfg, usagef(c, "--seed %q: want an unsigned 64-bit number", c.String("seed"))
 	}
 	cfg.Seed = seed
+	cfg.SafeNumbers = c.Bool("safe-numbers")
 	if cfg.AsOf, err = civil.Parse(c.String("as-of")); err != nil {
 		return cfg, usagef(c, "--as-of: %v", err)
 	}

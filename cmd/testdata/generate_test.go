@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
+	"github.com/cprtestdata/cprtestdata/sandbox"
 )
 
 func TestGenerate(t *testing.T) {
@@ -169,5 +174,43 @@ func TestInspectCommand(t *testing.T) {
 	}
 	if _, _, code := runCLI(t, "", "inspect"); code != exitUsage {
 		t.Errorf("no files: exit %d", code)
+	}
+}
+
+// TestGenerateSafeNumbers writes a population with --safe-numbers and checks from its files alone that
+// every number is one CPR has not issued, that inspect passes the extract, and that serve --dir serves it.
+func TestGenerateSafeNumbers(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, stderr, code := runCLI(t, "", "generate", "--out", dir, "--persons", "3000", "--safe-numbers", "--days", "5", "--format", "fixed,jsonl", "--quiet"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	manifest, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if !strings.Contains(string(manifest), `"number_policy": "safe"`) {
+		t.Error("the manifest does not record the safe number policy")
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "persons.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	numbers := regexp.MustCompile(`"(number|spouse|current_number)":"(\d{10})"`).FindAllStringSubmatch(string(data), -1)
+	if len(numbers) < 3000 {
+		t.Fatalf("%d numbers in persons.jsonl", len(numbers))
+	}
+	for _, m := range numbers {
+		n, err := pnr.Parse(m[2])
+		if err != nil || !pnr.IsSafe(n) {
+			t.Fatalf("%s %s is not safe (%v)", m[1], m[2], err)
+		}
+	}
+	if out, stderr, code := runCLI(t, "", "inspect", filepath.Join(dir, "D260101.L900001")); code != exitOK {
+		t.Errorf("inspect: exit %d: %s %s", code, stderr, out[max(0, len(out)-300):])
+	}
+	sb, err := sandbox.FromDir(context.Background(), dir, sandbox.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := pnr.Parse(numbers[0][2])
+	if p, ok := sb.Person(first); !ok || !pnr.IsSafe(p.Number) {
+		t.Errorf("serve --dir: person %s: %v", first, ok)
 	}
 }

@@ -128,7 +128,7 @@ func serve(c *cli.Context) error {
 	start := time.Now()
 	var sb *sandbox.Sandbox
 	if dir := c.String("dir"); dir != "" {
-		for _, f := range []string{"persons", "seed", "as-of", "scenario"} {
+		for _, f := range []string{"persons", "seed", "as-of", "scenario", "safe-numbers"} {
 			if c.IsSet(f) {
 				return usagef(c, "--%s and --dir: the directory's manifest says which population it is", f)
 			}

@@ -152,6 +152,8 @@ func (m *Manifest) check() error {
 		return fmt.Errorf("%d days: at most %d", len(m.Days), generator.MaxDays)
 	case len(m.Output.Formats) == 0:
 		return errors.New("no output formats")
+	case m.NumberPolicy != generator.NumberPolicyCPR && m.NumberPolicy != generator.NumberPolicySafe:
+		return fmt.Errorf("number policy %q: want %s or %s", m.NumberPolicy, generator.NumberPolicyCPR, generator.NumberPolicySafe)
 	}
 	for _, f := range m.Files {
 		if err := checkName(f.Name); err != nil {
@@ -208,7 +210,7 @@ func previousFiles(dir string) []string {
 // the same bytes again (Workers, Progress and Force aside).
 func (m *Manifest) Options() (Options, error) {
 	cfg := generator.Config{Persons: m.Persons, Seed: m.Seed, AsOf: m.AsOf, Scenarios: map[string]int{},
-		Substitutes: m.Substitutes, Days: len(m.Days), Weekdays: m.Weekdays}
+		Substitutes: m.Substitutes, Days: len(m.Days), Weekdays: m.Weekdays, SafeNumbers: m.NumberPolicy == generator.NumberPolicySafe}
 	if cfg.Substitutes == 0 {
 		cfg.Substitutes = generator.NoSubstitutes
 	}

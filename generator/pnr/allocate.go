@@ -110,6 +110,9 @@ func (s *Sequence) Position() int { return s.position }
 
 // Next returns the next number in allocation order, or false when the date has no more for the gender.
 func (s *Sequence) Next() (Number, bool) {
+	if s.phase == phaseSafe {
+		return s.nextSafe()
+	}
 	if s.phase == 0 {
 		for ; s.cursor < 1000; s.cursor++ {
 			p := s.cursor

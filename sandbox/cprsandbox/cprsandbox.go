@@ -109,6 +109,11 @@ func WithScenarios(quotas map[string]int) testcontainers.CustomizeRequestOption 
 	return withEnv("CPRTESTDATA_SCENARIOS", strings.Join(parts, ","))
 }
 
+// WithSafeNumbers gives every person a personnummer CPR has not issued (testdata serve --safe-numbers).
+func WithSafeNumbers() testcontainers.CustomizeRequestOption {
+	return withEnv("CPRTESTDATA_SAFE_NUMBERS", "true")
+}
+
 // WithWeekdays publishes change extracts on weekdays only, as CPR delivers.
 func WithWeekdays() testcontainers.CustomizeRequestOption {
 	return withEnv("CPRTESTDATA_WEEKDAYS", "true")
