@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -117,5 +118,39 @@ func TestQueryParametersRangeChecked(t *testing.T) {
 				t.Errorf("%s %s: %d %s; want 400 naming %s", tc.method, tc.path, resp.StatusCode, body.String(), tc.param)
 			}
 		})
+	}
+}
+
+// TestUnknownRoutesAnswerJSON checks that a path without a route is a JSON 404 and a method a route does
+// not take a JSON 405 with Allow, like every other error (FuzzHTTPQuery found the mux's plain text).
+func TestUnknownRoutesAnswerJSON(t *testing.T) {
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 100, Seed: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(NewHandler(sb))
+	defer srv.Close()
+	for _, tc := range []struct {
+		method, path string
+		want         int
+	}{
+		{"GET", "/api/persons/", http.StatusNotFound},
+		{"GET", "/nowhere", http.StatusNotFound},
+		{"DELETE", "/api/extracts", http.StatusMethodNotAllowed},
+	} {
+		req, _ := http.NewRequest(tc.method, srv.URL+tc.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct{ Error string }
+		decodeErr := json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.want || decodeErr != nil || body.Error == "" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			t.Errorf("%s %s: %d %q %v", tc.method, tc.path, resp.StatusCode, body.Error, decodeErr)
+		}
+		if tc.want == http.StatusMethodNotAllowed && resp.Header.Get("Allow") == "" {
+			t.Errorf("%s %s: 405 without Allow", tc.method, tc.path)
+		}
 	}
 }

@@ -98,7 +98,47 @@ func NewHandler(s *Sandbox) http.Handler {
 	mux.HandleFunc("GET /{$}", h.home)
 	mux.HandleFunc("POST /ui/advance", h.uiAdvance)
 	mux.HandleFunc("POST /ui/reset", h.uiReset)
-	return h.withFaults(mux)
+	return h.withFaults(jsonErrors{mux})
+}
+
+// jsonErrors answers what the mux has no route for - 404, or 405 with Allow - in JSON like every other
+// error, instead of the mux's plain text.
+type jsonErrors struct{ mux *http.ServeMux }
+
+func (j jsonErrors) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h, pattern := j.mux.Handler(r)
+	if pattern != "" {
+		j.mux.ServeHTTP(w, r)
+		return
+	}
+	probe := &probeWriter{header: http.Header{}} // the mux's own answer says which error, and Allow
+	h.ServeHTTP(probe, r)
+	allow := probe.header.Get("Allow")
+	msg := "no such path: " + r.URL.Path + "; GET /api/openapi.json lists the paths"
+	if probe.status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", allow)
+		msg = r.Method + " is not allowed on " + r.URL.Path + "; allowed: " + allow
+	}
+	fail(w, probe.status, msg)
+}
+
+// probeWriter keeps the status and headers of an answer and drops its body.
+type probeWriter struct {
+	header http.Header
+	status int
+}
+
+func (p *probeWriter) Header() http.Header { return p.header }
+func (p *probeWriter) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (p *probeWriter) WriteHeader(status int) {
+	if p.status == 0 {
+		p.status = status
+	}
 }
 
 // withFaults applies the protocol faults asked for to requests under /api, and keeps every request in
