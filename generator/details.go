@@ -257,11 +257,7 @@ func (d *detailer) address(members []member) home {
 // place gives a person the address h, moved in after arrived.
 func (d *detailer) place(h home, m *member, arrived civil.Date) *Address {
 	b := &d.b
-	pc := roadPostcode(h.muni, h.road)
-	road := h.muni.roads[h.road]
-	if h.roadCode >= 9900 {
-		road = "Uden fast bopæl"
-	}
+	road, pc := h.muni.road(h.roadCode)
 	lo := maxDate(arrived, yearsBefore(b.asOf, 30))
 	if ageAt(m.birth, b.asOf) >= 18 {
 		lo = maxDate(lo, yearsBefore(b.asOf, ageAt(m.birth, b.asOf)-18))

@@ -293,11 +293,7 @@ func (s *sim) endAddress(p *Person) {
 // newAddress chooses an address for a person of status st, moved in today.
 func (s *sim) newAddress(st Status) *Address {
 	h := s.d.address([]member{{status: st}})
-	pc := roadPostcode(h.muni, h.road)
-	road := h.muni.roads[h.road]
-	if h.roadCode >= 9900 {
-		road = "Uden fast bopæl"
-	}
+	road, pc := h.muni.road(h.roadCode)
 	return &Address{Municipality: h.muni.code, RoadCode: h.roadCode, Road: road, HouseNumber: h.house, Floor: h.floor,
 		Door: h.door, Postcode: pc.Code, City: pc.City, MovedIn: s.date, MunicipalityMovedIn: s.date}
 }

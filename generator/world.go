@@ -128,3 +128,38 @@ func roadName(m, i int) string {
 func roadPostcode(mu *muni, i int) fixtures.Postcode {
 	return mu.postcodes[(i*2654435761>>7)%len(mu.postcodes)]
 }
+
+// specialRoadName is the name of a special road code (9900-9999): persons without a fixed abode.
+const specialRoadName = "Uden fast bopæl"
+
+// road returns the name and postal code of road code of the municipality, as every address on it has
+// them: a special road code (9900-9999) has one postal code like any road.
+func (mu *muni) road(code int) (string, fixtures.Postcode) {
+	if code >= 9900 {
+		return specialRoadName, roadPostcode(mu, code)
+	}
+	i := (code - 10) / 3
+	return mu.roads[i], roadPostcode(mu, i)
+}
+
+// RoadOf returns the name, postal code and city of road code of municipality as the population's
+// addresses have them, and false when the generator's world has no such road: what a road register
+// needs for a road known only from an address history.
+func RoadOf(municipality, code int) (name string, postcode int, city string, ok bool) {
+	w, err := loadWorld()
+	if err != nil {
+		return "", 0, "", false
+	}
+	for i := range w.munis {
+		mu := &w.munis[i]
+		if mu.code != municipality {
+			continue
+		}
+		if code < 9900 && (code < 10 || (code-10)%3 != 0 || (code-10)/3 >= len(mu.roads)) {
+			return "", 0, "", false
+		}
+		name, pc := mu.road(code)
+		return name, pc.Code, pc.City, true
+	}
+	return "", 0, "", false
+}
