@@ -1,8 +1,10 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -153,4 +155,47 @@ func TestUnknownRoutesAnswerJSON(t *testing.T) {
 			t.Errorf("%s %s: 405 without Allow", tc.method, tc.path)
 		}
 	}
+}
+
+// TestRegisters checks that the sandbox serves the road register and the authority table, and that the
+// road register holds every road of the persons' current addresses, today and after moving the clock.
+func TestRegisters(t *testing.T) {
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 1500, Seed: 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(NewHandler(sb))
+	defer srv.Close()
+	check := func() {
+		t.Helper()
+		resp, err := http.Get(srv.URL + "/api/registers/P05780_vejregister.txt")
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("road register: %v %v", err, resp)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, p := range sb.Search(Query{Name: "a", Limit: 1000}) {
+			if a := p.Address; a != nil && a.RoadCode != 0 {
+				key := fmt.Sprintf("\n001%04d%04d", a.Municipality, a.RoadCode)
+				if !bytes.Contains(data, []byte(key)) {
+					t.Fatalf("road %04d of %04d (%s) is not in the road register", a.RoadCode, a.Municipality, p.Number)
+				}
+			}
+		}
+		var list []File
+		resp, err = http.Get(srv.URL + "/api/registers")
+		if err != nil {
+			t.Fatal(err)
+		}
+		json.NewDecoder(resp.Body).Decode(&list)
+		resp.Body.Close()
+		if len(list) != 2 || list[1].URL != "/api/registers/P02680_myndighedstabel.txt" {
+			t.Errorf("registers listed: %+v", list)
+		}
+	}
+	check()
+	if _, err := sb.Advance(context.Background(), 30); err != nil {
+		t.Fatal(err)
+	}
+	check()
 }

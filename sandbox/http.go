@@ -31,6 +31,7 @@ var openAPI []byte
 //	                                   only the persons it subscribes to (CPR Direkte ABON_TYPE 1)
 //	GET  /api/customers/{customer}/extracts/{name}  one of them
 //	GET  /api/persons/{pnr}            a person as they are today (404 when unknown)
+//	GET  /api/registers[/{name}]       CPR's road register and authority table for the population today
 //	GET  /api/persons?name=&birth_date=&postcode=&road=&limit=   search
 //	GET  /api/manifest                 counts and the scenario map of the starting population
 //	GET  /CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete?pnr.personnummer.eq=P
@@ -63,6 +64,8 @@ func NewHandler(s *Sandbox) http.Handler {
 	mux.HandleFunc("GET /api/customers/{customer}/extracts", h.deliveries)
 	mux.HandleFunc("GET /api/customers/{customer}/extracts/{name}", h.delivery)
 	mux.HandleFunc("GET /api/persons/{pnr}", h.person)
+	mux.HandleFunc("GET /api/registers", h.registers)
+	mux.HandleFunc("GET /api/registers/{name}", h.registers)
 	mux.HandleFunc("GET /CPR/{service}/1/{rest}/{operation}", h.datafordeler)
 	mux.HandleFunc("GET /cpr/{service}/1/{rest}/{operation}", h.datafordeler)
 	mux.HandleFunc("GET /api/persons", h.search)
@@ -329,6 +332,27 @@ func (h *handler) extract(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	serveFile(w, r, f)
+}
+
+// registers is GET /api/registers (the list) and /api/registers/{name} (one register's bytes).
+func (h *handler) registers(w http.ResponseWriter, r *http.Request) {
+	fs, err := h.s.Registers()
+	if err != nil {
+		fail(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	name := r.PathValue("name")
+	if name == "" {
+		writeJSON(w, http.StatusOK, fs)
+		return
+	}
+	for _, f := range fs {
+		if f.Name == name {
+			serveFile(w, r, f)
+			return
+		}
+	}
+	fail(w, http.StatusNotFound, "no register named "+strconv.Quote(name)+"; see /api/registers")
 }
 
 func (h *handler) deliveries(w http.ResponseWriter, r *http.Request) {

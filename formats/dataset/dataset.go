@@ -11,12 +11,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"sort"
 	"strings"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/formats/jsonl"
 	"github.com/cprtestdata/cprtestdata/formats/outdir"
+	"github.com/cprtestdata/cprtestdata/formats/registers"
 	"github.com/cprtestdata/cprtestdata/formats/tables/csvfiles"
 	"github.com/cprtestdata/cprtestdata/formats/tables/parquetfiles"
 	"github.com/cprtestdata/cprtestdata/generator"
@@ -27,8 +29,9 @@ const (
 	PersonsFile     = "persons.jsonl"
 	SubstitutesFile = "substitutes.jsonl"
 	ManifestFile    = "manifest.json"
-	ChangesDir      = "changes" // the daily change extracts, with a timeline
-	FinalDir        = "final"   // the status extract at the timeline's end, with FinalStatus
+	ChangesDir      = "changes"   // the daily change extracts, with a timeline
+	FinalDir        = "final"     // the status extract at the timeline's end, with FinalStatus
+	RegistersDir    = "registers" // CPR's road register and authority table for the run, with the fixed format
 )
 
 // Format is an output format.
@@ -165,7 +168,18 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		return nil, err
 	}
 	defer tl.close()
-	gm, err := generator.Run(ctx, cfg, generator.Handler{Change: tl.change, Final: tl.final, Person: func(p *generator.Person) error {
+	var codes *registers.Collector // the codes the run's records use, for the registers
+	if fixed != nil {
+		codes = registers.NewCollector()
+	}
+	final := tl.final
+	if codes != nil {
+		final = func(p *generator.Person) error { codes.Add(p); return tl.final(p) }
+	}
+	gm, err := generator.Run(ctx, cfg, generator.Handler{Change: tl.change, Final: final, Person: func(p *generator.Person) error {
+		if codes != nil {
+			codes.Add(p)
+		}
 		if opts.Progress != nil && p.Index%65536 == 0 {
 			opts.Progress(p.Index, total)
 		}
@@ -239,6 +253,11 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 	if err := tl.finish(m); err != nil {
 		return nil, err
 	}
+	if codes != nil {
+		if err := writeRegisters(out, m, codes, registers.Options{Production: asOf.AddDays(cfg.Days)}); err != nil {
+			return nil, err
+		}
+	}
 
 	subs, err := out.Create(SubstitutesFile)
 	if err != nil {
@@ -271,6 +290,27 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		opts.Progress(total, total)
 	}
 	return m, nil
+}
+
+// writeRegisters writes the road register and the authority table of the codes the run used.
+func writeRegisters(out *outdir.Dir, m *Manifest, codes *registers.Collector, opts registers.Options) error {
+	for _, r := range []struct {
+		name  string
+		write func(io.Writer, registers.Options) (int, error)
+	}{{registers.RoadFile, codes.WriteRoads}, {registers.AuthorityFile, codes.WriteAuthorities}} {
+		f, err := out.Create(path.Join(RegistersDir, r.name))
+		if err != nil {
+			return err
+		}
+		n, err := r.write(f, opts)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", f.Name, err)
+		}
+		if err := m.add(f, n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // add closes f, which computes its checksum, and lists it.

@@ -30,7 +30,7 @@ func TestWrite(t *testing.T) {
 	if err := json.Unmarshal(data, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got["persons"] != float64(3000) || got["seed"] != float64(11) || len(got["files"].([]any)) != 3 {
+	if got["persons"] != float64(3000) || got["seed"] != float64(11) || len(got["files"].([]any)) != 5 { // the extract, persons, two registers, substitutes
 		t.Errorf("manifest: persons %v seed %v files %v", got["persons"], got["seed"], got["files"])
 	}
 	persons, _ := os.ReadFile(filepath.Join(dir, PersonsFile))
@@ -117,6 +117,9 @@ func TestForceLeavesOneRun(t *testing.T) {
 	want := map[string]bool{ManifestFile: true, "notes.txt": true}
 	for _, f := range m.Files {
 		want[f.Name] = true
+		if d := filepath.ToSlash(filepath.Dir(f.Name)); d != "." {
+			want[d] = true
+		}
 	}
 	got := map[string]bool{}
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {

@@ -1,5 +1,11 @@
 package extract
 
+import (
+	"fmt"
+
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+)
+
 // Kind is how a field's value is written.
 type Kind uint8
 
@@ -59,4 +65,48 @@ func (l *Layout) Field(name string) int {
 		return i
 	}
 	return -1
+}
+
+// Template returns a new record of the layout with every field empty: blanks, and zeros for numbers,
+// timestamps and days, as CPR writes empty fields. The record type is filled in when the layout's first
+// field is its RECORDTYPE.
+func (l *Layout) Template() []byte {
+	b := make([]byte, 0, l.Length)
+	for _, f := range l.Fields {
+		b = append(b, empty(f)...)
+	}
+	if len(l.Fields) > 0 && l.Fields[0].Danish == "RECORDTYPE" {
+		copy(b, l.Type)
+	}
+	return b
+}
+
+// PutText writes s left-aligned into field i of rec, a record of the layout, as ISO-8859-1; a value
+// that does not fit is an error naming the field.
+func (l *Layout) PutText(rec []byte, i int, s string) error {
+	f := l.Fields[i]
+	dst := fieldOf(l, rec, i)
+	k := 0
+	for _, c := range s {
+		switch {
+		case c > 0xFF:
+			return fmt.Errorf("record %s field %s: %w: %q in %q", l.Type, f.Danish, ErrNotLatin1, c, s)
+		case k == len(dst):
+			return fmt.Errorf("record %s field %s: %w: %q is longer than %d", l.Type, f.Danish, ErrTooLong, s, len(dst))
+		}
+		dst[k] = byte(c)
+		k++
+	}
+	return nil
+}
+
+// PutNumber writes v right-aligned and zero-filled into field i of rec.
+func (l *Layout) PutNumber(rec []byte, i, v int) { putNumber(fieldOf(l, rec, i), v) }
+
+// PutDate writes d into date, timestamp (at TimeOfDay) or day field i of rec; the zero date leaves it
+// empty.
+func (l *Layout) PutDate(rec []byte, i int, d civil.Date) {
+	if !d.IsZero() {
+		putDate(fieldOf(l, rec, i), l.Fields[i].Kind, d)
+	}
 }

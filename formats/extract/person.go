@@ -168,12 +168,7 @@ type line struct {
 var templates = func() map[string][]byte {
 	m := map[string][]byte{}
 	for _, l := range layouts {
-		b := make([]byte, 0, l.Length)
-		for _, f := range l.Fields {
-			b = append(b, empty(f)...)
-		}
-		copy(b, l.Type)
-		m[l.Type] = b
+		m[l.Type] = l.Template()
 	}
 	return m
 }()
@@ -503,13 +498,13 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			l.text(f003CareOfName, a.CareOf)
 			l.text(f003LabelledAddress, LabelledAddress(a))
 			l.num(f003PostCode, a.Postcode)
-			l.text(f003PostDistrictText, clip(a.City, 20))
+			l.text(f003PostDistrictText, PostDistrictText(a.City))
 			l.num(f003MunicipalityCode, a.Municipality)
 			l.num(f003StreetCode, a.RoadCode)
 			l.text(f003HouseNumber, a.HouseNumber)
 			l.text(f003Floor, a.Floor)
 			l.right(f003Door, a.Door)
-			l.text(f003StreetAddressingName, clip(a.Road, 20))
+			l.text(f003StreetAddressingName, RoadAddressingName(a.Road))
 		}
 		pw.emit(l, dst)
 	},
@@ -757,6 +752,14 @@ func (pw *PersonWriter) upTo(n int) int { return min(n, pw.cur.layout.Max) }
 
 // addressLines is how many lines a foreign or guardian's address has (UDLANDADR1-5, RELADR1-5).
 const addressLines = f005ForeignAddress5 - f005ForeignAddress1 + 1
+
+// RoadAddressingName is a road's VEJADRNVN, its name for addressing in 20 characters, as record 003 and
+// the road register give it: the name cut at 20 (the reference has no rule for abbreviating).
+func RoadAddressingName(road string) string { return clip(road, 20) }
+
+// PostDistrictText is a postal district's POSTDISTTXT in 20 characters, as record 003 and the road
+// register give it.
+func PostDistrictText(city string) string { return clip(city, 20) }
 
 // LabelledAddress is STANDARDADR: "road number,floor door", as "Skovvej 77 A" or "Søgade 12,st mf".
 func LabelledAddress(a *generator.Address) string {

@@ -3,7 +3,10 @@
 // record's occurrences per person from the record index (§1.2) and a named constant for every field, so
 // that no code addresses a field by a number typed by hand. Run it from the repository root:
 //
-//	go run ./scripts/derivelayouts [-ref ../shared/reference] [-out formats/extract/layouts.go]
+//	go run ./scripts/derivelayouts [-ref ../shared/reference] [-out formats/extract/layouts.go] \
+//		[-registers-out formats/registers/layouts.go]
+//
+// It also writes the layouts of CPR's authority table and road register (§3.1, §3.2) to -registers-out.
 package main
 
 import (
@@ -44,8 +47,17 @@ type occurs struct{ length, min, max int }
 func main() {
 	ref := flag.String("ref", "../shared/reference", "the shared reference folder")
 	out := flag.String("out", "formats/extract/layouts.go", "the Go file to write")
+	regOut := flag.String("registers-out", "formats/registers/layouts.go", "the Go file of the registers' layouts to write")
 	flag.Parse()
 	if err := run(*ref, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "derivelayouts:", err)
+		os.Exit(1)
+	}
+	text, err := os.ReadFile(filepath.Join(*ref, "cpr-formats.md"))
+	if err == nil {
+		err = runRegisters(string(text), *regOut)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "derivelayouts:", err)
 		os.Exit(1)
 	}

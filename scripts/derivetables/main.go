@@ -93,7 +93,8 @@ func writeTable(dir, name, source string, rows [][]string) error {
 }
 
 const municipalitySource = "The 98 Danish municipalities (kommunekoder from CPR's authority table, MYNTYP 05, " +
-	"shared/reference/codes/kommuner-MYNTYP05.csv) and four Greenland codes of the same table. Populations are " +
+	"shared/reference/codes/kommuner-MYNTYP05.csv) and four Greenland codes of the same table, with the table's full " +
+	"name and HAENSTART. Populations are " +
 	"approximate figures for 1 January 2024 (Statistics Denmark, FOLK1A by municipality), rounded; they are not " +
 	"in the shared reference and serve only as weights."
 
@@ -124,7 +125,7 @@ func municipalities(ref string) ([][]string, error) {
 		return nil, err
 	}
 	col := columns(rows[0])
-	out := [][]string{{"code", "name", "population", "greenland"}}
+	out := [][]string{{"code", "name", "population", "greenland", "name_xl", "since"}}
 	seen := map[string]bool{}
 	for _, r := range rows[1:] {
 		code := r[col["mynkod"]]
@@ -137,7 +138,7 @@ func municipalities(ref string) ([][]string, error) {
 		if code >= "0900" {
 			gl = "1"
 		}
-		out = append(out, []string{code, r[col["navn"]], strconv.Itoa(pop), gl})
+		out = append(out, []string{code, r[col["navn"]], strconv.Itoa(pop), gl, r[col["navn_xl"]], r[col["haenstart"]]})
 	}
 	if len(seen) != len(population) {
 		var missing []string
@@ -210,16 +211,17 @@ func countries(ref, out string) error {
 		return err
 	}
 	col := columns(rows[0])
-	table := [][]string{{"code", "name", "alpha2"}}
+	table := [][]string{{"code", "name", "alpha2", "alpha3", "num3", "name_xl", "since"}}
 	for _, r := range rows[1:] {
 		code, a2 := r[col["mynkod"]], r[col["alfa2"]]
 		if r[col["active_in_2012_table"]] != "True" || a2 == "" || a2 == "XX" {
 			continue
 		}
-		table = append(table, []string{code, r[col["navn"]], a2})
+		table = append(table, []string{code, r[col["navn"]], a2, r[col["alfa3"]], r[col["num3"]], r[col["navn_xl"]], r[col["haenstart"]]})
 	}
 	return writeTable(out, "countries.tsv", "Country codes (landekoder, MYNTYP 30) of CPR's authority table, 2012 "+
-		"(shared/reference/codes/lande-MYNTYP30.csv), active codes with an ISO alpha-2 code.", table)
+		"(shared/reference/codes/lande-MYNTYP30.csv), active codes with an ISO alpha-2 code, with their ISO codes, full "+
+		"names and HAENSTART.", table)
 }
 
 func names(ref, out, in, name string, top int) error {
