@@ -163,8 +163,16 @@ func serve(c *cli.Context) error {
 		secure = tls.NewListener(l, direkte.TLSConfig(cert))
 		defer secure.Close()
 	}
-	fmt.Fprintf(c.App.ErrWriter, "testdata serve: %d persons as of %s, ready in %s; HTTP on %s",
+	// The whole line is written before any server answers: whoever waits for /healthz can read it.
+	ready := fmt.Sprintf("testdata serve: %d persons as of %s, ready in %s; HTTP on %s",
 		sb.Manifest().Made, sb.Start(), time.Since(start).Round(time.Millisecond), ln.Addr())
+	if plain != nil {
+		ready += fmt.Sprintf("; CPR Direkte on %s", plain.Addr())
+	}
+	if secure != nil {
+		ready += fmt.Sprintf(", over TLS on %s", secure.Addr())
+	}
+	fmt.Fprintln(c.App.ErrWriter, ready)
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -180,14 +188,11 @@ func serve(c *cli.Context) error {
 	}
 	run(0, func() error { return sandbox.Serve(ctx, ln, sandbox.NewHandler(sb), drain) })
 	if plain != nil {
-		fmt.Fprintf(c.App.ErrWriter, "; CPR Direkte on %s", plain.Addr())
 		run(1, func() error { return direkte.Serve(ctx, plain, sb, drain) })
 	}
 	if secure != nil {
-		fmt.Fprintf(c.App.ErrWriter, ", over TLS on %s", secure.Addr())
 		run(2, func() error { return direkte.Serve(ctx, secure, sb, drain) })
 	}
-	fmt.Fprintln(c.App.ErrWriter)
 	wg.Wait()
 	return errors.Join(errs...)
 }
