@@ -71,6 +71,15 @@ func buildImage() error {
 		}
 	}
 	os.Chmod(filepath.Join(build, "rootfs/tmp"), 0o1777)
+	for _, f := range []string{"LICENSE", "NOTICE"} { // the image ships them beside the binary
+		data, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(build, f), data, 0o644); err != nil {
+			return err
+		}
+	}
 	goBuild := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(build, "testdata"), "./cmd/testdata")
 	goBuild.Dir, goBuild.Env = root, append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := goBuild.CombinedOutput(); err != nil {
