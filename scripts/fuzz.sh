@@ -23,7 +23,7 @@ targets=(
 mkdir -p "${TMPDIR:-/tmp}/cprtestdata-fuzz"
 printf '%s\n' "${targets[@]}" | grep -E -- "$only" | xargs -P "$jobs" -I{} bash -c '
   set -- {}
-  log="${TMPDIR:-/tmp}/cprtestdata-fuzz/$(echo "$1" | tr / _)-$2.log"
+  log="${TMPDIR:-/tmp}/cprtestdata-fuzz/$(echo "${1#./}" | tr / _)-$2.log"
   if go test -run "^\$" -fuzz "^$2\$" -fuzztime '"$t"'s -parallel 1 "$1" >"$log" 2>&1; then
     echo "$1 $2: ok ($(grep -o "execs: [0-9]*" "$log" | tail -1))"
   else
