@@ -199,3 +199,20 @@ func TestRegisters(t *testing.T) {
 	}
 	check()
 }
+
+// TestHealthChecksStayOutOfTheJournal checks that the container's health checks do not fill the
+// journal, which is about the client's own requests.
+func TestHealthChecksStayOutOfTheJournal(t *testing.T) {
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 100, Seed: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewHandler(sb)
+	for range 5 {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/healthz", nil))
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/clock", nil))
+	if entries, total := sb.Journal(); total != 1 || entries[0].Request != "GET /api/clock" {
+		t.Errorf("journal: %d entries %+v; want the one API request", total, entries)
+	}
+}

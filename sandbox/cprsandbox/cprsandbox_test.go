@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -288,6 +289,59 @@ func TestWithDataDirAndCustomers(t *testing.T) {
 	} {
 		if r, err := direkte.Do(ctx, dial, direkte.AppendLogon(nil, tt.logon)); err != nil || r.Code != tt.want {
 			t.Errorf("logon %+v: %v %+v, want %02d", tt.logon, err, r, tt.want)
+		}
+	}
+}
+
+// TestDockerReportsHealthy checks that Docker's own health check (the image's HEALTHCHECK) reports the
+// sandbox healthy within 2 s of the container starting, and that its checks stay out of the journal.
+func TestDockerReportsHealthy(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ctr := run(t, cprsandbox.WithPersons(1000))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		info, err := ctr.Inspect(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := info.State.Health; h != nil && h.Status == "healthy" {
+			started, err1 := time.Parse(time.RFC3339Nano, info.State.StartedAt)
+			var first time.Time
+			for _, l := range h.Log {
+				if l.ExitCode == 0 && (first.IsZero() || l.End.Before(first)) {
+					first = l.End
+				}
+			}
+			if err1 != nil || first.IsZero() {
+				t.Fatalf("started %q, health log %+v", info.State.StartedAt, h.Log)
+			}
+			if d := first.Sub(started); d > 2*time.Second {
+				t.Errorf("Docker reported healthy %s after the start, want within 2 s", d)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not healthy within 20 s: %+v", info.State.Health)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	base, err := ctr.URL(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(base + "/admin/journal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var j struct {
+		Entries []struct{ Request string } `json:"entries"`
+	}
+	json.NewDecoder(resp.Body).Decode(&j)
+	for _, e := range j.Entries {
+		if strings.Contains(e.Request, "/healthz") {
+			t.Errorf("a health check in the journal: %q", e.Request)
 		}
 	}
 }
