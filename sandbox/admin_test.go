@@ -15,15 +15,22 @@ import (
 	"github.com/cprtestdata/cprtestdata/generator"
 )
 
-// TestAdminToken checks that with an admin token the administration needs it, as a bearer token or as
-// the page form's field, and that everything else stays open.
-func TestAdminToken(t *testing.T) {
-	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 300, Seed: 5}, AdminToken: "s3cret-token"})
+// served starts a sandbox of cfg behind an HTTP test server that ends with the test.
+func served(t *testing.T, cfg Config) (*Sandbox, *httptest.Server) {
+	t.Helper()
+	sb, err := New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(NewHandler(sb))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return sb, srv
+}
+
+// TestAdminToken checks that with an admin token the administration needs it, as a bearer token or as
+// the page form's field, and that everything else stays open.
+func TestAdminToken(t *testing.T) {
+	sb, srv := served(t, Config{Generator: generator.Config{Persons: 300, Seed: 5}, AdminToken: "s3cret-token"})
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	send := func(method, path, auth string, form url.Values) int {
 		t.Helper()
@@ -84,12 +91,7 @@ func TestAdminToken(t *testing.T) {
 // TestQueryParametersRangeChecked sends out-of-range and malformed query parameters to every handler
 // that reads numbers and checks each is a 400 naming the parameter (a huge page once panicked).
 func TestQueryParametersRangeChecked(t *testing.T) {
-	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 300, Seed: 5}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(NewHandler(sb))
-	defer srv.Close()
+	_, srv := served(t, Config{Generator: generator.Config{Persons: 300, Seed: 5}})
 	const df = "/CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete?person.foedselsdato.ge=1900-01-01&"
 	for _, tc := range []struct{ method, path, param string }{
 		{"GET", df + "page=9223372036854775807&pageSize=500", "page"},
@@ -126,12 +128,7 @@ func TestQueryParametersRangeChecked(t *testing.T) {
 // TestUnknownRoutesAnswerJSON checks that a path without a route is a JSON 404 and a method a route does
 // not take a JSON 405 with Allow, like every other error (FuzzHTTPQuery found the mux's plain text).
 func TestUnknownRoutesAnswerJSON(t *testing.T) {
-	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 100, Seed: 5}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(NewHandler(sb))
-	defer srv.Close()
+	_, srv := served(t, Config{Generator: generator.Config{Persons: 100, Seed: 5}})
 	for _, tc := range []struct {
 		method, path string
 		want         int
@@ -160,12 +157,7 @@ func TestUnknownRoutesAnswerJSON(t *testing.T) {
 // TestRegisters checks that the sandbox serves the road register and the authority table, and that the
 // road register holds every road of the persons' current addresses, today and after moving the clock.
 func TestRegisters(t *testing.T) {
-	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 1500, Seed: 8}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(NewHandler(sb))
-	defer srv.Close()
+	sb, srv := served(t, Config{Generator: generator.Config{Persons: 1500, Seed: 8}})
 	check := func() {
 		t.Helper()
 		resp, err := http.Get(srv.URL + "/api/registers/P05780_vejregister.txt")
