@@ -164,6 +164,9 @@ const (
 // missing.
 func (d *Dir) Create(name string) (*File, error) {
 	dir := filepath.Join(d.path, filepath.Dir(filepath.FromSlash(name)))
+	if err := d.inside(path.Dir(name)); err != nil {
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("create %s: %w", name, err)
@@ -286,12 +289,35 @@ func (d *Dir) Commit() error {
 	return nil
 }
 
+// inside checks that the subdirectory rel (slash-separated, "." for the directory itself) of the
+// output directory is made of real directories, where they exist: a symbolic link on the way would
+// lead writes or removals outside the directory.
+func (d *Dir) inside(rel string) error {
+	p := d.path
+	for _, part := range strings.Split(rel, "/") {
+		if part == "." || part == "" {
+			continue
+		}
+		p = filepath.Join(p, part)
+		info, err := os.Lstat(p)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return nil // made by Create
+		case err != nil:
+			return err
+		case !info.IsDir():
+			return fmt.Errorf("%s: %w (it is %s, which a run does not write through)", p, ErrNotDir, Kind(info.Mode()))
+		}
+	}
+	return nil
+}
+
 // removeReplaced removes the previous run's regular files that this run did not write, then their
 // directories that are left empty.
 func (d *Dir) removeReplaced(written map[string]bool) {
 	dirs := map[string]bool{}
 	for _, n := range d.replace {
-		if written[n] {
+		if written[n] || d.inside(path.Dir(n)) != nil {
 			continue
 		}
 		name := filepath.Join(d.path, filepath.FromSlash(n))

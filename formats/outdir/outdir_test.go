@@ -198,3 +198,37 @@ func TestForceReplacesThePreviousRun(t *testing.T) {
 		t.Errorf("the FIFO was replaced: %v %v", info, err)
 	}
 }
+
+// TestNoWritingThroughLinks checks that a subdirectory that is a symbolic link is neither written into
+// nor removed from: it could lead anywhere.
+func TestNoWritingThroughLinks(t *testing.T) {
+	root := t.TempDir()
+	elsewhere := filepath.Join(root, "elsewhere")
+	os.Mkdir(elsewhere, 0o755)
+	os.WriteFile(filepath.Join(elsewhere, "old.csv"), []byte("not ours"), 0o644)
+	dir := filepath.Join(root, "out")
+	os.Mkdir(dir, 0o755)
+	os.Symlink(elsewhere, filepath.Join(dir, "csv"))
+	d, err := Open(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Replace([]string{"csv/old.csv"})
+	if _, err := d.Create("csv/new.csv"); !errors.Is(err, ErrNotDir) {
+		t.Errorf("Create through a link: %v", err)
+	}
+	f, err := d.Create("manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("{}"))
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(filepath.Join(elsewhere, "old.csv")); err != nil || string(data) != "not ours" {
+		t.Errorf("a file behind the link was touched: %q %v", data, err)
+	}
+	if got := names(t, elsewhere); len(got) != 1 {
+		t.Errorf("behind the link: %v", got)
+	}
+}
