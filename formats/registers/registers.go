@@ -43,9 +43,6 @@ const (
 	TypeCountry      = 30
 )
 
-// ErrConflict is returned when two persons give one road code different names or postal codes.
-var ErrConflict = errors.New("one road code with two different roads")
-
 // Road is a road of a municipality as the persons' addresses give it.
 type Road struct {
 	Municipality, Code int // KOMKOD, VEJKOD
@@ -60,14 +57,29 @@ type roadKey struct{ municipality, code int }
 // NewCollector.
 type Collector struct {
 	roads          map[roadKey]Road
+	seen           []uint64 // roads in the map, by municipality*10000+road code (municipalities below 1000): most persons add none
 	municipalities map[int]bool
 	countries      map[int]bool
-	err            error
+	codes          [10000]bool // municipality and country codes in the maps
 }
 
 // NewCollector returns an empty Collector.
 func NewCollector() *Collector {
-	return &Collector{roads: map[roadKey]Road{}, municipalities: map[int]bool{}, countries: map[int]bool{}}
+	return &Collector{roads: map[roadKey]Road{}, seen: make([]uint64, 1000*10000/64), municipalities: map[int]bool{}, countries: map[int]bool{}}
+}
+
+// known reports whether road code of municipality muni is gathered already, and notes it.
+func (c *Collector) known(muni, code int) bool {
+	if muni < 0 || muni >= 1000 || code < 0 || code >= 10000 { // no such code in CPR's tables: the map decides
+		_, ok := c.roads[roadKey{muni, code}]
+		return ok
+	}
+	k := muni*10000 + code
+	if c.seen[k/64]&(1<<(k%64)) != 0 {
+		return true
+	}
+	c.seen[k/64] |= 1 << (k % 64)
+	return false
 }
 
 // Add gathers the codes of every record of p: addresses now and before, the municipalities moved from,
@@ -99,26 +111,19 @@ func (c *Collector) Add(p *generator.Person) {
 
 func (c *Collector) road(muni, code int, name string, postcode int, city string) {
 	c.municipality(muni)
-	if code == 0 {
-		return
+	if code == 0 || c.known(muni, code) {
+		return // a road seen before; its addresses all have its name and postal code (TestRegistersResolveEveryCode)
 	}
-	r := Road{Municipality: muni, Code: code, Name: name, Postcode: postcode, City: city}
-	k := roadKey{muni, code}
-	if old, ok := c.roads[k]; ok && old.Name != "" && old != r && c.err == nil {
-		c.err = fmt.Errorf("road %04d of municipality %04d: %w: %q %d and %q %d", code, muni, ErrConflict, old.Name, old.Postcode, name, postcode)
-	}
-	if old, ok := c.roads[k]; !ok || old.Name == "" {
-		c.roads[k] = r
-	}
+	c.roads[roadKey{muni, code}] = Road{Municipality: muni, Code: code, Name: name, Postcode: postcode, City: city}
 }
 
 // roadCode notes a road known only by its code (address history keeps no name): the register holds
 // it with the name and postal code every address on it has in the generator's world.
 func (c *Collector) roadCode(muni, code int) {
-	k := roadKey{muni, code}
-	if _, ok := c.roads[k]; ok {
+	if c.known(muni, code) {
 		return
 	}
+	k := roadKey{muni, code}
 	r := Road{Municipality: muni, Code: code}
 	if name, pc, city, ok := generator.RoadOf(muni, code); ok {
 		r.Name, r.Postcode, r.City = name, pc, city
@@ -127,13 +132,15 @@ func (c *Collector) roadCode(muni, code int) {
 }
 
 func (c *Collector) municipality(code int) {
-	if code != 0 {
+	if code > 0 && code < len(c.codes) && !c.codes[code] {
+		c.codes[code] = true
 		c.municipalities[code] = true
 	}
 }
 
 func (c *Collector) country(code int) {
-	if code != 0 {
+	if code > 0 && code < len(c.codes) && !c.codes[code] {
+		c.codes[code] = true
 		c.countries[code] = true
 	}
 }
@@ -172,9 +179,6 @@ type Options struct {
 // records per road, the end record. It returns the records written, start and end included. A road
 // known only from address history, whose name no person gives, is an error: the register would lie.
 func (c *Collector) WriteRoads(w io.Writer, opts Options) (int, error) {
-	if c.err != nil {
-		return 0, c.err
-	}
 	rw := newWriter(w, opts)
 	for _, r := range c.Roads() {
 		if r.Name == "" {
