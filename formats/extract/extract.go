@@ -151,7 +151,7 @@ func NewRecord(t string) (*Record, error) {
 
 func empty(f Field) string {
 	switch f.Kind {
-	case KindNumber, KindTimestamp, KindDay:
+	case KindNumber, KindTimestamp, KindDay, KindNumberRef:
 		return strings.Repeat("0", f.Len)
 	}
 	return strings.Repeat(" ", f.Len)
@@ -182,7 +182,7 @@ func (r *Record) Set(name, value string) error {
 		return fmt.Errorf("record %s field %s: %w: %q has %d characters, the field %d", r.Layout.Type, f.Danish, ErrTooLong, value, n, f.Len)
 	}
 	switch f.Kind {
-	case KindNumber:
+	case KindNumber, KindNumberRef:
 		r.Values[i] = strings.Repeat("0", f.Len-n) + value
 	default:
 		r.Values[i] = value + strings.Repeat(" ", f.Len-n)
@@ -260,7 +260,7 @@ func checkField(f Field, v string) string {
 		return ""
 	}
 	switch f.Kind {
-	case KindNumber, KindTimestamp, KindDay, KindTimestampText:
+	case KindNumber, KindTimestamp, KindDay, KindTimestampText, KindNumberRef:
 		for i := 0; i < len(v); i++ {
 			if (v[i] < '0' || v[i] > '9') && v[i] != ' ' {
 				return fmt.Sprintf("%q is not digits", v)

@@ -17,6 +17,10 @@ const (
 	KindTimestamp                 // yyyyMMddHHmm, zeros when empty
 	KindTimestampText             // yyyyMMddHHmm in a text field, blank when empty
 	KindDay                       // yyyyMMdd (start record only)
+	// KindNumberRef is a reference to a personnummer that CPR writes as ten zeros when empty (PNRMOR,
+	// PNRFAR, AEGTEPNR; cpr-formats.md §1.1 "Padding"); a reader takes blanks there too, as CPR's files
+	// have both. Other references (PNRGAELD, RELPNR) are text, blank when empty.
+	KindNumberRef
 )
 
 // Field is one field of a record layout. Pos is 1-based, as CPR's documentation writes it.

@@ -80,9 +80,9 @@ func (c Column) Text(line []byte, l *extract.Layout) (string, bool) {
 		}
 		r := string(raw)
 		return r[0:4] + "-" + r[4:6] + "-" + r[6:8], true
-	case extract.KindNumber:
+	case extract.KindNumber, extract.KindNumberRef:
 		if allOf(raw, '0') {
-			return "", false // CPR writes an empty number as zeros
+			return "", false // CPR writes an empty number, and some empty personnummer references, as zeros
 		}
 	}
 	if t := Text(raw); t != "" {
@@ -101,6 +101,9 @@ func trimBlanks(b []byte) []byte {
 	}
 	return b
 }
+
+// AllZeros reports whether b is all '0': an empty number, timestamp or personnummer reference.
+func AllZeros(b []byte) bool { return allOf(b, '0') }
 
 func allOf(b []byte, c byte) bool {
 	for _, x := range b {
@@ -146,7 +149,7 @@ func (c Column) AppendCSV(dst, line []byte, l *extract.Layout) []byte {
 			return dst
 		}
 		return append(dst, raw[0], raw[1], raw[2], raw[3], '-', raw[4], raw[5], '-', raw[6], raw[7])
-	case extract.KindNumber:
+	case extract.KindNumber, extract.KindNumberRef:
 		if allOf(raw, '0') {
 			return dst
 		}

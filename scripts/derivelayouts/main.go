@@ -169,10 +169,16 @@ func run(ref, out string) error {
 	return os.WriteFile(out, src, 0o644)
 }
 
+// zeroRefs are the personnummer references CPR writes as zeros when empty (cpr-formats.md §1.1,
+// "Padding": PNRMOR and AEGTEPNR in CPR's test file; PNRFAR is PNRMOR's twin in the same record).
+var zeroRefs = map[string]bool{"PNRMOR": true, "PNRFAR": true, "AEGTEPNR": true}
+
 // kind classifies a field by its format note.
 func kind(f field) string {
 	n := f.note
 	switch {
+	case zeroRefs[f.danish] && f.length == 10:
+		return "KindNumberRef"
 	case strings.Contains(n, "[yyyyMMddHHmm]") && f.length == 12 && !f.numeric:
 		return "KindTimestampText" // SEP_HENVIS: a timestamp in an A field
 	case strings.Contains(n, "[yyyyMMddHHmm]") && f.length == 12:

@@ -59,6 +59,8 @@ func run(out string) error {
 				goType, tag, call = "time.Time", ",optional,timestamp(millisecond)", "timestampAt"
 			case extract.KindNumber:
 				goType, tag, call = "int32", ",optional", "numberAt"
+			case extract.KindNumberRef:
+				goType, tag, call = "string", ",optional", "numberRefAt" // a personnummer: text, its leading zeros kept
 			default:
 				goType, tag, call = "string", ",optional", "textAt"
 			}

@@ -111,6 +111,14 @@ func (t *typed[T]) rows() int { return t.total }
 // textAt is a text field without its padding on either side, decoded from ISO-8859-1.
 func textAt(dst *string, b []byte) *string { return str(dst, tables.Text(b)) }
 
+// numberRefAt is a personnummer reference as text; nil when blank or the zeros CPR writes for none.
+func numberRefAt(dst *string, b []byte) *string {
+	if tables.AllZeros(b) {
+		return nil
+	}
+	return textAt(dst, b)
+}
+
 // str is s, or nil when s is empty.
 func str(dst *string, s string) *string {
 	if s == "" {
