@@ -121,6 +121,7 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 				p.Address.CareOf = "c/o " + d.surname() // living with someone else, by name on the door
 			}
 			d.history(m, p, arrived)
+			d.corrections(m, p, arrived)
 		} else if m.status != StatusAdministrative {
 			// Gone: the last Danish address ended with the event.
 			end := maxDate(m.event, m.birth)
@@ -286,6 +287,57 @@ func (d *detailer) history(m *member, p *Person, arrived civil.Date) {
 	} else {
 		a.MunicipalityMovedIn = in
 	}
+}
+
+// corrections gives the scenario's person, and one in two hundred others with an address history, CPR's
+// correction markers (ANNKOR) on record 023: the historic address as first registered, marked "K"
+// (corrected), beside the corrected one; and, for the scenario, a move registered in error and undone,
+// marked "A", moved in and out the same day.
+func (d *detailer) corrections(m *member, p *Person, arrived civil.Date) {
+	b := &d.b
+	scenario := m.flags&flagCorrectedHistory != 0
+	if scenario && len(p.AddressHistory) == 0 {
+		a := p.Address
+		prev := d.address([]member{*m})
+		lo := maxDate(m.birth.AddDays(18*365), arrived)
+		if !a.MovedIn.After(lo.AddDays(2)) {
+			a.MovedIn = minDate(b.asOf, lo.AddDays(400))
+			a.MunicipalityMovedIn = a.MovedIn
+		}
+		p.AddressHistory = append(p.AddressHistory, HistoricAddress{Municipality: prev.muni.code, RoadCode: roadCode(prev.road),
+			HouseNumber: prev.house, Floor: prev.floor, Door: prev.door, MovedIn: b.between(lo, a.MovedIn.AddDays(-1)), MovedOut: a.MovedIn})
+	}
+	if len(p.AddressHistory) == 0 || !scenario && b.r.IntN(200) != 0 {
+		return
+	}
+	h := p.AddressHistory[0]
+	wrong := h
+	wrong.Correction = "K"
+	if door, ok := map[string]string{"th": "tv", "tv": "th"}[h.Door]; ok {
+		wrong.Door = door // registered on the wrong side of the landing
+	} else {
+		wrong.HouseNumber = fmt.Sprintf("%03d", (atoi(h.HouseNumber)%998)+1) // or at the wrong number
+	}
+	hist := []HistoricAddress{wrong, h}
+	if scenario {
+		e := d.address([]member{*m})
+		day := b.between(h.MovedIn, h.MovedOut)
+		hist = append(hist, HistoricAddress{Correction: "A", Municipality: e.muni.code, RoadCode: roadCode(e.road),
+			HouseNumber: e.house, Floor: e.floor, Door: e.door, MovedIn: day, MovedOut: day})
+	}
+	p.AddressHistory = append(hist, p.AddressHistory[1:]...)
+}
+
+// atoi is the leading digits of s as a number.
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 func (d *detailer) foreignAddress(country string) []string {

@@ -372,6 +372,27 @@ func TestScenarioQuotas(t *testing.T) {
 			return p.Status == StatusActive && len(p.Migrations) == 1 && !p.Migrations[0].Exit.IsZero()
 		},
 		"disappeared-and-found": func(p *Person) bool { return p.Status == StatusActive && len(p.Disappearances) == 1 },
+		"name-markers": func(p *Person) bool {
+			return p.Name.FirstMarker == "+" && p.Name.MiddleMarker == "*" && p.Name.LastMarker == "=" && p.Name.Middle != ""
+		},
+		"corrected-history": func(p *Person) bool {
+			k, a := 0, 0
+			for i, h := range p.AddressHistory {
+				switch h.Correction {
+				case "K":
+					k++
+					if i+1 == len(p.AddressHistory) || p.AddressHistory[i+1].MovedIn != h.MovedIn || p.AddressHistory[i+1].Correction != "" {
+						return false // the corrected record comes before its correction, the same period
+					}
+				case "A":
+					a++
+					if h.MovedIn != h.MovedOut {
+						return false
+					}
+				}
+			}
+			return k == 1 && a == 1
+		},
 	}
 	for _, e := range m.Scenarios {
 		f := check[e.Name]

@@ -69,6 +69,11 @@ type Expected struct {
 	Father        string     `json:"father,omitempty"`
 	Children      []string   `json:"children,omitempty"`
 	Name          string     `json:"addressing_name"`
+	// NameMarkers are the markers of the first, middle and last name (blank for none), as "+*=".
+	NameMarkers string `json:"name_markers,omitempty"`
+	// Corrections are the correction markers (ANNKOR) of the historic addresses, in record order, as
+	// "023:K"; records in order are not listed.
+	Corrections []string `json:"corrections,omitempty"`
 }
 
 // The number policies a manifest records.
@@ -115,6 +120,20 @@ func (m *Manifest) add(p *Person, scenario string) {
 	}
 	for _, c := range p.Children {
 		e.Children = append(e.Children, c.String())
+	}
+	if n := p.Name; n.FirstMarker+n.MiddleMarker+n.LastMarker != "" {
+		mark := func(s string) string {
+			if s == "" {
+				return " "
+			}
+			return s
+		}
+		e.NameMarkers = mark(n.FirstMarker) + mark(n.MiddleMarker) + mark(n.LastMarker)
+	}
+	for _, h := range p.AddressHistory {
+		if h.Correction != "" {
+			e.Corrections = append(e.Corrections, "023:"+h.Correction)
+		}
 	}
 	i := m.index[scenario]
 	m.Scenarios[i].Persons = append(m.Scenarios[i].Persons, e)

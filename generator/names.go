@@ -123,4 +123,14 @@ func (d *detailer) names(m *member, p *Person, family string) {
 		}
 	}
 	p.Name = Name{First: first, Middle: middle, Last: last, Addressing: AddressingName(first, middle, last), Start: m.birth}
+	switch {
+	case m.flags&flagNameMarkers != 0:
+		if p.Name.Middle == "" {
+			p.Name.Middle = d.w.middle.draw(b)
+			p.Name.Addressing = AddressingName(first, p.Name.Middle, last)
+		}
+		p.Name.FirstMarker, p.Name.MiddleMarker, p.Name.LastMarker = "+", "*", "="
+	case (m.flags&flagImmigrant != 0 || m.late) && b.r.IntN(100) == 0:
+		p.Name.LastMarker = "=" // one immigrant in a hundred: the name is insufficiently documented
+	}
 }

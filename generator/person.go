@@ -106,6 +106,12 @@ type Name struct {
 	// Addressing is ADRNVN: the name for addresses, at most 34 characters (see AddressingName).
 	Addressing string     `json:"addressing,omitzero"`
 	Start      civil.Date `json:"start,omitzero"`
+	// The name markers (FORNVN_MRK, MELNVN_MRK, EFTERNVN_MRK, cpr-formats.md §2.5): "+" the name is
+	// abbreviated, "*" it holds characters that cannot be reported to CPR, "=" it is insufficiently
+	// documented; empty when the name is in order.
+	FirstMarker  string `json:"first_marker,omitzero"`
+	MiddleMarker string `json:"middle_marker,omitzero"`
+	LastMarker   string `json:"last_marker,omitzero"`
 }
 
 // HistoricName is a name a person no longer has.
@@ -136,6 +142,10 @@ type Address struct {
 
 // HistoricAddress is an address a person has left.
 type HistoricAddress struct {
+	// Correction is ANNKOR (cpr-formats.md §1.1): "K" the record was corrected (a corrected version
+	// follows it), "A" it was undone (registered in error); empty for a record in order. A receiver
+	// must not take an undone address as one the person lived at.
+	Correction   string     `json:"correction,omitzero"`
 	Municipality int        `json:"municipality,omitzero"`
 	RoadCode     int        `json:"road_code,omitzero"`
 	HouseNumber  string     `json:"house_number,omitzero"`

@@ -306,6 +306,18 @@ var catalogue = []*scenario{
 			i := b.tag(b.single(StatusActive, 18, 80), "special-characters")
 			b.members[i].flags |= flagSpecialChars
 		}},
+	{name: "name-markers", quota: 2, persons: 1,
+		description: "names with CPR's markers: the first name abbreviated (+), the middle name with characters CPR cannot take (*), the last name insufficiently documented (=)",
+		build: func(b *builder) {
+			i := b.tag(b.single(StatusActive, 25, 70), "name-markers")
+			b.members[i].flags |= flagNameMarkers
+		}},
+	{name: "corrected-history", quota: 2, persons: 1,
+		description: "an address history with CPR's correction markers (ANNKOR): a corrected record (K) beside its correction, and a move registered in error and undone (A)",
+		build: func(b *builder) {
+			i := b.tag(b.single(StatusActive, 30, 70), "corrected-history")
+			b.members[i].flags |= flagCorrectedHistory
+		}},
 	{
 		name: "guardianship", quota: 2, persons: 2,
 		description: "an adult under guardianship (record 017) with a guardian who is in CPR",

@@ -37,6 +37,8 @@ const (
 	flagImmigrant
 	flagGenderChange   // a status 60 number replaced because of a change of gender
 	flagBirthDateFixed // a status 60 number replaced because of a wrong birth date
+	flagNameMarkers    // names carrying CPR's markers + * =
+	flagCorrectedHistory
 )
 
 type member struct {

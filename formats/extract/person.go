@@ -541,8 +541,11 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	"008": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		l := pw.startType(pw.cur, num)
 		l.text(f008FirstName_s, p.Name.First)
+		l.text(f008FirstNameMarker, p.Name.FirstMarker)
 		l.text(f008MiddleName, p.Name.Middle)
+		l.text(f008MiddleNameMarker, p.Name.MiddleMarker)
 		l.text(f008LastName, p.Name.Last)
+		l.text(f008LastNameMarker, p.Name.LastMarker)
 		l.date(f008NameStartDate, p.Name.Start)
 		l.text(f008AddressingName, p.Name.Addressing)
 		pw.emit(l, dst)
@@ -651,6 +654,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	"023": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, a := range p.AddressHistory[:pw.upTo(len(p.AddressHistory))] {
 			l := pw.startType(pw.cur, num)
+			l.text(f023CorrectionMarker, a.Correction)
 			l.num(f023MunicipalityCode, a.Municipality)
 			l.num(f023StreetCode, a.RoadCode)
 			l.text(f023HouseNumber, a.HouseNumber)
@@ -688,8 +692,11 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		for _, h := range p.NameHistory[:pw.upTo(len(p.NameHistory))] {
 			l := pw.startType(pw.cur, num)
 			l.text(f026FirstName_s, h.First)
+			l.text(f026FirstNameMarker, h.FirstMarker)
 			l.text(f026MiddleName, h.Middle)
+			l.text(f026MiddleNameMarker, h.MiddleMarker)
 			l.text(f026LastName, h.Last)
+			l.text(f026LastNameMarker, h.LastMarker)
 			l.date(f026NameStartDate, h.Start)
 			l.date(f026NameEndDate, h.End)
 			pw.emit(l, dst)

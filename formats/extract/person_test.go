@@ -174,6 +174,9 @@ func checkRecord(t *testing.T, rec *Record, p *generator.Person) {
 		eq("MiddleName", p.Name.Middle)
 		eq("LastName", p.Name.Last)
 		eq("AddressingName", p.Name.Addressing)
+		eq("FirstNameMarker", p.Name.FirstMarker)
+		eq("MiddleNameMarker", p.Name.MiddleMarker)
+		eq("LastNameMarker", p.Name.LastMarker)
 	case "010":
 		eq("CountryCode", fmt.Sprintf("%04d", p.Citizenship.Country))
 	case "011":
@@ -293,4 +296,29 @@ func BenchmarkPersonWriter(b *testing.B) {
 		w.Close()
 	}
 	b.ReportMetric(float64(len(ps))*float64(b.N)/b.Elapsed().Seconds(), "persons/s")
+}
+
+// TestMarkersWritten checks that the name markers and the correction markers of the scenarios reach
+// records 008 and 023.
+func TestMarkersWritten(t *testing.T) {
+	ps := population(t, 2000)
+	recs, _ := readAll(t, writeExtract(t, ps, FileOptions{}))
+	found := map[string]bool{}
+	for _, rec := range recs {
+		switch rec.Type() {
+		case "008":
+			if m := rec.Get("FirstNameMarker") + rec.Get("MiddleNameMarker") + rec.Get("LastNameMarker"); m != "" {
+				found["008 "+m] = true
+			}
+		case "023":
+			if c := rec.Get("CorrectionMarker"); c != "" {
+				found["023 "+c] = true
+			}
+		}
+	}
+	for _, want := range []string{"008 +*=", "023 K", "023 A"} {
+		if !found[want] {
+			t.Errorf("no record %s in the extract; found %v", want, found)
+		}
+	}
 }
