@@ -110,6 +110,10 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 				}
 			}
 		}
+		if m.flags&flagAdopted != 0 { // born abroad, a Dane since the adoption
+			c := d.w.countries[d.w.foreignCountries[b.r.IntN(len(d.w.foreignCountries))]]
+			p.BirthPlace = BirthPlace{Authority: c.Code}
+		}
 		// Where the person lives, or lived.
 		if m.status.HasAddress() {
 			a := home

@@ -61,8 +61,9 @@ func ExampleRun() {
 		panic(err)
 	}
 	// Output:
-	// 2026-01-04 3112360068 01 A01
-	// 2026-01-04 0101370003 01 A01
+	// 2026-01-04 3112570038 01 A01
+	// 2026-01-04 0101580059 01 A01
+	// 2026-01-02 1905990078 01 A01
 	// 2026-01-04 1001860018 01 P31
 }
 
@@ -80,7 +81,7 @@ func ExampleClock() {
 		fmt.Println("day", clock.Day(), len(day), "persons delivered;", len(clock.Persons()), "persons")
 	}
 	// Output:
-	// day 1 0 persons delivered; 2000 persons
+	// day 1 1 persons delivered; 2000 persons
 	// day 2 0 persons delivered; 2000 persons
 	// day 3 5 persons delivered; 2001 persons
 }

@@ -259,7 +259,16 @@ func (g *generation) skeleton(b *builder, gr *group) error {
 		if g.cfg.SafeNumbers {
 			m.birth = safeBirth(m.birth)
 		}
-		n, err := g.numbers.next(m.birth, m.gender, m.late)
+		var n pnr.Number
+		var err error
+		switch {
+		case m.flags&flagControlDigitZero != 0:
+			n, err = g.numbers.reserve(m.birth, m.gender, controlDigitZero)
+		case m.flags&flagAdopted != 0:
+			n, err = g.numbers.reserve(m.birth, m.gender, adoptionSerial)
+		default:
+			n, err = g.numbers.next(m.birth, m.gender, m.late)
+		}
 		if err != nil {
 			return err
 		}

@@ -372,6 +372,14 @@ func TestScenarioQuotas(t *testing.T) {
 			return p.Status == StatusActive && len(p.Migrations) == 1 && !p.Migrations[0].Exit.IsZero()
 		},
 		"disappeared-and-found": func(p *Person) bool { return p.Status == StatusActive && len(p.Disappearances) == 1 },
+		"control-digit-zero": func(p *Person) bool {
+			return p.Number.Kind() == pnr.ControlDigit && p.Number.String()[9] == '0' && p.Gender == pnr.Female
+		},
+		"adopted-1976-1984": func(p *Person) bool {
+			s := p.Number.String()
+			return p.BirthDate.Year >= 1976 && p.BirthDate.Year <= 1984 && s[6] == '1' && (s[7] == '0' || s[7] == '1') &&
+				p.Number.Kind() == pnr.ControlDigit && p.BirthPlace.Authority >= 5000
+		},
 		"name-markers": func(p *Person) bool {
 			return p.Name.FirstMarker == "+" && p.Name.MiddleMarker == "*" && p.Name.LastMarker == "=" && p.Name.Middle != ""
 		},

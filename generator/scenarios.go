@@ -306,6 +306,21 @@ var catalogue = []*scenario{
 			i := b.tag(b.single(StatusActive, 18, 80), "special-characters")
 			b.members[i].flags |= flagSpecialChars
 		}},
+	{name: "control-digit-zero", quota: 2, persons: 1,
+		description: "a number whose modulus-11 control digit is 0 (a woman: 0 is even), which receivers that take 0 for none reject",
+		build: func(b *builder) {
+			i := b.tag(b.single(StatusActive, 18, 80), "control-digit-zero")
+			b.members[i].gender = pnr.Female
+			b.members[i].flags |= flagControlDigitZero
+		}},
+	{name: "adopted-1976-1984", quota: 2, persons: 1, available: notBefore(date(2003, 1, 1)), // adults by then
+		description: "a child adopted from abroad in 1976-1984, born abroad, with 10 or 11 as digits 7-8 as all such children got",
+		build: func(b *builder) {
+			i := b.tag(b.single(StatusActive, 18, 50), "adopted-1976-1984")
+			m := &b.members[i]
+			m.birth = civil.Date{Year: 1976 + b.r.IntN(9), Month: time.Month(1 + b.r.IntN(12)), Day: 1 + b.r.IntN(28)}
+			m.flags |= flagAdopted
+		}},
 	{name: "name-markers", quota: 2, persons: 1,
 		description: "names with CPR's markers: the first name abbreviated (+), the middle name with characters CPR cannot take (*), the last name insufficiently documented (=)",
 		build: func(b *builder) {

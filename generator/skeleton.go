@@ -39,6 +39,8 @@ const (
 	flagBirthDateFixed // a status 60 number replaced because of a wrong birth date
 	flagNameMarkers    // names carrying CPR's markers + * =
 	flagCorrectedHistory
+	flagControlDigitZero // a number whose control digit is 0
+	flagAdopted          // adopted from abroad 1976-1984: a number with 10 or 11 as digits 7-8
 )
 
 type member struct {
