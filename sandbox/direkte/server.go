@@ -135,11 +135,17 @@ func (s *server) done(c *conn) {
 	}
 }
 
-// refuse answers a connection past the limits with error 09, without reading its request.
+// refuse answers a connection past the limits with error 09 without looking at its request, then
+// shuts its side and drains what the client sent for a moment: closing with unread data would reset
+// the connection, and the client could lose the answer.
 func refuse(c *conn) {
 	defer c.Close()
-	c.SetWriteDeadline(time.Now().Add(time.Second))
+	c.SetDeadline(time.Now().Add(time.Second))
 	c.Write((&Response{Code: SeriousProblem, Data: fmt.Appendf(nil, "for mange forbindelser: højst %d i alt og %d fra én adresse", MaxConnections, MaxPerAddress)}).Append(nil))
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	io.Copy(io.Discard, io.LimitReader(c, LookupLength*4))
 }
 
 // answering marks c as past its request; false when the server is closing and c must not go on.

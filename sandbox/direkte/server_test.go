@@ -162,6 +162,7 @@ func TestIdleConnectionsCostOthersNothing(t *testing.T) {
 	}
 	defer extra.Close()
 	extra.SetDeadline(time.Now().Add(2 * time.Second))
+	extra.Write(AppendLogon(nil, Logon{Transaction: "OFF4", Customer: 1234, User: "U", Password: "Test1234"})) // a whole request: the answer must survive it
 	refusal, err := io.ReadAll(extra)
 	if r, perr := ParseResponse(refusal); err != nil || perr != nil || r.Code != SeriousProblem {
 		t.Errorf("connection %d from one address: %v, %v, %q; want error 09 at once", MaxPerAddress+1, err, perr, refusal)
