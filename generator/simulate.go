@@ -572,44 +572,23 @@ func (p *Person) notBefore(d civil.Date) {
 		at(&a.PreviousMunicipalityLeft)
 		p.Address = &a
 	}
-	p.NameHistory = slices.Clone(p.NameHistory)
-	for i := range p.NameHistory {
-		at(&p.NameHistory[i].Start)
-		at(&p.NameHistory[i].End)
+	p.NameHistory = each(p.NameHistory, func(h *HistoricName) { at(&h.Start); at(&h.End) })
+	p.AddressHistory = each(p.AddressHistory, func(h *HistoricAddress) { at(&h.MovedIn); at(&h.MovedOut) })
+	p.CivilHistory = each(p.CivilHistory, func(c *CivilStatus) { at(&c.Start); at(&c.End) })
+	p.ChurchHistory = each(p.ChurchHistory, func(c *Church) { at(&c.Start); at(&c.End) })
+	p.CitizenshipHistory = each(p.CitizenshipHistory, func(c *Citizenship) { at(&c.Start); at(&c.End) })
+	p.Custody = each(p.Custody, func(c *Custody) { at(&c.Start) })
+	p.Protections = each(p.Protections, func(pr *Protection) { at(&pr.Start) })
+	p.Migrations = each(p.Migrations, func(m *Migration) { at(&m.Exit); at(&m.Entry) })
+}
+
+// each returns a copy of s with f applied to every element.
+func each[T any](s []T, f func(*T)) []T {
+	s = slices.Clone(s)
+	for i := range s {
+		f(&s[i])
 	}
-	p.AddressHistory = slices.Clone(p.AddressHistory)
-	for i := range p.AddressHistory {
-		at(&p.AddressHistory[i].MovedIn)
-		at(&p.AddressHistory[i].MovedOut)
-	}
-	p.CivilHistory = slices.Clone(p.CivilHistory)
-	for i := range p.CivilHistory {
-		at(&p.CivilHistory[i].Start)
-		at(&p.CivilHistory[i].End)
-	}
-	p.ChurchHistory = slices.Clone(p.ChurchHistory)
-	for i := range p.ChurchHistory {
-		at(&p.ChurchHistory[i].Start)
-		at(&p.ChurchHistory[i].End)
-	}
-	p.CitizenshipHistory = slices.Clone(p.CitizenshipHistory)
-	for i := range p.CitizenshipHistory {
-		at(&p.CitizenshipHistory[i].Start)
-		at(&p.CitizenshipHistory[i].End)
-	}
-	p.Custody = slices.Clone(p.Custody)
-	for i := range p.Custody {
-		at(&p.Custody[i].Start)
-	}
-	p.Protections = slices.Clone(p.Protections)
-	for i := range p.Protections {
-		at(&p.Protections[i].Start)
-	}
-	p.Migrations = slices.Clone(p.Migrations)
-	for i := range p.Migrations {
-		at(&p.Migrations[i].Exit)
-		at(&p.Migrations[i].Entry)
-	}
+	return s
 }
 
 // renumber gives member i's person the number of member ni: CPR's change of number after a change of

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"bytes"
 	"fmt"
-	"io"
 
 	"github.com/cprtestdata/cprtestdata/formats/registers"
 )
@@ -21,17 +20,14 @@ func (s *Sandbox) Registers() ([]*File, error) {
 	s.mu.RUnlock()
 	opts := registers.Options{Production: today}
 	var out []*File
-	for _, r := range []struct {
-		name  string
-		write func(io.Writer, registers.Options) (int, error)
-	}{{registers.RoadFile, c.WriteRoads}, {registers.AuthorityFile, c.WriteAuthorities}} {
+	for _, r := range c.Registers() {
 		var buf bytes.Buffer
-		n, err := r.write(&buf, opts)
+		n, err := r.Write(&buf, opts)
 		if err != nil {
-			return nil, fmt.Errorf("register %s: %w", r.name, err)
+			return nil, fmt.Errorf("register %s: %w", r.Name, err)
 		}
-		f := newFile(r.name, "register", 0, today, today, buf.Bytes(), n, 0)
-		f.URL = "/api/registers/" + r.name
+		f := newFile(r.Name, "register", 0, today, today, buf.Bytes(), n, 0)
+		f.URL = "/api/registers/" + r.Name
 		out = append(out, f)
 	}
 	return out, nil

@@ -294,15 +294,12 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 
 // writeRegisters writes the road register and the authority table of the codes the run used.
 func writeRegisters(out *outdir.Dir, m *Manifest, codes *registers.Collector, opts registers.Options) error {
-	for _, r := range []struct {
-		name  string
-		write func(io.Writer, registers.Options) (int, error)
-	}{{registers.RoadFile, codes.WriteRoads}, {registers.AuthorityFile, codes.WriteAuthorities}} {
-		f, err := out.Create(path.Join(RegistersDir, r.name))
+	for _, r := range codes.Registers() {
+		f, err := out.Create(path.Join(RegistersDir, r.Name))
 		if err != nil {
 			return err
 		}
-		n, err := r.write(f, opts)
+		n, err := r.Write(f, opts)
 		if err != nil {
 			return fmt.Errorf("write %s: %w", f.Name, err)
 		}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 	"testing"
+
+	"github.com/cprtestdata/cprtestdata/formats/outdir"
 )
 
 // FuzzDecodeManifest reads any bytes as a --dir manifest and checks that it is refused with one of the
@@ -36,7 +38,7 @@ func FuzzDecodeManifest(f *testing.F) {
 			t.Fatalf("Options: %v", err)
 		}
 		for _, f := range m.Files {
-			if checkName(f.Name) != nil {
+			if outdir.CheckName(f.Name) != nil {
 				t.Fatalf("accepted a file name outside the directory: %q", f.Name)
 			}
 		}

@@ -8,11 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
-	"strings"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
+	"github.com/cprtestdata/cprtestdata/formats/outdir"
 	"github.com/cprtestdata/cprtestdata/formats/tables/parquetfiles"
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
@@ -156,7 +155,7 @@ func (m *Manifest) check() error {
 		return fmt.Errorf("number policy %q: want %s or %s", m.NumberPolicy, generator.NumberPolicyCPR, generator.NumberPolicySafe)
 	}
 	for _, f := range m.Files {
-		if err := checkName(f.Name); err != nil {
+		if err := outdir.CheckName(f.Name); err != nil {
 			return err
 		}
 	}
@@ -165,19 +164,10 @@ func (m *Manifest) check() error {
 			if name == "" {
 				continue
 			}
-			if err := checkName(name); err != nil {
+			if err := outdir.CheckName(name); err != nil {
 				return err
 			}
 		}
-	}
-	return nil
-}
-
-// checkName accepts a file name Write makes: relative, slash-separated, inside the directory.
-func checkName(name string) error {
-	if name == "" || path.IsAbs(name) || strings.Contains(name, `\`) || path.Clean(name) != name || name == "." ||
-		name == ".." || strings.HasPrefix(name, "../") {
-		return fmt.Errorf("file name %q is not a name inside the directory", name)
 	}
 	return nil
 }
@@ -199,7 +189,7 @@ func previousFiles(dir string) []string {
 	}
 	var names []string
 	for _, f := range m.Files {
-		if checkName(f.Name) == nil {
+		if outdir.CheckName(f.Name) == nil {
 			names = append(names, f.Name)
 		}
 	}
@@ -261,11 +251,7 @@ func (m *Manifest) File(name string) (FileInfo, bool) {
 
 // StatusExtract returns the name of the status extract, when the fixed format was written.
 func (m *Manifest) StatusExtract() (string, bool) {
-	opts, err := m.Options()
-	if err != nil {
-		return "", false
-	}
-	name := extract.FileName(opts.Extract.Production, opts.Extract.Task)
+	name := extract.FileName(m.Output.Production, m.Output.Task)
 	_, ok := m.File(name)
 	return name, ok
 }

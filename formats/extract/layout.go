@@ -88,18 +88,8 @@ func (l *Layout) Template() []byte {
 // PutText writes s left-aligned into field i of rec, a record of the layout, as ISO-8859-1; a value
 // that does not fit is an error naming the field.
 func (l *Layout) PutText(rec []byte, i int, s string) error {
-	f := l.Fields[i]
-	dst := fieldOf(l, rec, i)
-	k := 0
-	for _, c := range s {
-		switch {
-		case c > 0xFF:
-			return fmt.Errorf("record %s field %s: %w: %q in %q", l.Type, f.Danish, ErrNotLatin1, c, s)
-		case k == len(dst):
-			return fmt.Errorf("record %s field %s: %w: %q is longer than %d", l.Type, f.Danish, ErrTooLong, s, len(dst))
-		}
-		dst[k] = byte(c)
-		k++
+	if detail, err := putLatin1(fieldOf(l, rec, i), s, false); err != nil {
+		return fmt.Errorf("record %s field %s: %w: %s", l.Type, l.Fields[i].Danish, err, detail)
 	}
 	return nil
 }

@@ -236,19 +236,24 @@ func (ln *line) put(i int, s string, right bool) {
 	if s == "" || ln.pw.err != nil {
 		return
 	}
-	dst := ln.field(i)
-	f := ln.l.Fields[i]
+	if detail, err := putLatin1(ln.field(i), s, right); err != nil {
+		ln.pw.fail(ln, ln.l.Fields[i].Danish, err, detail)
+	}
+}
+
+// putLatin1 writes s into the field dst as ISO-8859-1, left-aligned or right-aligned; a character
+// beyond ISO-8859-1 (ErrNotLatin1) or a value longer than the field (ErrTooLong) leaves dst as it is
+// and says why.
+func putLatin1(dst []byte, s string, right bool) (detail string, err error) {
 	n := 0
 	for _, c := range s {
 		if c > 0xFF {
-			ln.pw.fail(ln, f.Danish, ErrNotLatin1, fmt.Sprintf("%q in %q", c, s))
-			return
+			return fmt.Sprintf("%q in %q", c, s), ErrNotLatin1
 		}
 		n++
 	}
 	if n > len(dst) {
-		ln.pw.fail(ln, f.Danish, ErrTooLong, fmt.Sprintf("%q has %d characters, the field %d", s, n, len(dst)))
-		return
+		return fmt.Sprintf("%q has %d characters, the field %d", s, n, len(dst)), ErrTooLong
 	}
 	k := 0
 	if right {
@@ -258,6 +263,7 @@ func (ln *line) put(i int, s string, right bool) {
 		dst[k] = byte(c)
 		k++
 	}
+	return "", nil
 }
 
 // num writes v right-aligned and zero-filled.

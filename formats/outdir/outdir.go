@@ -132,10 +132,19 @@ func removeTemporary(dir string, depth int) {
 // directory holds one run. Only regular files are removed; names outside the directory are ignored.
 func (d *Dir) Replace(names []string) {
 	for _, n := range names {
-		if c := path.Clean(n); n != "" && c == n && !path.IsAbs(n) && n != "." && n != ".." && !strings.HasPrefix(n, "../") && !strings.Contains(n, `\`) {
+		if CheckName(n) == nil {
 			d.replace = append(d.replace, n)
 		}
 	}
+}
+
+// CheckName accepts a file name a run can have: relative, slash-separated, clean, inside the directory.
+func CheckName(name string) error {
+	if name == "" || path.IsAbs(name) || strings.Contains(name, `\`) || path.Clean(name) != name || name == "." ||
+		name == ".." || strings.HasPrefix(name, "../") {
+		return fmt.Errorf("file name %q is not a name inside the directory", name)
+	}
+	return nil
 }
 
 // File is one file of the run, written under a temporary name until the Dir is committed. Writes are

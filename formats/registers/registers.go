@@ -175,6 +175,17 @@ type Options struct {
 	Task       int        // OPGAVENR; 0 means DefaultTask
 }
 
+// Register is one register a Collector writes: its file name and how to write it.
+type Register struct {
+	Name  string
+	Write func(io.Writer, Options) (int, error)
+}
+
+// Registers returns the registers c writes, in the order a run lists them.
+func (c *Collector) Registers() []Register {
+	return []Register{{RoadFile, c.WriteRoads}, {AuthorityFile, c.WriteAuthorities}}
+}
+
 // WriteRoads writes the road register of the roads gathered to w: the start record, a 001 and two 004
 // records per road, the end record. It returns the records written, start and end included. A road
 // known only from address history, whose name no person gives, is an error: the register would lie.
