@@ -275,3 +275,6 @@ type Guardianship struct {
 	GuardianName    string     `json:"guardian_name,omitzero"`
 	GuardianAddress []string   `json:"guardian_address,omitzero"`
 }
+
+// AgeOn returns the person's age in whole years on d.
+func (p *Person) AgeOn(d civil.Date) int { return ageAt(p.BirthDate, d) }

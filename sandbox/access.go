@@ -18,6 +18,7 @@ import (
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 	"github.com/cprtestdata/cprtestdata/generator/pnr"
 	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
+	"golang.org/x/crypto/ssh"
 )
 
 // CustomerConfig is a CPR customer allowed to use CPR Direkte, with its users.
@@ -26,6 +27,18 @@ type CustomerConfig struct {
 	// AllowedIPs are the addresses the customer may call from; empty means any.
 	AllowedIPs []netip.Prefix `json:"allowed_ips,omitempty"`
 	Users      []UserConfig   `json:"users"`
+	// Password lets the customer log on to SFTP (and FTPS) as its four-digit number with a password;
+	// empty: SSH keys only, as Serviceplatformen has it.
+	Password string `json:"password,omitempty"`
+	// SSHKeys are the customer's SSH public keys for SFTP, one authorized_keys line each.
+	SSHKeys []string `json:"ssh_keys,omitempty"`
+	// ServiceAgreements are the Serviceplatformen service agreement UUIDs (lower-case) whose
+	// InvocationContext names this customer; the first is its default. When no customer names any,
+	// every SOAP request is taken as the first customer's.
+	ServiceAgreements []string `json:"service_agreements,omitempty"`
+	// ClientCertificates are the SHA-256 fingerprints (hex) of the TLS client certificates that name
+	// this customer on the SOAP services when serve --require-client-cert is given.
+	ClientCertificates []string `json:"client_certificates,omitempty"`
 }
 
 // UserConfig is one user of a customer.
@@ -75,9 +88,9 @@ func ParseCustomers(r io.Reader) ([]CustomerConfig, error) {
 }
 
 // DefaultCustomers is the access a sandbox gives when none is configured: customer 1234 with user
-// TESTUSER, password Test1234, from any address.
+// TESTUSER, password Test1234, from any address, and SFTP as user 1234 with password Test1234.
 func DefaultCustomers() []CustomerConfig {
-	return []CustomerConfig{{Number: 1234, Users: []UserConfig{{ID: "TESTUSER", Password: "Test1234"}}}}
+	return []CustomerConfig{{Number: 1234, Users: []UserConfig{{ID: "TESTUSER", Password: "Test1234"}}, Password: "Test1234"}}
 }
 
 // Access rules, as CPR runs them (by the sandbox's clock where they speak of days).
@@ -97,6 +110,7 @@ type access struct {
 	expiry []expiring
 	ttl    time.Duration
 	now    func() time.Time
+	first  int // the first customer configured: SOAP requests naming none are its
 }
 
 // expiring is a token as it was put in the expiry queue.
@@ -112,6 +126,14 @@ type customer struct {
 	subscriptions map[pnr.Number]bool
 	fresh         []pnr.Number // subscriptions put since the last change extract: delivered with event A45
 	deliveries    []*File      // the customer's change extracts: only the persons it subscribes to
+
+	password     string                // SFTP and FTPS; "" keys only
+	keys         map[string]bool       // SSH public keys, wire form
+	certificates map[string]bool       // TLS client certificate fingerprints
+	agreements   map[string]*agreement // by UUID
+	// firstAgreement is the default: for SOAP requests that name none (only an AuthorityContext)
+	firstAgreement string
+	inbox        []*InboxFile          // the SFTP directory IN, oldest first
 }
 
 type user struct {
@@ -143,6 +165,7 @@ func (a *access) load(cs []CustomerConfig, start civil.Date) error {
 		cs = DefaultCustomers()
 	}
 	customers := map[int]*customer{}
+	agreements := map[string]int{}
 	for _, c := range cs {
 		if _, dup := customers[c.Number]; dup {
 			return fmt.Errorf("customer %d: %w: given twice", c.Number, ErrConfig)
@@ -151,11 +174,21 @@ func (a *access) load(cs []CustomerConfig, start civil.Date) error {
 		if err != nil {
 			return err
 		}
+		for _, u := range c.ServiceAgreements {
+			if other, dup := agreements[u]; dup {
+				return fmt.Errorf("customer %d: service agreement %s: %w: customer %d has it too", c.Number, u, ErrConfig, other)
+			}
+			agreements[u] = c.Number
+		}
 		customers[c.Number] = cu
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.customers, a.tokens, a.expiry = customers, map[string]*token{}, nil
+	a.first = 0
+	if len(cs) > 0 {
+		a.first = cs[0].Number
+	}
 	return nil
 }
 
@@ -164,7 +197,39 @@ func newCustomer(c CustomerConfig, start civil.Date) (*customer, error) {
 	if c.Number < 1 || c.Number > 9999 {
 		return nil, fmt.Errorf("customer %d: %w: want a number from 1 to 9999", c.Number, ErrConfig)
 	}
-	cu := &customer{number: c.Number, allowed: c.AllowedIPs, users: map[string]*user{}, subscriptions: map[pnr.Number]bool{}}
+	cu := &customer{number: c.Number, allowed: c.AllowedIPs, users: map[string]*user{}, subscriptions: map[pnr.Number]bool{},
+		password: c.Password, keys: map[string]bool{}, certificates: map[string]bool{}, agreements: map[string]*agreement{}}
+	if c.Password != "" && (len(c.Password) < 8 || strings.ContainsAny(c.Password, "\r\n")) {
+		return nil, fmt.Errorf("customer %d: password: %w: want at least 8 characters on one line", c.Number, ErrConfig)
+	}
+	for i, k := range c.SSHKeys {
+		key, _, _, rest, err := ssh.ParseAuthorizedKey([]byte(k))
+		if err != nil || len(bytes.TrimSpace(rest)) > 0 {
+			return nil, fmt.Errorf("customer %d: SSH key %d: %w: want one authorized_keys line", c.Number, i+1, ErrConfig)
+		}
+		cu.keys[string(key.Marshal())] = true
+	}
+	for _, u := range c.ServiceAgreements {
+		if !agreementPattern.MatchString(u) {
+			return nil, fmt.Errorf("customer %d: service agreement %q: %w: want a lower-case UUID", c.Number, u, ErrConfig)
+		}
+		cu.agreements[u] = newAgreement(u)
+	}
+	if len(c.ServiceAgreements) > 0 {
+		cu.firstAgreement = c.ServiceAgreements[0]
+	} else {
+		g := newAgreement(DefaultAgreement(c.Number))
+		g.adopt = true
+		cu.agreements[g.uuid] = g
+		cu.firstAgreement = g.uuid
+	}
+	for _, f := range c.ClientCertificates {
+		f = strings.ToLower(strings.ReplaceAll(f, ":", ""))
+		if len(f) != 64 || strings.Trim(f, "0123456789abcdef") != "" {
+			return nil, fmt.Errorf("customer %d: client certificate %q: %w: want a SHA-256 fingerprint in hex", c.Number, f, ErrConfig)
+		}
+		cu.certificates[f] = true
+	}
 	for _, u := range c.Users {
 		if u.ID == "" || len(u.ID) > 8 || strings.ContainsAny(u.ID, " ") {
 			return nil, fmt.Errorf("customer %d, user %q: %w: want 1-8 characters without blanks", c.Number, u.ID, ErrConfig)
@@ -439,6 +504,11 @@ func cloneCustomers(cs map[int]*customer) map[int]*customer {
 		cc.subscriptions = maps.Clone(c.subscriptions)
 		cc.fresh = slices.Clone(c.fresh)
 		cc.deliveries = slices.Clip(c.deliveries)
+		cc.inbox = slices.Clip(c.inbox)
+		cc.agreements = make(map[string]*agreement, len(c.agreements))
+		for u, g := range c.agreements {
+			cc.agreements[u] = g.clone()
+		}
 		out[n] = &cc
 	}
 	return out

@@ -44,6 +44,10 @@ type Config struct {
 	// under /admin/, and with the web page's forms that change the sandbox (their admin_token field).
 	// Empty: anyone who reaches the HTTP interface may drive the sandbox.
 	AdminToken string
+	// RequireClientCert makes the SOAP services take the customer from the TLS client certificate (its
+	// SHA-256 fingerprint in CustomerConfig.ClientCertificates), as Serviceplatformen does with FOCES;
+	// requests without a registered certificate are refused.
+	RequireClientCert bool
 }
 
 // MaxPersons bounds the population a sandbox holds in memory.
@@ -69,6 +73,8 @@ type Sandbox struct {
 	persons   []*generator.Person
 	snapshots []snapshot
 	pending   []generator.Change // with Weekdays: the weekend's changes, for Monday
+	// before holds, by index, the persons touched since the last delivery as they were at it.
+	before map[int]*generator.Person
 }
 
 // File is a published extract.
@@ -151,7 +157,7 @@ func newFile(name, kind string, day int, production, previous civil.Date, data [
 // reset publishes only the status extract and sets everyone as of the start. s.mu is held.
 func (s *Sandbox) reset(status *File) {
 	s.clock.Reset()
-	s.pending = nil
+	s.pending, s.before = nil, nil
 	s.files = []*File{status}
 	s.byName = map[string]*File{status.URL: status}
 	s.index()
@@ -159,7 +165,7 @@ func (s *Sandbox) reset(status *File) {
 
 // index rebuilds the lookup of persons by number. s.mu is held.
 func (s *Sandbox) index() {
-	s.persons = s.clock.Persons()
+	s.persons = slices.Clone(s.clock.Persons()) // the clock's changes in place; step keeps this as it was
 	s.byNum = make(map[pnr.Number]*generator.Person, len(s.persons))
 	for _, p := range s.persons {
 		s.byNum[p.Number] = p
@@ -252,6 +258,7 @@ func (s *Sandbox) Advance(ctx context.Context, days int) ([]*File, error) {
 			s.index()
 			return made, err
 		}
+		s.remember(changes)
 		if !generator.Delivers(s.start.AddDays(s.clock.Day()), s.cfg.Weekdays) {
 			s.pending = append(s.pending, changes...)
 			continue
@@ -267,6 +274,27 @@ func (s *Sandbox) Advance(ctx context.Context, days int) ([]*File, error) {
 	return made, nil
 }
 
+// remember keeps, for each person the day's changes touch for the first time since the last delivery,
+// the person as they were at it: s.persons is as of the last step until index. s.mu is held.
+func (s *Sandbox) remember(changes []generator.Change) {
+	if s.before == nil {
+		s.before = map[int]*generator.Person{}
+	}
+	for _, c := range changes {
+		i := c.Person.Index
+		if _, ok := s.before[i]; !ok && i < len(s.persons) {
+			s.before[i] = s.persons[i]
+		}
+	}
+	for _, c := range changes {
+		if i := c.Person.Index; i < len(s.persons) {
+			s.persons[i] = c.Person
+		} else {
+			s.persons = append(s.persons, c.Person)
+		}
+	}
+}
+
 // deliver publishes the change extract of the day the clock has just moved to, with the changes held
 // back since the last one, and each subscriber's. s.mu is held.
 func (s *Sandbox) deliver(changes []generator.Change) ([]*File, error) {
@@ -276,13 +304,18 @@ func (s *Sandbox) deliver(changes []generator.Change) ([]*File, error) {
 	}
 	fault := s.faults.nextFileFault()
 	previous := s.files[len(s.files)-1].Production // the day before, or Friday with Weekdays
-	f, err := s.changeFile(changes, fault, previous)
+	f, err := s.changeFile(changes, s.cfg.Extract, fault, previous)
 	if err != nil {
 		return nil, err
 	}
 	s.publish(f)
 	made := []*File{f}
 	if err := s.deliverToSubscribers(changes, previous); err != nil {
+		return made, err
+	}
+	before := s.before
+	s.before = nil
+	if err := s.deliverToAgreements(changes, before, previous); err != nil {
 		return made, err
 	}
 	if fault == FaultDuplicate {
@@ -354,7 +387,7 @@ func (s *Sandbox) deliverToSubscribers(changes []generator.Change, previous civi
 					Events: []generator.Event{{Date: today, Code: "A45", Main: num}}})
 			}
 		}
-		f, err := s.changeFile(mine, "", previous)
+		f, err := s.changeFile(mine, s.cfg.Extract, "", previous)
 		if err != nil {
 			return err
 		}
@@ -370,12 +403,11 @@ func (s *Sandbox) publish(f *File) {
 	s.byName[f.URL] = f
 }
 
-// changeFile writes the day the clock has just moved to as a change extract following the one produced
-// on previous, with the file fault given (or none). s.mu is held.
-func (s *Sandbox) changeFile(changes []generator.Change, fault string, previous civil.Date) (*File, error) {
+// changeFile writes the day the clock has just moved to as a change extract with options opts following
+// the one produced on previous, with the file fault given (or none). s.mu is held.
+func (s *Sandbox) changeFile(changes []generator.Change, opts extract.FileOptions, fault string, previous civil.Date) (*File, error) {
 	day := s.clock.Day()
 	production := s.start.AddDays(day)
-	opts := s.cfg.Extract
 	switch fault {
 	case FaultWrongEncoding:
 		opts.Encoding = extract.UTF8
@@ -397,7 +429,7 @@ func (s *Sandbox) changeFile(changes []generator.Change, fault string, previous 
 	if err != nil {
 		return nil, fmt.Errorf("change extract of %s: %w", production, err)
 	}
-	f := newFile(extract.FileName(production, s.cfg.Extract.Task), "change", day, production, previous, damage(fault, buf.Bytes(), n-2), n, len(changes))
+	f := newFile(extract.FileName(production, opts.Task), "change", day, production, previous, damage(fault, buf.Bytes(), n-2), n, len(changes))
 	f.Fault = fault
 	return f, nil
 }
@@ -428,6 +460,7 @@ type snapshot struct {
 	files     []*File
 	customers map[int]*customer
 	pending   []generator.Change
+	before    map[int]*generator.Person
 }
 
 // Snapshot keeps the sandbox's state - the clock, the published extracts, customers, users, passwords
@@ -436,7 +469,7 @@ func (s *Sandbox) Snapshot() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.snapshots = append(s.snapshots, snapshot{day: s.clock.Day(), files: append([]*File(nil), s.files...),
-		customers: s.access.copyCustomers(), pending: slices.Clone(s.pending)})
+		customers: s.access.copyCustomers(), pending: slices.Clone(s.pending), before: maps.Clone(s.before)})
 	return len(s.snapshots)
 }
 
@@ -456,7 +489,7 @@ func (s *Sandbox) Restore(ctx context.Context, id int) error {
 		}
 	}
 	s.files = append([]*File(nil), snap.files...)
-	s.pending = slices.Clone(snap.pending)
+	s.pending, s.before = slices.Clone(snap.pending), maps.Clone(snap.before)
 	s.byName = map[string]*File{}
 	for _, f := range s.files {
 		s.byName[f.URL] = f
