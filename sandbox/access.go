@@ -133,7 +133,7 @@ type customer struct {
 	agreements   map[string]*agreement // by UUID
 	// firstAgreement is the default: for SOAP requests that name none (only an AuthorityContext)
 	firstAgreement string
-	inbox        []*InboxFile          // the SFTP directory IN, oldest first
+	inbox          []*InboxFile // the SFTP directory IN, oldest first
 }
 
 type user struct {
