@@ -70,6 +70,11 @@ func NewHandler(s *Sandbox) http.Handler {
 	mux.HandleFunc("GET /cpr/{service}/1/{rest}/{operation}", h.datafordeler)
 	mux.HandleFunc("GET /api/persons", h.search)
 	mux.HandleFunc("GET /api/manifest", h.manifest)
+	mux.HandleFunc("GET /api/doors", func(w http.ResponseWriter, r *http.Request) {
+		d, cs := s.DoorsOf()
+		writeJSON(w, http.StatusOK, map[string]any{"doors": d, "customers": cs,
+			"soap": map[string]string{"sf1520_v4": SF1520PathV4, "sf1520_v5": SF1520PathV5, "sf6002": SF6002Path}})
+	})
 	mux.HandleFunc("POST "+SF6002Path+"{$}", h.sf6002)
 	mux.HandleFunc("POST "+SF6002Path[:len(SF6002Path)-1], h.sf6002)
 	mux.HandleFunc("POST "+SF1520PathV4, h.sf1520(4))

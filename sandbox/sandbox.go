@@ -75,6 +75,7 @@ type Sandbox struct {
 	pending   []generator.Change // with Weekdays: the weekend's changes, for Monday
 	// before holds, by index, the persons touched since the last delivery as they were at it.
 	before map[int]*generator.Person
+	doors  Doors
 }
 
 // File is a published extract.

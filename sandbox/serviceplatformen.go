@@ -239,3 +239,53 @@ func (s *Sandbox) Agreements(n int) []string {
 	}
 	return slices.Sorted(maps.Keys(c.agreements))
 }
+
+// Doors are the addresses the sandbox is reached on beyond its HTTP interface, as the program serving
+// it announces them (SetDoors) for the page and GET /api/doors.
+type Doors struct {
+	HTTPS        string   `json:"https,omitempty"`         // host:port of the SOAP services and the HTTP API over TLS
+	SFTP         string   `json:"sftp,omitempty"`          // host:port
+	SFTPHostKeys []string `json:"sftp_host_keys,omitempty"` // "ssh-ed25519 SHA256:..."
+	Direkte      string   `json:"direkte,omitempty"`
+	DirekteTLS   string   `json:"direkte_tls,omitempty"`
+}
+
+// SetDoors records where the sandbox is served.
+func (s *Sandbox) SetDoors(d Doors) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.doors = d
+}
+
+// CustomerDoors is how one customer reaches the sandbox's file channel and SOAP services.
+type CustomerDoors struct {
+	Customer     int      `json:"customer"`
+	SFTPUser     string   `json:"sftp_user"`
+	SFTPPassword bool     `json:"sftp_password"` // whether a password is accepted besides keys
+	SSHKeys      int      `json:"ssh_keys"`
+	Agreements   []string `json:"service_agreements"` // the first is the default
+	InboxFiles   int      `json:"inbox_files"`
+}
+
+// DoorsOf returns the doors announced and, for each customer, how it logs on.
+func (s *Sandbox) DoorsOf() (Doors, []CustomerDoors) {
+	s.mu.RLock()
+	d := s.doors
+	s.mu.RUnlock()
+	a := s.access
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []CustomerDoors
+	for _, n := range slices.Sorted(maps.Keys(a.customers)) {
+		c := a.customers[n]
+		ags := []string{c.firstAgreement}
+		for _, u := range slices.Sorted(maps.Keys(c.agreements)) {
+			if u != c.firstAgreement {
+				ags = append(ags, u)
+			}
+		}
+		out = append(out, CustomerDoors{Customer: n, SFTPUser: fmt.Sprintf("%04d", n), SFTPPassword: c.password != "",
+			SSHKeys: len(c.keys), Agreements: ags, InboxFiles: len(c.inbox)})
+	}
+	return d, out
+}

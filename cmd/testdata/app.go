@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cprtestdata/cprtestdata/sandbox"
+	"github.com/cprtestdata/cprtestdata/sandbox/sftpd"
 )
 
 // Exit codes, documented in the package comment and the README.
@@ -52,7 +53,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	case errors.Is(err, errInvalidFound):
 		return exitInvalid
-	case errors.Is(err, sandbox.ErrShutdownTimeout): // a shutdown asked for, which could not wait for everyone
+	case errors.Is(err, sandbox.ErrShutdownTimeout), errors.Is(err, sftpd.ErrShutdownTimeout): // a shutdown asked for, which could not wait for everyone
 		fmt.Fprintf(stderr, "testdata: %v\n", err)
 		return exitFailure
 	case ctx.Err() != nil:

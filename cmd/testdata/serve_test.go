@@ -3,16 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/pkg/sftp"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
 )
@@ -58,6 +62,65 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// TestServeServiceplatformen goes through serve's HTTPS and SFTP doors as a municipality's integration
+// does: subscribe with SF6002, let a day pass, list and fetch the delta file with its .metadata.
+func TestServeServiceplatformen(t *testing.T) {
+	addr, _, out, stop := startServeOut(t, "--persons", "2000", "--https", "127.0.0.1:0", "--sftp", "127.0.0.1:0")
+	m := regexp.MustCompile(`HTTPS \(SF1520, SF6002\) on ([^\s;]+); SFTP on ([^\s;]+) \(ssh-ed25519 SHA256:`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no HTTPS and SFTP addresses with the host key in the ready line: %s", out.String())
+	}
+	httpsAddr, sftpAddr := m[1], m[2]
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	body := `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://serviceplatformen.dk/xml/wsdl/soap11/CprSubscriptionService/1/" xmlns:ns1="http://serviceplatformen.dk/xml/schemas/InvocationContext/1/"><soapenv:Body><ns:AddMunicipalityCodeSubscription><ns1:InvocationContext><ns1:ServiceAgreementUUID>579e05e9-1bf3-4670-a2b6-9c99063e5f1a</ns1:ServiceAgreementUUID><ns1:UserSystemUUID>ce062d24-31c0-4abf-92af-66f42c863296</ns1:UserSystemUUID><ns1:UserUUID>1f3e6b87-1ae8-470a-9cba-5d996c135eca</ns1:UserUUID><ns1:ServiceUUID>9cdccc2f-3243-11e2-8fef-d4bed98c5934</ns1:ServiceUUID></ns1:InvocationContext><ns:MunicipalityCode>101</ns:MunicipalityCode></ns:AddMunicipalityCodeSubscription></soapenv:Body></soapenv:Envelope>`
+	resp, err := client.Post("https://"+httpsAddr+"/service/CPRSubscription/CPRSubscription/1/", "text/xml; charset=utf-8", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(answer), "<ns3:Result>ADDED</ns3:Result>") {
+		t.Fatalf("SF6002 over HTTPS: %d %s", resp.StatusCode, answer)
+	}
+	if resp, err := http.Post("http://"+addr+"/admin/clock/advance?days=1", "", nil); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("advance: %v %v", err, resp)
+	}
+	sc, err := ssh.Dial("tcp", sftpAddr, &ssh.ClientConfig{User: "1234", Auth: []ssh.AuthMethod{ssh.Password("Test1234")},
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	c, err := sftp.NewClient(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := c.ReadDir("/IN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	want := []string{"D260102.L900001.579e05e9-1bf3-4670-a2b6-9c99063e5f1a", "D260102.L900001.579e05e9-1bf3-4670-a2b6-9c99063e5f1a.metadata"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("/IN holds %v, want %v", got, want)
+	}
+	f, err := c.Open("/IN/" + want[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil || !bytes.HasPrefix(data, []byte("000")) || !bytes.Contains(data, []byte("\r\n999")) {
+		t.Fatalf("delta file: %v, %.60q", err, data)
+	}
+	if code, stderr := stop(); code != exitOK {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
 func TestHealthcheckDown(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -95,6 +158,14 @@ func TestServeErrors(t *testing.T) {
 // code and what it wrote to standard error.
 func startServe(t *testing.T, args ...string) (httpAddr, direkteAddr string, stop func() (int, string)) {
 	t.Helper()
+	httpAddr, direkteAddr, _, stop = startServeOut(t, args...)
+	return httpAddr, direkteAddr, stop
+}
+
+// startServeOut is startServe that also gives what serve has written to standard error: its ready line
+// is there when startServeOut returns.
+func startServeOut(t *testing.T, args ...string) (httpAddr, direkteAddr string, stderr *syncBuffer, stop func() (int, string)) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -102,10 +173,10 @@ func startServe(t *testing.T, args ...string) (httpAddr, direkteAddr string, sto
 	httpAddr = ln.Addr().String()
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	stderr := &syncBuffer{}
+	stderr = &syncBuffer{}
 	code := make(chan int, 1)
 	go func() {
-		code <- run(ctx, append([]string{"testdata", "serve", "--http", httpAddr, "--direkte", "127.0.0.1:0", "--direkte-tls", ""}, args...),
+		code <- run(ctx, append([]string{"testdata", "serve", "--http", httpAddr, "--direkte", "127.0.0.1:0", "--direkte-tls", "", "--sftp", "", "--https", ""}, args...),
 			strings.NewReader(""), io.Discard, stderr)
 	}()
 	deadline := time.Now().Add(30 * time.Second)
@@ -138,7 +209,7 @@ func startServe(t *testing.T, args ...string) (httpAddr, direkteAddr string, sto
 		return c, stderr.String()
 	}
 	t.Cleanup(func() { stop() })
-	return httpAddr, direkteAddr, stop
+	return httpAddr, direkteAddr, stderr, stop
 }
 
 // TestServeShutdown checks SIGTERM's drain: a slow download in flight finishes and serve exits 0; one
@@ -223,7 +294,7 @@ func TestServeShutdown(t *testing.T) {
 func TestServeListensOnLoopback(t *testing.T) {
 	for _, f := range serveCommand().Flags {
 		sf, ok := f.(*cli.StringFlag)
-		if !ok || (sf.Name != "http" && sf.Name != "direkte" && sf.Name != "direkte-tls") {
+		if !ok || !slices.Contains([]string{"http", "direkte", "direkte-tls", "sftp", "https"}, sf.Name) {
 			continue
 		}
 		if host, _, err := net.SplitHostPort(sf.Value); err != nil || host != "127.0.0.1" {
