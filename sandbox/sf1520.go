@@ -246,24 +246,20 @@ func (s *Sandbox) adresse(w *soap.Writer, p *generator.Person) {
 	w.End("adresse")
 }
 
-// relationer: spouse, children, mother and father by number (those known only by name are left out:
-// the schema needs a number), and who holds custody.
+// relationer: spouse, children, mother and father, each by number when CPR holds them and by birth
+// date and name when it does not (the schema's choice), and who holds custody.
 func (s *Sandbox) relationer(w *soap.Writer, p *generator.Person) {
 	w.Start("relationer")
-	if sp := p.Civil.Spouse; !sp.IsZero() && (p.Civil.Code == 'G' || p.Civil.Code == 'P') {
-		s.relation(w, "aegtefaelle", sp)
+	if cs := p.Civil; cs.Code == 'G' || cs.Code == 'P' {
+		relation(w, "aegtefaelle", generator.Parent{Number: cs.Spouse, Name: cs.SpouseName, BirthDate: cs.SpouseBirthDate})
 	}
 	for _, c := range p.Children {
 		w.Start("barn")
 		w.Text("personnummer", c.String())
 		w.End("barn")
 	}
-	if !p.Mother.Number.IsZero() {
-		s.relation(w, "mor", p.Mother.Number)
-	}
-	if !p.Father.Number.IsZero() {
-		s.relation(w, "far", p.Father.Number)
-	}
+	relation(w, "mor", p.Mother)
+	relation(w, "far", p.Father)
 	for _, c := range p.Custody {
 		w.Start("foraeldremyndighed")
 		w.Text("foraeldremyndighedtype", strconv.Itoa(c.Type))
@@ -276,13 +272,18 @@ func (s *Sandbox) relationer(w *soap.Writer, p *generator.Person) {
 	w.End("relationer")
 }
 
-// relation is a personRelationType: the number, with birth date and name when CPR holds the person.
-func (s *Sandbox) relation(w *soap.Writer, name string, n pnr.Number) {
+// relation is a personRelationType: the number, or for a person CPR does not hold the birth date and
+// name; nothing when nothing is known.
+func relation(w *soap.Writer, name string, r generator.Parent) {
+	if !r.Known() && r.BirthDate.IsZero() {
+		return
+	}
 	w.Start(name)
-	w.Text("personnummer", n.String())
-	if q, ok := s.Person(n); ok {
-		dateElement(w, "foedselsdato", q.BirthDate, false)
-		optText(w, "navn", q.Name.Addressing)
+	if !r.Number.IsZero() {
+		w.Text("personnummer", r.Number.String())
+	} else {
+		dateElement(w, "foedselsdato", r.BirthDate, false)
+		optText(w, "navn", r.Name)
 	}
 	w.End(name)
 }
