@@ -243,8 +243,8 @@ func (s *Sandbox) Agreements(n int) []string {
 // Doors are the addresses the sandbox is reached on beyond its HTTP interface, as the program serving
 // it announces them (SetDoors) for the page and GET /api/doors.
 type Doors struct {
-	HTTPS        string   `json:"https,omitempty"`         // host:port of the SOAP services and the HTTP API over TLS
-	SFTP         string   `json:"sftp,omitempty"`          // host:port
+	HTTPS        string   `json:"https,omitempty"`          // host:port of the SOAP services and the HTTP API over TLS
+	SFTP         string   `json:"sftp,omitempty"`           // host:port
 	SFTPHostKeys []string `json:"sftp_host_keys,omitempty"` // "ssh-ed25519 SHA256:..."
 	Direkte      string   `json:"direkte,omitempty"`
 	DirekteTLS   string   `json:"direkte_tls,omitempty"`

@@ -34,6 +34,8 @@ const (
 	HTTPPort       = "8080/tcp"
 	DirektePort    = "5000/tcp"
 	DirekteTLSPort = "5001/tcp"
+	HTTPSPort      = "8443/tcp" // Serviceplatformen's SOAP services and the HTTP API over TLS
+	SFTPPort       = "2222/tcp" // the customers' delta files
 )
 
 // DefaultImage is the image make image builds.
@@ -49,7 +51,7 @@ type Container struct {
 // container even when it fails to start, so that the caller can terminate it.
 func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustomizer) (*Container, error) {
 	all := []testcontainers.ContainerCustomizer{
-		testcontainers.WithExposedPorts(HTTPPort, DirektePort, DirekteTLSPort),
+		testcontainers.WithExposedPorts(HTTPPort, DirektePort, DirekteTLSPort, HTTPSPort, SFTPPort),
 		testcontainers.WithWaitStrategy(wait.ForHTTP("/healthz").WithPort(HTTPPort).WithStartupTimeout(60 * time.Second)),
 	}
 	all = append(all, opts...)
@@ -119,18 +121,48 @@ func WithWeekdays() testcontainers.CustomizeRequestOption {
 	return withEnv("CPRTESTDATA_WEEKDAYS", "true")
 }
 
-// WithCustomers gives CPR Direkte's customers and users, instead of customer 1234 with TESTUSER.
+// WithCustomers gives the customers - CPR Direkte users, SFTP passwords and SSH keys, service
+// agreements, client certificates - instead of customer 1234 with TESTUSER and Test1234.
 func WithCustomers(customers []sandbox.CustomerConfig) testcontainers.CustomizeRequestOption {
 	return func(req *testcontainers.GenericContainerRequest) error {
 		data, err := json.Marshal(customers)
 		if err != nil {
 			return fmt.Errorf("customers: %w", err)
 		}
-		if err := testcontainers.WithFiles(testcontainers.ContainerFile{Reader: bytes.NewReader(data),
-			ContainerFilePath: "/data/customers.json", FileMode: 0o644})(req); err != nil {
+		return withFile("/data/customers.json", data, "CPRTESTDATA_CUSTOMERS")(req)
+	}
+}
+
+// WithSFTPHostKey gives the SFTP server its host key, a PEM private key as ssh-keygen writes it, for
+// clients that pin the host key (without it the sandbox makes keys at start: see Doors).
+func WithSFTPHostKey(pem []byte) testcontainers.CustomizeRequestOption {
+	return withFile("/data/sftp_host_key", pem, "CPRTESTDATA_SFTP_HOST_KEY")
+}
+
+// WithTLSCertificate gives the certificate and key (PEM) of HTTPS and CPR Direkte over TLS, for clients
+// that must trust the server (without it the sandbox makes a self-signed one at start).
+func WithTLSCertificate(certPEM, keyPEM []byte) testcontainers.CustomizeRequestOption {
+	return func(req *testcontainers.GenericContainerRequest) error {
+		if err := withFile("/data/tls.crt", certPEM, "CPRTESTDATA_TLS_CERT")(req); err != nil {
 			return err
 		}
-		return withEnv("CPRTESTDATA_CUSTOMERS", "/data/customers.json")(req)
+		return withFile("/data/tls.key", keyPEM, "CPRTESTDATA_TLS_KEY")(req)
+	}
+}
+
+// WithRequireClientCert makes the SOAP services take the caller from its TLS client certificate, whose
+// SHA-256 fingerprint a customer lists in ClientCertificates (give them WithCustomers).
+func WithRequireClientCert() testcontainers.CustomizeRequestOption {
+	return withEnv("CPRTESTDATA_REQUIRE_CLIENT_CERT", "true")
+}
+
+func withFile(target string, data []byte, env string) testcontainers.CustomizeRequestOption {
+	return func(req *testcontainers.GenericContainerRequest) error {
+		if err := testcontainers.WithFiles(testcontainers.ContainerFile{Reader: bytes.NewReader(data),
+			ContainerFilePath: target, FileMode: 0o644})(req); err != nil {
+			return err
+		}
+		return withEnv(env, target)(req)
 	}
 }
 
@@ -163,6 +195,33 @@ func (c *Container) DirekteAddress(ctx context.Context) (string, error) {
 // DirekteTLSAddress returns host:port of CPR Direkte over TLS (a self-signed certificate).
 func (c *Container) DirekteTLSAddress(ctx context.Context) (string, error) {
 	return c.PortEndpoint(ctx, DirekteTLSPort, "")
+}
+
+// SFTPAddress returns host:port of the SFTP server: customer 1234 logs on as user 1234 with password
+// Test1234 (or the keys and passwords WithCustomers gives) and finds its delta files in IN.
+func (c *Container) SFTPAddress(ctx context.Context) (string, error) {
+	return c.PortEndpoint(ctx, SFTPPort, "")
+}
+
+// SOAPURL returns the HTTPS URL of a Serviceplatformen service path: sandbox.SF1520PathV4,
+// sandbox.SF1520PathV5 or sandbox.SF6002Path.
+func (c *Container) SOAPURL(ctx context.Context, servicePath string) (string, error) {
+	base, err := c.PortEndpoint(ctx, HTTPSPort, "https")
+	if err != nil {
+		return "", err
+	}
+	return base + servicePath, nil
+}
+
+// Doors returns what GET /api/doors says: the addresses inside the container, the SFTP host-key
+// fingerprints, and each customer's SFTP user and service agreements.
+func (c *Container) Doors(ctx context.Context) (sandbox.Doors, []sandbox.CustomerDoors, error) {
+	var out struct {
+		Doors     sandbox.Doors           `json:"doors"`
+		Customers []sandbox.CustomerDoors `json:"customers"`
+	}
+	err := c.call(ctx, "GET", "/api/doors", nil, &out)
+	return out.Doors, out.Customers, err
 }
 
 // call sends a request to the sandbox's HTTP interface and decodes a JSON answer into out (when not nil).

@@ -15,11 +15,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pkg/sftp"
 	"github.com/testcontainers/testcontainers-go"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/cprtestdata/cprtestdata/formats/dataset"
 	"github.com/cprtestdata/cprtestdata/formats/extract"
@@ -343,5 +346,122 @@ func TestDockerReportsHealthy(t *testing.T) {
 		if strings.Contains(e.Request, "/healthz") {
 			t.Errorf("a health check in the journal: %q", e.Request)
 		}
+	}
+}
+
+// TestMunicipalityInContainer is a municipal integration across the container boundary: subscribe to a
+// municipality with SF6002 over HTTPS, move the clock, fetch the day's delta file over SFTP with the
+// host key pinned from Doors, apply it on the status extract, and look a delivered person up with SF1520.
+func TestMunicipalityInContainer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ctr := run(t, cprsandbox.WithSeed(4), cprsandbox.WithPersons(4000))
+	soapURL, err := ctr.SOAPURL(ctx, sandbox.SF6002Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	https := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} // self-signed
+	const agreement = "579e05e9-1bf3-4670-a2b6-9c99063e5f1a"
+	envelope := `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>` +
+		`<AddMunicipalityCodeSubscription xmlns="http://serviceplatformen.dk/xml/wsdl/soap11/CprSubscriptionService/1/">` +
+		`<InvocationContext xmlns="http://serviceplatformen.dk/xml/schemas/InvocationContext/1/"><ServiceAgreementUUID>` + agreement + `</ServiceAgreementUUID>` +
+		`<UserSystemUUID>ce062d24-31c0-4abf-92af-66f42c863296</UserSystemUUID><UserUUID>1f3e6b87-1ae8-470a-9cba-5d996c135eca</UserUUID>` +
+		`<ServiceUUID>9cdccc2f-3243-11e2-8fef-d4bed98c5934</ServiceUUID></InvocationContext>` +
+		`<MunicipalityCode>101</MunicipalityCode></AddMunicipalityCodeSubscription></s:Body></s:Envelope>`
+	req, _ := http.NewRequestWithContext(ctx, "POST", soapURL, strings.NewReader(envelope))
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("SOAPAction", `""`)
+	resp, err := https.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "<ns3:Result>ADDED</ns3:Result>") {
+		t.Fatalf("SF6002: %s", body)
+	}
+	if _, err := ctr.AdvanceClock(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	doors, customers, err := ctr.Doors(ctx)
+	if err != nil || len(doors.SFTPHostKeys) == 0 || len(customers) != 1 || customers[0].Agreements[0] != agreement {
+		t.Fatalf("doors: %+v %+v %v", doors, customers, err)
+	}
+	addr, err := ctr.SFTPAddress(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinned := func(_ string, _ net.Addr, key ssh.PublicKey) error {
+		for _, fp := range doors.SFTPHostKeys {
+			if strings.HasSuffix(fp, " "+ssh.FingerprintSHA256(key)) {
+				return nil
+			}
+		}
+		return fmt.Errorf("host key %s is not one of %v", ssh.FingerprintSHA256(key), doors.SFTPHostKeys)
+	}
+	sc, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{User: "1234", Auth: []ssh.AuthMethod{ssh.Password("Test1234")}, HostKeyCallback: pinned})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	client, err := sftp.NewClient(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := client.ReadDir("IN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := extract.NewReceiver()
+	es, _ := ctr.Extracts(ctx)
+	status, err := ctr.Download(ctx, es[0])
+	if err != nil || held.Apply(bytes.NewReader(status)) != nil {
+		t.Fatalf("status extract: %v", err)
+	}
+	var delivered []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".metadata") {
+			continue
+		}
+		f, err := client.Open("IN/" + e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := len(held.Numbers())
+		if err := held.Apply(bytes.NewReader(data)); err != nil {
+			t.Fatalf("%s: %v", e.Name(), err)
+		}
+		if len(held.Numbers()) < before {
+			t.Fatal("the receiver lost persons")
+		}
+		for _, r := range records(t, data) {
+			if r.Type() == "001" {
+				delivered = append(delivered, r.Get("PNR"))
+			}
+		}
+	}
+	if len(entries) != 6 || len(delivered) == 0 {
+		t.Fatalf("IN: %d files, %d persons delivered; want 3 days of delta files with .metadata, and someone", len(entries), len(delivered))
+	}
+	lookupURL, _ := ctr.SOAPURL(ctx, sandbox.SF1520PathV5)
+	n := delivered[0]
+	lookup := `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><PersonLookupRequest xmlns="http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/5/">` +
+		`<AuthorityContext xmlns="http://serviceplatformen.dk/xml/schemas/AuthorityContext/1/"><MunicipalityCVR>64942212</MunicipalityCVR></AuthorityContext>` +
+		`<PNR xmlns="http://serviceplatformen.dk/xml/schemas/cpr/PNR/1/">` + n + `</PNR></PersonLookupRequest></s:Body></s:Envelope>`
+	resp, err = https.Post(lookupURL, "text/xml; charset=utf-8", strings.NewReader(lookup))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	status001, _ := strconv.Atoi(held.Records(n)[0].Get("Status"))
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "<personnummer>"+n+"</personnummer>") ||
+		!strings.Contains(string(body), fmt.Sprintf("<status><status>%d</status>", status001)) {
+		t.Errorf("SF1520 of %s: %d %s", n, resp.StatusCode, body)
 	}
 }
