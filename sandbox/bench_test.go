@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net"
@@ -130,4 +131,39 @@ func BenchmarkExtractDownload(b *testing.B) {
 			b.Fatalf("%d bytes, want %d", n, f.Bytes)
 		}
 	}
+}
+
+// BenchmarkSF1520Lookup measures SF1520 PersonLookup (v5, as OS2sofd sends it) over loopback with the
+// same clients and persons as BenchmarkHTTPPersonLookup, and reports requests per second:
+// scripts/bench-soap.sh prints the ratio of the two.
+func BenchmarkSF1520Lookup(b *testing.B) {
+	sb := benchSandbox(b)
+	srv := httptest.NewServer(NewHandler(sb))
+	defer srv.Close()
+	var bodies [][]byte
+	for _, p := range sb.Search(Query{Name: "e", Limit: 1000}) {
+		bodies = append(bodies, os2sofd1520(p.Number.String()))
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.SetParallelism(8)
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			resp, err := client.Post(srv.URL+SF1520PathV5, "text/xml; charset=utf-8", bytes.NewReader(bodies[i%len(bodies)]))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+			i++
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
 }
