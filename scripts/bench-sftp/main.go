@@ -75,7 +75,7 @@ func (b *backend) List(_, dir string) []sftpd.File {
 	}
 	return nil
 }
-func (b *backend) Remove(string, string, string) bool                          { return false }
+func (b *backend) Remove(string, string, string) bool                    { return false }
 func (b *backend) Log(string, netip.Addr, string, string, time.Duration) {}
 
 func serveFile(file, addrFile, authorized string) error {
