@@ -27,6 +27,9 @@ type pageData struct {
 	Found        []*generator.Person
 	Scenarios    []generator.ScenarioEntry
 	AdminToken   bool // the forms that change the sandbox ask for it
+	Doors        Doors
+	Customers    []CustomerDoors
+	SOAP         []string // the SOAP services' paths
 }
 
 // home is GET /: the clock, the extracts, person search and the scenarios, as plain server-side HTML
@@ -34,7 +37,8 @@ type pageData struct {
 func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 	today, day := h.s.Today()
 	d := pageData{Today: today, Start: h.s.Start(), Day: day, Message: r.URL.Query().Get("message"), Files: h.s.Files(),
-		Scenarios: h.s.Manifest().Scenarios, AdminToken: h.s.cfg.AdminToken != ""}
+		Scenarios: h.s.Manifest().Scenarios, AdminToken: h.s.cfg.AdminToken != "", SOAP: []string{SF1520PathV4, SF1520PathV5, SF6002Path}}
+	d.Doors, d.Customers = h.s.DoorsOf()
 	h.s.mu.RLock()
 	d.Persons = len(h.s.persons)
 	h.s.mu.RUnlock()

@@ -200,3 +200,22 @@ func TestWebPage(t *testing.T) {
 		t.Errorf("scenarios: %.200q", got)
 	}
 }
+
+// TestPageShowsDoors: the page lists the doors announced, the SFTP host keys and each customer's logon
+// and service agreements.
+func TestPageShowsDoors(t *testing.T) {
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 200}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.SetDoors(Doors{SFTP: "127.0.0.1:2222", SFTPHostKeys: []string{"ssh-ed25519 SHA256:abc"}, HTTPS: "127.0.0.1:8443"})
+	rec := httptest.NewRecorder()
+	NewHandler(sb).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	body := rec.Body.String()
+	for _, want := range []string{"127.0.0.1:2222", "<code>ssh-ed25519 SHA256:abc</code>", "127.0.0.1:8443", SF6002Path,
+		`<td class="num">1234</td><td>password</td>`, DefaultAgreement(1234)} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+}
