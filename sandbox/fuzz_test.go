@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/cprtestdata/cprtestdata/generator"
 )
@@ -97,6 +98,38 @@ func FuzzParseCustomers(f *testing.F) {
 		}
 		if _, err := newAccess(cs, generator.DefaultAsOf, 0); err != nil {
 			t.Fatalf("ParseCustomers accepted what the sandbox refuses: %v: %q", err, data)
+		}
+	})
+}
+
+// FuzzSOAP posts any body to each SOAP service and checks that the answer is a 200 envelope with the
+// operation's response or a 500 SOAP fault, never another status, an empty body or a panic.
+func FuzzSOAP(f *testing.F) {
+	paths := []string{SF6002Path, SF1520PathV4, SF1520PathV5}
+	for i := range paths {
+		for _, b := range [][]byte{r3("AddPNRSubscription", "0101650001"), wcf6002("GetAllFilters", ""),
+			wcf6002("AddAgeRangeSubscription", "<AgeRange><StartAge>1</StartAge><EndAge>2</EndAge></AgeRange>"),
+			r1(4, "0101650001"), r1(5, "0101650001"), os2sofd1520("0101650001"), []byte("<a><b>"), []byte("\xff\xfe<")} {
+			f.Add(uint8(i), b)
+		}
+	}
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 300, Seed: 9}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := NewHandler(sb)
+	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("POST", paths[int(route)%len(paths)], strings.NewReader(string(body))))
+		out := rec.Body.String()
+		switch {
+		case rec.Code == 200 && strings.Contains(out, "Response") && strings.HasSuffix(out, "</soap:Body></soap:Envelope>\n"):
+		case rec.Code == 500 && strings.Contains(out, "<soap:Fault><faultcode>soap:"):
+		default:
+			t.Fatalf("answer %d %q to %q", rec.Code, out, body)
+		}
+		if !utf8.ValidString(out) {
+			t.Fatalf("answer is not UTF-8: %q", out)
 		}
 	})
 }

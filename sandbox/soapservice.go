@@ -183,10 +183,15 @@ func (s *Sandbox) soapCaller(op *soap.Element, cert string, needInvocation bool)
 	}
 	g := c.agreementFor(uuid)
 	if g == nil {
-		return nil, clientFault(faultNoAccess, "no access: service agreement %s is not customer %04d's", uuid, c.number)
+		return nil, clientFault(faultNoAccess, "no access: service agreement %s is not customer %04d's (it has %d; a customer whose configuration names none takes up to %d)",
+			uuid, c.number, len(c.agreements), maxAdopted)
 	}
 	return &soapCall{op: op, customer: c.number, agreement: g.uuid}, nil
 }
+
+// maxAdopted bounds the agreements a customer without configured ones takes on: each gets a delta file
+// a day.
+const maxAdopted = 64
 
 // agreementFor returns the customer's agreement with the UUID, or its default for "". A customer whose
 // configuration names no agreement takes any: the first UUID it uses replaces its derived default,
@@ -204,6 +209,9 @@ func (c *customer) agreementFor(uuid string) *agreement {
 			return nil // configured agreements only
 		}
 		adopted = g
+	}
+	if len(c.agreements) >= maxAdopted {
+		return nil
 	}
 	g := newAgreement(uuid)
 	g.adopt = true

@@ -18,6 +18,7 @@ targets=(
   "./sandbox/direkte FuzzServe"
   "./sandbox FuzzHTTPQuery"
   "./sandbox FuzzParseCustomers"
+  "./sandbox FuzzSOAP"
   "./cmd/testdata FuzzValidate"
 )
 mkdir -p "${TMPDIR:-/tmp}/cprtestdata-fuzz"
