@@ -184,6 +184,16 @@ func (rep *Report) file(name string, in io.Reader) (*FileReport, error) {
 			last = rec
 			fr.Counter = rec.Get("Counter")
 			continue
+		case "910": // an answer to the customer's input: no person's record
+			continue
+		case "997":
+			if _, err := pnr.Parse(rec.Get("PNR")); err != nil {
+				f := at
+				f.PNR, f.Field, f.Rule, f.Violates = rec.Get("PNR"), "PNR", "pnr", true
+				f.Message = fmt.Sprintf("not a valid personnummer: %v", err)
+				rep.add(f)
+			}
+			continue
 		}
 		num := rec.Get("PNR")
 		p := persons[num]

@@ -359,6 +359,20 @@ var layouts = []*Layout{
 		{Name: "DerivedMark", Danish: "AFLEDTMRK", Pos: 29, Len: 2, Kind: KindText},
 		{Name: "KeyConstant", Danish: "NGLKONST", Pos: 31, Len: 15, Kind: KindText},
 	}},
+	{Type: "910", Name: "ErrorRecord", Title: "Fejlrecord (error record)", Length: 157, Min: 0, Max: 1000000, Fields: []Field{
+		{Name: "RecordType", Danish: "RECORDTYPE", Pos: 1, Len: 3, Kind: KindNumber},
+		{Name: "ErrorField", Danish: "SORTFELT-10", Pos: 4, Len: 10, Kind: KindText},
+		{Name: "Input", Danish: "INDDATA", Pos: 14, Len: 75, Kind: KindText},
+		{Name: "ErrorNumber", Danish: "FEJLNR", Pos: 89, Len: 4, Kind: KindNumber},
+		{Name: "ErrorText", Danish: "FEJLTXT-UDTRÆK", Pos: 93, Len: 65, Kind: KindText},
+	}},
+	{Type: "997", Name: "SubscriptionDeletionReceipt", Title: "Kvittering for sletning af PNR-abonnement", Length: 43, Min: 0, Max: 1000000, Fields: []Field{
+		{Name: "RecordType", Danish: "RECORDTYPE", Pos: 1, Len: 3, Kind: KindNumber},
+		{Name: "PNR", Danish: "PNR", Pos: 4, Len: 10, Kind: KindText},
+		{Name: "UpdateTime", Danish: "TIMESTAMPU", Pos: 14, Len: 12, Kind: KindTimestamp},
+		{Name: "Incident", Danish: "HAENDELSE", Pos: 26, Len: 3, Kind: KindText},
+		{Name: "KeyConstant", Danish: "NGLKONST", Pos: 29, Len: 15, Kind: KindText},
+	}},
 	{Type: "999", Name: "EndRecord", Title: "Slutrecord (end record)", Length: 21, Min: 1, Max: 1, Fields: []Field{
 		{Name: "RecordType", Danish: "RECORDTYPE", Pos: 1, Len: 3, Kind: KindNumber},
 		{Name: "BlackBox10", Danish: "SORTFELT-10", Pos: 4, Len: 10, Kind: KindText},
@@ -783,6 +797,24 @@ const (
 	f099Event_               // HAENDELSE
 	f099DerivedMark          // AFLEDTMRK
 	f099KeyConstant          // NGLKONST
+)
+
+// The fields of record 910 (ErrorRecord), by index in its Layout's Fields.
+const (
+	f910RecordType  = iota // RECORDTYPE
+	f910ErrorField         // SORTFELT-10
+	f910Input              // INDDATA
+	f910ErrorNumber        // FEJLNR
+	f910ErrorText          // FEJLTXT-UDTRÆK
+)
+
+// The fields of record 997 (SubscriptionDeletionReceipt), by index in its Layout's Fields.
+const (
+	f997RecordType  = iota // RECORDTYPE
+	f997PNR                // PNR
+	f997UpdateTime         // TIMESTAMPU
+	f997Incident           // HAENDELSE
+	f997KeyConstant        // NGLKONST
 )
 
 // The fields of record 999 (EndRecord), by index in its Layout's Fields.

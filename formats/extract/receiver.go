@@ -9,7 +9,7 @@ import (
 
 // Receiver holds what a receiving program holds after reading a status extract and change extracts in
 // order, by CPR's snapshot semantics: every person a file carries replaces what was held of them (their
-// records of all types; the 099 events are not data), and persons not held before are added in the order
+// records of all types; the 099 events and the 910 and 997 answers to input are not data), and persons not held before are added in the order
 // they come. It keeps the series whole as a receiver must: the first file is a status extract (it has no
 // 099 events), and each later one follows the last applied by its production dates (see ErrChain). It
 // is the reference the project's tests apply change extracts with.
@@ -72,8 +72,11 @@ func (rc *Receiver) Apply(r io.Reader) error {
 			continue
 		}
 		between++
-		if rec.Type() == "099" {
+		switch rec.Type() {
+		case "099":
 			events++
+			continue
+		case "910", "997": // answers to the customer's input, not person data
 			continue
 		}
 		pnr := rec.Get("PNR")
