@@ -4,10 +4,12 @@ go 1.26.0
 
 require (
 	github.com/brianvoe/gofakeit/v7 v7.18.1
+	github.com/jlaffaye/ftp v0.2.4
 	github.com/parquet-go/parquet-go v0.32.0
 	github.com/pkg/sftp v1.13.12
 	github.com/testcontainers/testcontainers-go v0.45.0
 	github.com/urfave/cli/v2 v2.27.7
+	goftp.io/server/v2 v2.0.3
 	golang.org/x/crypto v0.58.0
 )
 

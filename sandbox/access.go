@@ -134,6 +134,8 @@ type customer struct {
 	// firstAgreement is the default: for SOAP requests that name none (only an AuthorityContext)
 	firstAgreement string
 	inbox          []*InboxFile // the SFTP directory IN, oldest first
+	uploads        []upload     // input files for the next delivery
+	result         inputResult  // what carrying out the input gave, for the next delivery
 }
 
 type user struct {
@@ -411,6 +413,11 @@ func (a *access) check(remote netip.Addr, l *direkte.Lookup) (*customer, direkte
 func (a *access) subscribe(c *customer, n pnr.Number, on bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.subscribeLocked(c, n, on)
+}
+
+// subscribeLocked is subscribe with a.mu held.
+func (a *access) subscribeLocked(c *customer, n pnr.Number, on bool) {
 	if on {
 		if !c.subscriptions[n] {
 			c.fresh = append(c.fresh, n)
@@ -429,9 +436,9 @@ func (a *access) subscribers() map[int]subscription {
 	defer a.mu.Unlock()
 	out := map[int]subscription{}
 	for n, c := range a.customers {
-		if len(c.subscriptions) > 0 {
-			out[n] = subscription{numbers: maps.Clone(c.subscriptions), fresh: c.fresh}
-			c.fresh = nil
+		if len(c.subscriptions) > 0 || len(c.result.requisitions) > 0 || len(c.result.answers) > 0 {
+			out[n] = subscription{numbers: maps.Clone(c.subscriptions), fresh: c.fresh, result: c.result}
+			c.fresh, c.result = nil, inputResult{}
 		}
 	}
 	return out
@@ -440,6 +447,7 @@ func (a *access) subscribers() map[int]subscription {
 type subscription struct {
 	numbers map[pnr.Number]bool
 	fresh   []pnr.Number
+	result  inputResult // the answers to the customer's input since the last delivery
 }
 
 // deliver publishes a change extract to customer n.
@@ -505,6 +513,8 @@ func cloneCustomers(cs map[int]*customer) map[int]*customer {
 		cc.fresh = slices.Clone(c.fresh)
 		cc.deliveries = slices.Clip(c.deliveries)
 		cc.inbox = slices.Clip(c.inbox)
+		cc.uploads = slices.Clip(c.uploads)
+		cc.result = inputResult{requisitions: slices.Clip(c.result.requisitions), answers: slices.Clip(c.result.answers)}
 		cc.agreements = make(map[string]*agreement, len(c.agreements))
 		for u, g := range c.agreements {
 			cc.agreements[u] = g.clone()

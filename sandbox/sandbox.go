@@ -311,6 +311,9 @@ func (s *Sandbox) deliver(changes []generator.Change) ([]*File, error) {
 	}
 	s.publish(f)
 	made := []*File{f}
+	if err := s.carryOutInput(s.start.AddDays(s.clock.Day())); err != nil {
+		return made, err
+	}
 	if err := s.deliverToSubscribers(changes, previous); err != nil {
 		return made, err
 	}
@@ -378,19 +381,38 @@ func (s *Sandbox) deliverToSubscribers(changes []generator.Change, previous civi
 				mine = append(mine, c)
 			}
 		}
+		today := s.start.AddDays(s.clock.Day())
+		current := func(num pnr.Number) (*generator.Person, bool) {
+			p, ok := s.byNum[num] // as of the last index: s.persons is as of today
+			if !ok || s.persons[p.Index].Number != num {
+				return nil, false
+			}
+			return s.persons[p.Index], true
+		}
 		for _, num := range sub.fresh {
 			if !sub.numbers[num] || slices.ContainsFunc(mine, func(c generator.Change) bool { return c.Person.Number == num }) {
 				continue
 			}
-			if p, ok := s.byNum[num]; ok {
-				today := s.start.AddDays(s.clock.Day())
+			if p, ok := current(num); ok {
 				mine = append(mine, generator.Change{Day: s.clock.Day(), Date: today, Person: p,
 					Events: []generator.Event{{Date: today, Code: "A45", Main: num}}})
 			}
 		}
-		f, err := s.changeFile(mine, s.cfg.Extract, "", previous)
+		for _, num := range sub.result.requisitions { // the person's data, without an event
+			if p, ok := current(num); ok {
+				mine = append(mine, generator.Change{Day: s.clock.Day(), Date: today, Person: p})
+			}
+		}
+		f, err := s.changeFile(fold(mine), s.cfg.Extract, "", previous)
 		if err != nil {
 			return err
+		}
+		if len(sub.result.answers) > 0 {
+			data, err := extract.AppendBeforeEnd(f.data, s.cfg.Extract.WriterOptions, sub.result.answers)
+			if err != nil {
+				return fmt.Errorf("customer %d's extract: %w", n, err)
+			}
+			f = newFile(f.Name, f.Kind, f.Day, f.Production, f.PreviousProduction, data, f.Records+len(sub.result.answers), f.Persons)
 		}
 		f.URL = "/api/customers/" + strconv.Itoa(n) + "/extracts/" + f.Name
 		s.access.deliver(n, f)

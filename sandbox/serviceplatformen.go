@@ -117,9 +117,14 @@ func (f *InboxFile) Data() []byte { return f.data }
 // receivers read them (serviceplatformen.md §4).
 const deltaFraming = extract.CRLF
 
-// deltaDeliveryTime is when the day's delta file appears, local time: after CPR's night run
-// (cpr-formats.md §7; the exact hour is not documented).
+// deltaDeliveryTime is when a day's files appear, local time: after CPR's night run (cpr-formats.md §7:
+// CPR-replika before 02:00; CPR's own FTP after 20:00 the day before; the sandbox takes 06:00 for both).
 var deltaDeliveryTime = 6 * time.Hour
+
+// deliveredAt is when the files of a production day appear in the customers' directories.
+func deliveredAt(production civil.Date) time.Time {
+	return time.Date(production.Year, production.Month, production.Day, 0, 0, 0, 0, copenhagen).Add(deltaDeliveryTime)
+}
 
 // copenhagen is CPR's time zone; UTC+1 when the zone database is missing.
 var copenhagen = func() *time.Location {
@@ -142,7 +147,7 @@ func DeltaName(production civil.Date, task int, agreement string) string {
 // of the last delivery.
 func (s *Sandbox) deliverToAgreements(changes []generator.Change, before map[int]*generator.Person, previous civil.Date) error {
 	production := s.start.AddDays(s.clock.Day())
-	modified := time.Date(production.Year, production.Month, production.Day, 0, 0, 0, 0, copenhagen).Add(deltaDeliveryTime)
+	modified := deliveredAt(production)
 	opts := s.cfg.Extract
 	opts.Framing = deltaFraming
 	var whole *File // every change: the file of each agreement without filters

@@ -23,6 +23,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pkg/sftp"
@@ -262,7 +263,7 @@ func (s *Server) serveConn(ss *session) {
 	}
 	defer sc.Close()
 	ss.conn.SetDeadline(time.Time{})
-	ss.conn.idle = idleTimeout
+	ss.conn.idle.Store(int64(idleTimeout))
 	ss.user = sc.User()
 	go ssh.DiscardRequests(reqs)
 	for nc := range chans {
@@ -302,15 +303,15 @@ func (s *Server) serveChannel(ss *session, ch ssh.Channel, reqs <-chan *ssh.Requ
 	}
 }
 
-// idleConn closes a connection that has been silent for its idle time.
+// idleConn closes a connection that has been silent for its idle time (set once logged on).
 type idleConn struct {
 	net.Conn
-	idle time.Duration
+	idle atomic.Int64 // time.Duration
 }
 
 func (c *idleConn) Read(b []byte) (int, error) {
-	if c.idle > 0 {
-		c.Conn.SetReadDeadline(time.Now().Add(c.idle))
+	if idle := time.Duration(c.idle.Load()); idle > 0 {
+		c.Conn.SetReadDeadline(time.Now().Add(idle))
 	}
 	return c.Conn.Read(b)
 }
