@@ -251,6 +251,7 @@ type Doors struct {
 	HTTPS        string   `json:"https,omitempty"`          // host:port of the SOAP services and the HTTP API over TLS
 	SFTP         string   `json:"sftp,omitempty"`           // host:port
 	SFTPHostKeys []string `json:"sftp_host_keys,omitempty"` // "ssh-ed25519 SHA256:..."
+	FTPS         string   `json:"ftps,omitempty"`           // host:port of CPR's FTPS (explicit TLS)
 	Direkte      string   `json:"direkte,omitempty"`
 	DirekteTLS   string   `json:"direkte_tls,omitempty"`
 }

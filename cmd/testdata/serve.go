@@ -17,6 +17,7 @@ import (
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/sandbox"
 	"github.com/cprtestdata/cprtestdata/sandbox/direkte"
+	"github.com/cprtestdata/cprtestdata/sandbox/ftpsd"
 	"github.com/cprtestdata/cprtestdata/sandbox/sftpd"
 	"golang.org/x/crypto/ssh"
 )
@@ -32,10 +33,12 @@ today, over HTTP and over CPR Direkte (plain TCP and TLS: the 35-byte LOGON and 
 
 Municipalities' doors are Serviceplatformen's: SF1520 PersonBaseDataExtended (v4, v5) and SF6002 CPR
 Abonnement as SOAP over HTTPS (--https), and each customer's daily delta file over SFTP (--sftp), in IN
-with its .metadata, thinned by the SF6002 filters of each service agreement.
+with its .metadata, thinned by the SF6002 filters of each service agreement. Batch customers' door is
+CPR's FTPS (--ftps, explicit TLS): ud/ holds the customer's own extracts, ind/ takes input files
+(d<yymmdd>.i<job>: 06 PNR subscriptions, 07 requisitions), carried out at the next delivery.
 
 The default customer is 1234: CPR Direkte user TESTUSER, password Test1234, from any address; SFTP user
-1234, password Test1234; every SOAP request is taken as its. --customers gives others as JSON:
+1234, password Test1234 (FTPS the same); every SOAP request is taken as its. --customers gives others as JSON:
    [{"number": 1234, "allowed_ips": ["127.0.0.0/8"], "users": [{"id": "TESTUSER", "password": "Test1234"}],
      "password": "Test1234", "ssh_keys": ["ssh-ed25519 AAAA... me@host"],
      "service_agreements": ["579e05e9-1bf3-4670-a2b6-9c99063e5f1a"], "client_certificates": ["<sha256 hex>"]}]
@@ -74,6 +77,8 @@ Examples:
 			&cli.StringFlag{Name: "direkte-tls", Value: "127.0.0.1:5001", Usage: "address to serve CPR Direkte on over TLS (empty: not served)", EnvVars: []string{"CPRTESTDATA_DIREKTE_TLS"}},
 			&cli.StringFlag{Name: "sftp", Value: "127.0.0.1:2222", Usage: "address to serve SFTP on: each customer's IN directory of Serviceplatformen delta files (empty: not served)", EnvVars: []string{"CPRTESTDATA_SFTP"}},
 			&cli.StringFlag{Name: "sftp-host-key", Usage: "PEM private key (as ssh-keygen writes it) of the SFTP server (default: Ed25519 and RSA keys made at start)", EnvVars: []string{"CPRTESTDATA_SFTP_HOST_KEY"}},
+			&cli.StringFlag{Name: "ftps", Value: "127.0.0.1:2121", Usage: "address to serve CPR's FTPS on (explicit TLS): each customer's ud/ of its own extracts and ind/ for input files (empty: not served)", EnvVars: []string{"CPRTESTDATA_FTPS"}},
+			&cli.StringFlag{Name: "ftps-passive", Usage: "FTPS passive data ports, LOW-HIGH (default: any free port; a container publishes the range it sets)", EnvVars: []string{"CPRTESTDATA_FTPS_PASSIVE"}},
 			&cli.StringFlag{Name: "https", Value: "127.0.0.1:8443", Usage: "address to serve HTTPS on: the SOAP services SF1520 and SF6002 and the HTTP API (empty: not served)", EnvVars: []string{"CPRTESTDATA_HTTPS"}},
 			&cli.BoolFlag{Name: "require-client-cert", Usage: "on HTTPS, take the SOAP caller from its TLS client certificate (client_certificates in --customers), as Serviceplatformen does", EnvVars: []string{"CPRTESTDATA_REQUIRE_CLIENT_CERT"}},
 			&cli.StringFlag{Name: "admin-token", Usage: "require this bearer token on /admin/* and the page's forms (default: none; see the README's Security section)", EnvVars: []string{"CPRTESTDATA_ADMIN_TOKEN"}},
@@ -141,7 +146,7 @@ func serve(c *cli.Context) error {
 		if cert, err = tls.LoadX509KeyPair(certFile, keyFile); err != nil {
 			return usagef(c, "--tls-cert, --tls-key: %v", err)
 		}
-	case c.String("direkte-tls") != "" || c.String("https") != "":
+	case c.String("direkte-tls") != "" || c.String("https") != "" || c.String("ftps") != "":
 		if cert, err = direkte.SelfSigned("localhost", "127.0.0.1", "::1"); err != nil {
 			return err
 		}
@@ -186,7 +191,7 @@ func serve(c *cli.Context) error {
 		return usagef(c, "--http: %v", err)
 	}
 	defer ln.Close()
-	var plain, secure, https, sftpLn net.Listener
+	var plain, secure, https, sftpLn, ftpsLn net.Listener
 	if a := c.String("direkte"); a != "" {
 		if plain, err = net.Listen("tcp", a); err != nil {
 			return usagef(c, "--direkte: %v", err)
@@ -223,7 +228,28 @@ func serve(c *cli.Context) error {
 			return err
 		}
 	}
+	var ftpsServer *ftpsd.Server
+	if a := c.String("ftps"); a != "" {
+		passive := c.String("ftps-passive")
+		if passive != "" {
+			var lo, hi int
+			if n, err := fmt.Sscanf(passive, "%d-%d", &lo, &hi); n != 2 || err != nil || lo < 1024 || hi > 65535 || lo > hi || fmt.Sprintf("%d-%d", lo, hi) != passive {
+				return usagef(c, "--ftps-passive %q: want LOW-HIGH, ports from 1024 to 65535, such as 2122-2131", passive)
+			}
+		}
+		if ftpsLn, err = net.Listen("tcp", a); err != nil {
+			return usagef(c, "--ftps: %v", err)
+		}
+		defer ftpsLn.Close()
+		tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		if ftpsServer, err = ftpsd.NewServer(sb.FTPS(), ftpsd.Config{TLS: tc, PassivePorts: passive}); err != nil {
+			return err
+		}
+	}
 	doors := sandbox.Doors{}
+	if ftpsServer != nil {
+		doors.FTPS = ftpsLn.Addr().String()
+	}
 	if https != nil {
 		doors.HTTPS = https.Addr().String()
 	}
@@ -252,11 +278,14 @@ func serve(c *cli.Context) error {
 	if sftpServer != nil {
 		ready += fmt.Sprintf("; SFTP on %s (%s)", sftpLn.Addr(), strings.Join(sftpServer.Fingerprints(), ", "))
 	}
+	if ftpsServer != nil {
+		ready += fmt.Sprintf("; FTPS on %s", ftpsLn.Addr())
+	}
 	fmt.Fprintln(c.App.ErrWriter, ready)
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
 	var wg sync.WaitGroup
-	errs := make([]error, 5)
+	errs := make([]error, 6)
 	run := func(i int, serve func() error) {
 		wg.Add(1)
 		go func() {
@@ -278,6 +307,9 @@ func serve(c *cli.Context) error {
 	}
 	if sftpServer != nil {
 		run(4, func() error { return sftpServer.Serve(ctx, sftpLn, drain) })
+	}
+	if ftpsServer != nil {
+		run(5, func() error { return ftpsServer.Serve(ctx, ftpsLn, drain) })
 	}
 	wg.Wait()
 	return errors.Join(errs...)

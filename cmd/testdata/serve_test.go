@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jlaffaye/ftp"
 	"github.com/pkg/sftp"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/crypto/ssh"
@@ -65,12 +66,23 @@ func TestServe(t *testing.T) {
 // TestServeServiceplatformen goes through serve's HTTPS and SFTP doors as a municipality's integration
 // does: subscribe with SF6002, let a day pass, list and fetch the delta file with its .metadata.
 func TestServeServiceplatformen(t *testing.T) {
-	addr, _, out, stop := startServeOut(t, "--persons", "2000", "--https", "127.0.0.1:0", "--sftp", "127.0.0.1:0")
-	m := regexp.MustCompile(`HTTPS \(SF1520, SF6002\) on ([^\s;]+); SFTP on ([^\s;]+) \(ssh-ed25519 SHA256:`).FindStringSubmatch(out.String())
+	addr, _, out, stop := startServeOut(t, "--persons", "2000", "--https", "127.0.0.1:0", "--sftp", "127.0.0.1:0", "--ftps", "127.0.0.1:0", "--ftps-passive", "30100-30109")
+	m := regexp.MustCompile(`HTTPS \(SF1520, SF6002\) on ([^\s;]+); SFTP on ([^\s;]+) \(ssh-ed25519 SHA256:.*; FTPS on ([^\s;]+)`).FindStringSubmatch(out.String())
 	if m == nil {
-		t.Fatalf("no HTTPS and SFTP addresses with the host key in the ready line: %s", out.String())
+		t.Fatalf("no HTTPS, SFTP (with the host key) and FTPS addresses in the ready line: %s", out.String())
 	}
-	httpsAddr, sftpAddr := m[1], m[2]
+	httpsAddr, sftpAddr, ftpsAddr := m[1], m[2], m[3]
+	fc, err := ftp.Dial(ftpsAddr, ftp.DialWithExplicitTLS(&tls.Config{InsecureSkipVerify: true}), ftp.DialWithTimeout(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fc.Login("1234", "Test1234"); err != nil {
+		t.Fatalf("FTPS logon: %v", err)
+	}
+	if err := fc.Stor("ind/d260101.i900001", strings.NewReader("07900001"+"0101650001"+"               \r\n")); err != nil {
+		t.Fatalf("FTPS upload over passive port 30100-30109: %v", err)
+	}
+	fc.Quit()
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	body := `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://serviceplatformen.dk/xml/wsdl/soap11/CprSubscriptionService/1/" xmlns:ns1="http://serviceplatformen.dk/xml/schemas/InvocationContext/1/"><soapenv:Body><ns:AddMunicipalityCodeSubscription><ns1:InvocationContext><ns1:ServiceAgreementUUID>579e05e9-1bf3-4670-a2b6-9c99063e5f1a</ns1:ServiceAgreementUUID><ns1:UserSystemUUID>ce062d24-31c0-4abf-92af-66f42c863296</ns1:UserSystemUUID><ns1:UserUUID>1f3e6b87-1ae8-470a-9cba-5d996c135eca</ns1:UserUUID><ns1:ServiceUUID>9cdccc2f-3243-11e2-8fef-d4bed98c5934</ns1:ServiceUUID></ns1:InvocationContext><ns:MunicipalityCode>101</ns:MunicipalityCode></ns:AddMunicipalityCodeSubscription></soapenv:Body></soapenv:Envelope>`
 	resp, err := client.Post("https://"+httpsAddr+"/service/CPRSubscription/CPRSubscription/1/", "text/xml; charset=utf-8", strings.NewReader(body))
@@ -144,6 +156,8 @@ func TestServeErrors(t *testing.T) {
 		{"bad framing", []string{"serve", "--framing", "cr"}, "--framing"},
 		{"cert without key", []string{"serve", "--tls-cert", "c.pem"}, "go together"},
 		{"missing customers file", []string{"serve", "--customers", "/nonexistent.json"}, "--customers"},
+		{"bad passive range", []string{"serve", "--ftps-passive", "3000-2000"}, "--ftps-passive"},
+		{"client cert without HTTPS", []string{"serve", "--https", "", "--require-client-cert"}, "needs --https"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, stderr, code := runCLI(t, "", tt.args...)
@@ -176,7 +190,7 @@ func startServeOut(t *testing.T, args ...string) (httpAddr, direkteAddr string, 
 	stderr = &syncBuffer{}
 	code := make(chan int, 1)
 	go func() {
-		code <- run(ctx, append([]string{"testdata", "serve", "--http", httpAddr, "--direkte", "127.0.0.1:0", "--direkte-tls", "", "--sftp", "", "--https", ""}, args...),
+		code <- run(ctx, append([]string{"testdata", "serve", "--http", httpAddr, "--direkte", "127.0.0.1:0", "--direkte-tls", "", "--sftp", "", "--https", "", "--ftps", ""}, args...),
 			strings.NewReader(""), io.Discard, stderr)
 	}()
 	deadline := time.Now().Add(30 * time.Second)
@@ -294,7 +308,7 @@ func TestServeShutdown(t *testing.T) {
 func TestServeListensOnLoopback(t *testing.T) {
 	for _, f := range serveCommand().Flags {
 		sf, ok := f.(*cli.StringFlag)
-		if !ok || !slices.Contains([]string{"http", "direkte", "direkte-tls", "sftp", "https"}, sf.Name) {
+		if !ok || !slices.Contains([]string{"http", "direkte", "direkte-tls", "sftp", "https", "ftps"}, sf.Name) {
 			continue
 		}
 		if host, _, err := net.SplitHostPort(sf.Value); err != nil || host != "127.0.0.1" {

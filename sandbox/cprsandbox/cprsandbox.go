@@ -36,6 +36,7 @@ const (
 	DirekteTLSPort = "5001/tcp"
 	HTTPSPort      = "8443/tcp" // Serviceplatformen's SOAP services and the HTTP API over TLS
 	SFTPPort       = "2222/tcp" // the customers' delta files
+	FTPSPort       = "2121/tcp" // CPR's FTPS; its passive ports 2122-2131 must be published on the same numbers
 )
 
 // DefaultImage is the image make image builds.
@@ -51,7 +52,7 @@ type Container struct {
 // container even when it fails to start, so that the caller can terminate it.
 func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustomizer) (*Container, error) {
 	all := []testcontainers.ContainerCustomizer{
-		testcontainers.WithExposedPorts(HTTPPort, DirektePort, DirekteTLSPort, HTTPSPort, SFTPPort),
+		testcontainers.WithExposedPorts(HTTPPort, DirektePort, DirekteTLSPort, HTTPSPort, SFTPPort, FTPSPort),
 		testcontainers.WithWaitStrategy(wait.ForHTTP("/healthz").WithPort(HTTPPort).WithStartupTimeout(60 * time.Second)),
 	}
 	all = append(all, opts...)
@@ -201,6 +202,14 @@ func (c *Container) DirekteTLSAddress(ctx context.Context) (string, error) {
 // Test1234 (or the keys and passwords WithCustomers gives) and finds its delta files in IN.
 func (c *Container) SFTPAddress(ctx context.Context) (string, error) {
 	return c.PortEndpoint(ctx, SFTPPort, "")
+}
+
+// FTPSAddress returns host:port of CPR's FTPS control connection. Its passive data ports (2122-2131 in
+// the container) are published on random host ports by default, so a client outside cannot follow the
+// server's PASV answer: publish them one to one (a HostConfigModifier with PortBindings) to use FTPS
+// from the host.
+func (c *Container) FTPSAddress(ctx context.Context) (string, error) {
+	return c.PortEndpoint(ctx, FTPSPort, "")
 }
 
 // SOAPURL returns the HTTPS URL of a Serviceplatformen service path: sandbox.SF1520PathV4,
