@@ -102,7 +102,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, shutdownTimeout tim
 	var p int
 	fmt.Sscan(port, &p)
 	srv, err := ftp.NewServer(&ftp.Options{
-		Driver: &driver{s: s}, Auth: &auth{s: s}, Perm: ftp.NewSimplePerm("cpr", "cpr"),
+		Driver: &driver{s: s}, Auth: &auth{s: s}, Perm: perm{},
 		Name: "cprtestdata FTPS", WelcomeMessage: "cprtestdata sandbox: CPR's FTPS for batch customers. AUTH TLS, then log on.",
 		Hostname: host, Port: p, TLS: true, ExplicitFTPS: true, TLSConfig: s.cfg.TLS, PassivePorts: s.cfg.PassivePorts, Logger: quiet{},
 	})
@@ -230,6 +230,25 @@ func (a *auth) CheckPasswd(ctx *ftp.Context, user, password string) (bool, error
 	a.s.backend.Log(user, addrOf(remote), "logon password", result, 0)
 	return ok, nil
 }
+
+// perm shows what a user may do: read and delete in ud/, write in ind/.
+type perm struct{}
+
+func (perm) GetOwner(string) (string, error) { return "cpr", nil }
+func (perm) GetGroup(string) (string, error) { return "cpr", nil }
+func (perm) GetMode(p string) (os.FileMode, error) {
+	dir, name, _ := locate(p)
+	switch {
+	case name != "":
+		return 0o644, nil
+	case dir == In:
+		return os.ModeDir | 0o733, nil
+	}
+	return os.ModeDir | 0o755, nil
+}
+func (perm) ChOwner(string, string) error     { return errDenied }
+func (perm) ChGroup(string, string) error     { return errDenied }
+func (perm) ChMode(string, os.FileMode) error { return errDenied }
 
 type quiet struct{}
 
