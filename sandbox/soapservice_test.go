@@ -333,3 +333,22 @@ func clientCert(t *testing.T) (tls.Certificate, string) {
 	sum := sha256.Sum256(der)
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, hex.EncodeToString(sum[:])
 }
+
+// TestREADMEEnvelopes posts the README's example envelopes (sandbox/testdata/soap) to the default
+// sandbox and checks the answers the README shows.
+func TestREADMEEnvelopes(t *testing.T) {
+	_, srv := newSOAPSandbox(t, Config{Generator: generator.Config{Persons: 10000}})
+	c := srv.Client()
+	for _, tt := range []struct{ file, path, want string }{
+		{"add-municipality-101.xml", SF6002Path, "<ns3:Result>ADDED</ns3:Result>"},
+		{"lookup-v5.xml", SF1520PathV5, "<personnummer>2703820037</personnummer><navn><personadresseringsnavn>"},
+	} {
+		body, err := os.ReadFile(filepath.Join("testdata", "soap", tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, got := post(t, c, srv.URL+tt.path, body, false, ""); status != 200 || !strings.Contains(got, tt.want) {
+			t.Errorf("%s: %d %s", tt.file, status, got)
+		}
+	}
+}
