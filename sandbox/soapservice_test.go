@@ -335,17 +335,21 @@ func clientCert(t *testing.T) (tls.Certificate, string) {
 }
 
 // TestREADMEEnvelopes posts the README's example envelopes (sandbox/testdata/soap) to the default
-// sandbox and checks the answers the README shows.
+// sandbox and checks the answers the README shows, in its order: subscribe, a day, look up (the person
+// immigrates on day 1).
 func TestREADMEEnvelopes(t *testing.T) {
-	_, srv := newSOAPSandbox(t, Config{Generator: generator.Config{Persons: 10000}})
+	sb, srv := newSOAPSandbox(t, Config{Generator: generator.Config{Persons: 10000}})
 	c := srv.Client()
-	for _, tt := range []struct{ file, path, want string }{
+	for i, tt := range []struct{ file, path, want string }{
 		{"add-municipality-101.xml", SF6002Path, "<ns3:Result>ADDED</ns3:Result>"},
 		{"lookup-v5.xml", SF1520PathV5, "<personnummer>2703820037</personnummer><navn><personadresseringsnavn>"},
 	} {
 		body, err := os.ReadFile(filepath.Join("testdata", "soap", tt.file))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if i == 1 {
+			sb.Advance(context.Background(), 1)
 		}
 		if status, got := post(t, c, srv.URL+tt.path, body, false, ""); status != 200 || !strings.Contains(got, tt.want) {
 			t.Errorf("%s: %d %s", tt.file, status, got)
