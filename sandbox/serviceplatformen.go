@@ -80,12 +80,8 @@ func (g *agreement) passes(c generator.Change, before *generator.Person) bool {
 			return true
 		}
 	}
-	if len(g.municipalities) > 0 {
-		for _, q := range []*generator.Person{before, p} {
-			if q != nil && q.Address != nil && g.municipalities[q.Address.Municipality] {
-				return true
-			}
-		}
+	if len(g.municipalities) > 0 && extract.Area(g.municipalities).Carries(before, p) {
+		return true
 	}
 	for _, e := range c.Events {
 		if g.changeCodes[e.Code] {

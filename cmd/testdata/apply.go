@@ -22,13 +22,19 @@ start record, the persons, the 003 block, the end record) to --out, in CPR's str
 --framing says otherwise. The result of a testdata generate --days N --final-status run is its final/
 file, byte for byte: compare your own receiver's result with it.
 
+With --municipality CODES the receiver is one of an area extract's (testdata generate --municipality):
+after each file it lets go of the persons it carries who no longer live in the area, as the area's
+final status extract holds only its residents.
+
 Examples:
    testdata apply --out result out/D260101.L900001 out/changes/*
-   cmp result out/final/D260201.L900001`,
+   cmp result out/final/D260201.L900001
+   testdata apply --municipality 101,147 --out result area/D260101.L900001 area/changes/*`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "file to write (required)"},
 			&cli.StringFlag{Name: "framing", Value: "stream", Usage: "framing of the result: stream, lf or crlf"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite --out when it exists"},
+			&cli.StringFlag{Name: "municipality", Usage: "CODES: keep only the persons living in these municipalities after each file, as a receiver of an area extract does"},
 		},
 		OnUsageError: onUsageError,
 		Action:       apply,
@@ -61,6 +67,13 @@ func apply(c *cli.Context) error {
 		files[i] = f
 	}
 	rc := extract.NewReceiver()
+	if c.IsSet("municipality") {
+		area, err := extract.ParseArea(c.String("municipality"))
+		if err != nil {
+			return usagef(c, "--municipality: %v", err)
+		}
+		rc.KeepArea(area)
+	}
 	for i, f := range files {
 		if err := rc.Apply(f); err != nil {
 			fmt.Fprintf(c.App.ErrWriter, "testdata apply: %s: %v\n", names[i], err)

@@ -66,6 +66,7 @@ Examples:
 			&cli.IntFlag{Name: "days", Usage: "move the population on this many days after --as-of, writing a change extract per day to changes/ (0-3660)", EnvVars: []string{"CPRTESTDATA_DAYS"}},
 			&cli.BoolFlag{Name: "final-status", Usage: "with --days, also write the status extract as of the last day to final/"},
 			&cli.BoolFlag{Name: "weekdays", Usage: "with --days, deliver change extracts on weekdays only, as CPR does: a weekend's events come on Monday", EnvVars: []string{"CPRTESTDATA_WEEKDAYS"}},
+			&cli.StringFlag{Name: "municipality", Usage: "CODES: an area run, as CPR delivers U12170 by municipality code (101,147): only the persons living there, and the changes of those who lived there before a delivery or after it"},
 			&cli.BoolFlag{Name: "force", Usage: "write into a directory that is not empty"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress on standard error"},
 		),
@@ -115,6 +116,14 @@ func generate(c *cli.Context) error {
 	eo := &opts.Extract
 	if eo.Records, err = extract.ParseSelection(c.String("records")); err != nil {
 		return usagef(c, "--records: %v", err)
+	}
+	if c.IsSet("municipality") {
+		if opts.Area, err = extract.ParseArea(c.String("municipality")); err != nil {
+			return usagef(c, "--municipality: %v", err)
+		}
+		if !eo.Records["002"] {
+			return usagef(c, "--municipality needs record 002 in --records: a receiver knows by it who lives in the area")
+		}
 	}
 	if eo.Framing, err = extract.ParseFraming(c.String("framing")); err != nil {
 		return usagef(c, "--framing: %v; want stream, lf or crlf", err)

@@ -92,6 +92,40 @@ func TestGenerateDays(t *testing.T) {
 	}
 }
 
+// TestGenerateArea: an area run, applied with apply --municipality, is its final status extract, byte
+// for byte; the manifest names the area, and inspect finds the series whole.
+func TestGenerateArea(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "area")
+	if _, stderr, code := runCLI(t, "", "generate", "--out", dir, "--persons", "5000", "--days", "14", "--final-status",
+		"--format", "fixed,jsonl", "--municipality", "101,0147"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	series := []string{filepath.Join(dir, "D260101.L900001")}
+	changes, _ := filepath.Glob(filepath.Join(dir, "changes", "*"))
+	series = append(series, changes...)
+	if stdout, stderr, code := runCLI(t, "", append([]string{"inspect"}, series...)...); code != exitOK {
+		t.Errorf("inspect of the area series: exit %d\n%s%s", code, stdout, stderr)
+	}
+	result := filepath.Join(t.TempDir(), "result")
+	if _, stderr, code := runCLI(t, "", append([]string{"apply", "--municipality", "101,147", "--out", result}, series...)...); code != exitOK {
+		t.Fatalf("apply: exit %d, %s", code, stderr)
+	}
+	got, _ := os.ReadFile(result)
+	want, _ := os.ReadFile(filepath.Join(dir, "final", "D260115.L900001"))
+	if len(want) == 0 || string(got) != string(want) {
+		t.Errorf("apply --municipality gives %d bytes, the area's final status extract has %d", len(got), len(want))
+	}
+	if _, stderr, code := runCLI(t, "", append([]string{"apply", "--out", result + "2"}, series...)...); code != exitOK {
+		t.Fatalf("apply without the area: exit %d, %s", code, stderr)
+	} else if other, _ := os.ReadFile(result + "2"); string(other) == string(want) {
+		t.Errorf("apply without --municipality gives the area's final status too: the area changes nothing")
+	}
+	m, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if !strings.Contains(string(m), `"municipalities": "101,147"`) {
+		t.Errorf("the manifest does not name the area")
+	}
+}
+
 func TestGenerateErrors(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, []byte("x"), 0o644)
@@ -124,6 +158,9 @@ func TestGenerateErrors(t *testing.T) {
 		{"days past 2057", []string{"generate", "--out", out, "--as-of", "2057-06-01", "--days", "365"}, "after 2057-12-31"},
 		{"final status without days", []string{"generate", "--out", out, "--final-status"}, "--final-status needs --days"},
 		{"weekdays without days", []string{"generate", "--out", out, "--weekdays"}, "--weekdays needs --days"},
+		{"bad municipality", []string{"generate", "--out", out, "--municipality", "101,12345"}, `--municipality: municipality code "12345"`},
+		{"empty municipality", []string{"generate", "--out", out, "--municipality", ""}, `--municipality: municipality code ""`},
+		{"area without 002", []string{"generate", "--out", out, "--municipality", "101", "--records", "001,008"}, "needs record 002"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -76,6 +76,10 @@ type Options struct {
 	// FinalStatus, with a timeline (Generator.Days), also writes the status extract as of its last day
 	// to final/: what a receiver holds after applying every change extract to the first status extract.
 	FinalStatus bool
+	// Area, when set, makes an area run, as CPR delivers U12170 by municipality code: every file holds
+	// the persons living in the area (extract.Area), and each change extract those touched who lived
+	// in it before the delivery or after it. The fixed format needs record 002 in it.
+	Area extract.Area
 	// Progress, when set, is called now and then with the persons made so far and the total.
 	Progress func(done, total int)
 }
@@ -163,6 +167,12 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 	if total == 0 {
 		total = generator.DefaultPersons
 	}
+	if opts.Area != nil && len(opts.Area) == 0 {
+		return nil, fmt.Errorf("%w: an area needs a municipality code", ErrOption)
+	}
+	if opts.Area != nil && opts.Extract.Records != nil && !opts.Extract.Records["002"] {
+		return nil, fmt.Errorf("%w: an area run needs record 002: a receiver knows by it who lives in the area", ErrOption)
+	}
 	tl, err := newTimeline(out, opts, formats, asOf)
 	if err != nil {
 		return nil, err
@@ -177,6 +187,9 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		final = func(p *generator.Person) error { codes.Add(p); return tl.final(p) }
 	}
 	gm, err := generator.Run(ctx, cfg, generator.Handler{Change: tl.change, Final: final, Person: func(p *generator.Person) error {
+		if tl.area != nil && !tl.area.person(p) {
+			return nil
+		}
 		if codes != nil {
 			codes.Add(p)
 		}

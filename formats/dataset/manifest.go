@@ -40,6 +40,9 @@ type Output struct {
 	AddressWithPerson  bool       `json:"address_with_person,omitempty"`
 	Compression        string     `json:"compression,omitempty"` // with Parquet
 	FinalStatus        bool       `json:"final_status,omitempty"`
+	// Municipalities is the area of an area run (extract.Area): only the persons living there, and
+	// the changes of those who lived there before a delivery or after it.
+	Municipalities string `json:"municipalities,omitempty"`
 }
 
 // FileInfo describes one file written.
@@ -75,6 +78,9 @@ func output(opts Options, formats []Format, asOf civil.Date) Output {
 	o := Output{Formats: formats, Records: eo.Records.String(), Framing: eo.Framing.String(), Trim: eo.Trim,
 		Encoding: eo.Encoding.String(), Task: eo.Task, Production: eo.Production, PreviousProduction: eo.PreviousProduction,
 		AddressWithPerson: eo.AddressWithPerson, FinalStatus: opts.FinalStatus}
+	if opts.Area != nil {
+		o.Municipalities = opts.Area.String()
+	}
 	for _, f := range formats {
 		if f == FormatParquet {
 			o.Compression = string(opts.Compression)
@@ -232,6 +238,11 @@ func (m *Manifest) Options() (Options, error) {
 	if o.Compression != "" {
 		if opts.Compression, err = parquetfiles.ParseCompression(o.Compression); err != nil {
 			return bad("compression", err)
+		}
+	}
+	if o.Municipalities != "" {
+		if opts.Area, err = extract.ParseArea(o.Municipalities); err != nil {
+			return bad("municipalities", err)
 		}
 	}
 	opts.Extract.Trim, opts.Extract.Task, opts.Extract.AddressWithPerson = o.Trim, o.Task, o.AddressWithPerson

@@ -28,11 +28,15 @@ type timeline struct {
 	finalW  *extract.PersonWriter
 	file    *outdir.File
 	persons int
+	area    *areaRun // nil: the whole population
 }
 
 func newTimeline(out *outdir.Dir, opts Options, formats []Format, asOf civil.Date) (*timeline, error) {
 	days := opts.Generator.Days
 	tl := &timeline{out: out, opts: opts, asOf: asOf, days: days, persons: opts.Generator.Persons}
+	if opts.Area != nil {
+		tl.area = newAreaRun(opts.Area)
+	}
 	if tl.persons == 0 {
 		tl.persons = generator.DefaultPersons
 	}
@@ -77,6 +81,9 @@ func newTimeline(out *outdir.Dir, opts Options, formats []Format, asOf civil.Dat
 }
 
 func (tl *timeline) change(c *generator.Change) error {
+	if tl.area != nil && !tl.area.change(c) {
+		return nil
+	}
 	if tl.events != nil {
 		for _, e := range c.Events {
 			tl.event = extract.AppendEvent(tl.event[:0], c.Person.Number, e)
@@ -96,6 +103,15 @@ func (tl *timeline) change(c *generator.Change) error {
 
 func (tl *timeline) final(p *generator.Person) error {
 	if tl.finalW == nil {
+		return nil
+	}
+	if tl.area != nil {
+		if !tl.area.final(p) {
+			return nil // not there, or came since the status extract: written last, in the order they came
+		}
+		if err := tl.finalW.Write(p); err != nil {
+			return fmt.Errorf("write %s: %w", tl.file.Name, err)
+		}
 		return nil
 	}
 	write := tl.finalW.Write
@@ -180,6 +196,13 @@ func (tl *timeline) finish(m *Manifest) error {
 		return fmt.Errorf("events table: %w", readErr)
 	}
 	if tl.finalW != nil {
+		if tl.area != nil {
+			for i, p := range tl.area.lastFinals() {
+				if err := tl.finalW.WriteAfter(p, i); err != nil {
+					return fmt.Errorf("write %s: %w", tl.file.Name, err)
+				}
+			}
+		}
 		if err := tl.finalW.Close(); err != nil {
 			return fmt.Errorf("write %s: %w", tl.file.Name, err)
 		}

@@ -61,14 +61,15 @@ func (s *spill) copy(dst io.Writer, secs []section) error {
 
 func (s *spill) close() { s.f.Close() }
 
-// deferred holds the persons WriteLast was given, to be written in index order after all others.
+// deferred holds the persons WriteLast and WriteAfter were given, to be written in the order of their
+// keys after all others.
 type deferred struct {
 	main, block *spill
 	entries     []lateEntry
 }
 
 type lateEntry struct {
-	index       int
+	key         int
 	main, block section
 }
 
@@ -76,7 +77,11 @@ type lateEntry struct {
 // WriteLast come after them in the order of their Index, each with its 003 record after the 003 block of
 // the others. A status extract at the end of a timeline lists the persons the timeline added this way,
 // in the order they arrived, as a receiver that applies the change extracts in order would.
-func (pw *PersonWriter) WriteLast(p *generator.Person) error {
+func (pw *PersonWriter) WriteLast(p *generator.Person) error { return pw.WriteAfter(p, p.Index) }
+
+// WriteAfter is WriteLast with the order given: the persons given to WriteAfter come after those given
+// to Write in the order of key, whatever the order of the calls. Keys must differ.
+func (pw *PersonWriter) WriteAfter(p *generator.Person, key int) error {
 	if pw.err != nil {
 		return pw.err
 	}
@@ -96,7 +101,7 @@ func (pw *PersonWriter) WriteLast(p *generator.Person) error {
 	}
 	d := pw.late
 	pw.persons++
-	e := lateEntry{index: p.Index, main: section{off: d.main.offset()}, block: section{off: d.block.offset()}}
+	e := lateEntry{key: key, main: section{off: d.main.offset()}, block: section{off: d.block.offset()}}
 	if err := pw.encode(p, d.main.w, d.block.w); err != nil {
 		return err
 	}
@@ -106,7 +111,7 @@ func (pw *PersonWriter) WriteLast(p *generator.Person) error {
 }
 
 func (d *deferred) copyMain(dst io.Writer) error {
-	slices.SortFunc(d.entries, func(a, b lateEntry) int { return a.index - b.index })
+	slices.SortFunc(d.entries, func(a, b lateEntry) int { return a.key - b.key })
 	if err := d.main.w.Flush(); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // Receiver holds what a receiving program holds after reading a status extract and change extracts in
@@ -17,7 +18,14 @@ type Receiver struct {
 	order   []string
 	records map[string][]*Record
 	last    *Record // the start record of the last file applied
+	area    Area    // with KeepArea: whom to keep
 }
+
+// KeepArea makes the receiver one of an area extract's: after each file it lets go of every person the
+// file carries who does not live in the area (no record 002 in its municipalities), as a receiver of
+// U12170 by municipality code holds only the area's residents. Applying an area's series then holds
+// what the area's status extract on the last day holds.
+func (rc *Receiver) KeepArea(a Area) { rc.area = a }
 
 // Errors of Apply for a file that does not belong next in the series; test with errors.Is.
 var (
@@ -99,11 +107,19 @@ func (rc *Receiver) Apply(r io.Reader) error {
 			return fmt.Errorf("extract: %w: %s", ErrChain, msg)
 		}
 	}
+	gone := 0
 	for _, pnr := range order {
 		if _, ok := rc.records[pnr]; !ok {
 			rc.order = append(rc.order, pnr)
 		}
 		rc.records[pnr] = fresh[pnr]
+		if rc.area != nil && !rc.area.livesIn(fresh[pnr]) {
+			delete(rc.records, pnr)
+			gone++
+		}
+	}
+	if gone > 0 {
+		rc.order = slices.DeleteFunc(rc.order, func(pnr string) bool { return rc.records[pnr] == nil })
 	}
 	rc.last = start
 	return nil
