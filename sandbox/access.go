@@ -39,6 +39,11 @@ type CustomerConfig struct {
 	// ClientCertificates are the SHA-256 fingerprints (hex) of the TLS client certificates that name
 	// this customer on the SOAP services when serve --require-client-cert is given.
 	ClientCertificates []string `json:"client_certificates,omitempty"`
+	// Municipalities make the customer's own extracts those of an area, as CPR delivers U12170 by
+	// municipality code (extract.Area): a status extract of the persons living there as of the day the
+	// customer is set up, then each delivery day the persons touched who lived there before it or after
+	// it, with those it subscribes to.
+	Municipalities []int `json:"municipalities,omitempty"`
 }
 
 // UserConfig is one user of a customer.
@@ -134,6 +139,7 @@ type customer struct {
 	// firstAgreement is the default: for SOAP requests that name none (only an AuthorityContext)
 	firstAgreement string
 	inbox          []*InboxFile // the SFTP directory IN, oldest first
+	area           extract.Area // nil: no area extract
 	uploads        []upload     // input files for the next delivery
 	result         inputResult  // what carrying out the input gave, for the next delivery
 }
@@ -225,6 +231,15 @@ func newCustomer(c CustomerConfig, start civil.Date) (*customer, error) {
 		cu.agreements[g.uuid] = g
 		cu.firstAgreement = g.uuid
 	}
+	for _, m := range c.Municipalities {
+		if m < 1 || m > 9999 {
+			return nil, fmt.Errorf("customer %d: municipality %d: %w: want a code from 1 to 9999", c.Number, m, ErrConfig)
+		}
+		if cu.area == nil {
+			cu.area = extract.Area{}
+		}
+		cu.area[m] = true
+	}
 	for _, f := range c.ClientCertificates {
 		f = strings.ToLower(strings.ReplaceAll(f, ":", ""))
 		if len(f) != 64 || strings.Trim(f, "0123456789abcdef") != "" {
@@ -252,7 +267,8 @@ func newCustomer(c CustomerConfig, start civil.Date) (*customer, error) {
 }
 
 // PutCustomer adds customer c, or replaces the customer with its number (its subscriptions, deliveries
-// and tokens go), with passwords set today.
+// and tokens go), with passwords set today; a customer with municipalities gets its area's status
+// extract as of today.
 func (s *Sandbox) PutCustomer(c CustomerConfig) error {
 	today, _ := s.Today()
 	cu, err := newCustomer(c, today)
@@ -261,14 +277,16 @@ func (s *Sandbox) PutCustomer(c CustomerConfig) error {
 	}
 	a := s.access
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	a.customers[c.Number] = cu
 	for k, t := range a.tokens {
 		if t.customer == c.Number {
 			delete(a.tokens, k)
 		}
 	}
-	return nil
+	a.mu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.areaStatus(c.Number) // an area's series starts with its status extract as of today
 }
 
 // passwordProblem says what is wrong with a new password, or "" when it keeps CPR's rules: 8
@@ -436,8 +454,12 @@ func (a *access) subscribers() map[int]subscription {
 	defer a.mu.Unlock()
 	out := map[int]subscription{}
 	for n, c := range a.customers {
-		if len(c.subscriptions) > 0 || len(c.result.requisitions) > 0 || len(c.result.answers) > 0 {
-			out[n] = subscription{numbers: maps.Clone(c.subscriptions), fresh: c.fresh, result: c.result}
+		if len(c.subscriptions) > 0 || len(c.result.requisitions) > 0 || len(c.result.answers) > 0 || c.area != nil {
+			sub := subscription{numbers: maps.Clone(c.subscriptions), fresh: c.fresh, result: c.result, area: c.area}
+			if len(c.deliveries) > 0 {
+				sub.last = c.deliveries[len(c.deliveries)-1].Production
+			}
+			out[n] = sub
 			c.fresh, c.result = nil, inputResult{}
 		}
 	}
@@ -447,7 +469,9 @@ func (a *access) subscribers() map[int]subscription {
 type subscription struct {
 	numbers map[pnr.Number]bool
 	fresh   []pnr.Number
-	result  inputResult // the answers to the customer's input since the last delivery
+	result  inputResult  // the answers to the customer's input since the last delivery
+	area    extract.Area // the customer's area, or nil
+	last    civil.Date   // the production date of the customer's last extract, zero before the first
 }
 
 // deliver publishes a change extract to customer n.

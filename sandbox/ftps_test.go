@@ -256,3 +256,59 @@ func unknownNumber(t *testing.T, sb *Sandbox) string {
 	t.Fatal("no unknown number")
 	return ""
 }
+
+// TestAreaCustomer: a customer with municipalities gets its area's series - the status extract as of
+// the start, then a change extract each delivery day - and a receiver that keeps the area holds, after
+// applying it, exactly the persons living in the area today, each as the sandbox has them.
+func TestAreaCustomer(t *testing.T) {
+	ctx := context.Background()
+	sb, err := New(ctx, Config{Generator: generator.Config{Persons: 6000, Seed: 4}, Weekdays: true, Customers: []CustomerConfig{
+		{Number: 101, Password: "Kbh00101x", Municipalities: []int{101, 147}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.Advance(ctx, 45); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := sb.Deliveries(101)
+	if len(files) < 30 || files[0].Kind != "status" {
+		t.Fatalf("%d extracts, the first %s", len(files), files[0].Kind)
+	}
+	area := extract.Area{101: true, 147: true}
+	rc := extract.NewReceiver()
+	rc.KeepArea(area)
+	for _, f := range files {
+		if err := rc.Apply(bytes.NewReader(f.Data())); err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+	}
+	var want []string
+	for _, p := range sb.persons {
+		if area.Lives(p) {
+			want = append(want, p.Number.String())
+		}
+	}
+	got := slices.Clone(rc.Numbers())
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) || len(want) < 300 {
+		t.Fatalf("the receiver holds %d persons, %d live in the area", len(got), len(want))
+	}
+	for _, n := range want[:50] {
+		p, _ := sb.Person(mustParse(t, n))
+		var lines []string
+		extract.NewEncoder(extract.Selection{"001": true, "002": true, "008": true}).Encode(p, func(_ *extract.Layout, line []byte) error {
+			lines = append(lines, latin1Text(line))
+			return nil
+		})
+		var held []string
+		for _, r := range rc.Records(n) {
+			if r.Type() == "001" || r.Type() == "002" || r.Type() == "008" {
+				held = append(held, strings.Join(r.Values, ""))
+			}
+		}
+		if strings.Join(held, "\n") != strings.TrimRight(strings.Join(lines, "\n"), "\n") {
+			t.Errorf("%s: held\n%s\nthe sandbox today\n%s", n, strings.Join(held, "\n"), strings.Join(lines, "\n"))
+		}
+	}
+}

@@ -124,6 +124,9 @@ func New(ctx context.Context, cfg Config) (*Sandbox, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reset(status)
+	if err := s.areaStatus(0); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -314,11 +317,11 @@ func (s *Sandbox) deliver(changes []generator.Change) ([]*File, error) {
 	if err := s.carryOutInput(s.start.AddDays(s.clock.Day())); err != nil {
 		return made, err
 	}
-	if err := s.deliverToSubscribers(changes, previous); err != nil {
-		return made, err
-	}
 	before := s.before
 	s.before = nil
+	if err := s.deliverToSubscribers(changes, before, previous); err != nil {
+		return made, err
+	}
 	if err := s.deliverToAgreements(changes, before, previous); err != nil {
 		return made, err
 	}
@@ -370,16 +373,20 @@ func fold(changes []generator.Change) []generator.Change {
 // deliverToSubscribers writes each subscribing customer's change extract of the day the clock has just
 // moved to: the persons it subscribes to who were touched, and those it began to subscribe to since the
 // last one, with event A45 (PNR-abonnement). s.mu is held, and the persons are as of the new day.
-func (s *Sandbox) deliverToSubscribers(changes []generator.Change, previous civil.Date) error {
+func (s *Sandbox) deliverToSubscribers(changes []generator.Change, before map[int]*generator.Person, previous civil.Date) error {
 	subs := s.access.subscribers()
 	customers := slices.Sorted(maps.Keys(subs))
 	for _, n := range customers {
 		sub := subs[n]
 		var mine []generator.Change
 		for _, c := range changes {
-			if sub.numbers[c.Person.Number] {
+			if sub.numbers[c.Person.Number] || (sub.area != nil && sub.area.Carries(before[c.Person.Index], c.Person)) {
 				mine = append(mine, c)
 			}
+		}
+		previous := previous
+		if !sub.last.IsZero() {
+			previous = sub.last // the customer's own series: its last extract
 		}
 		today := s.start.AddDays(s.clock.Day())
 		current := func(num pnr.Number) (*generator.Person, bool) {
@@ -464,6 +471,44 @@ func (s *Sandbox) Reset() {
 	defer s.mu.Unlock()
 	s.reset(s.files[0])
 	s.access.load(s.cfg.Customers, s.start) // checked by New
+	s.areaStatus(0)                         // made by New already: cannot fail now
+}
+
+// areaStatus gives every customer with an area (and number n, when not 0) without extracts yet the
+// area's status extract as of today, the first of its series. s.mu is held.
+func (s *Sandbox) areaStatus(n int) error {
+	today := s.start.AddDays(s.clock.Day())
+	a := s.access
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for num, c := range a.customers {
+		if c.area == nil || len(c.deliveries) > 0 || (n != 0 && num != n) {
+			continue
+		}
+		opts := s.cfg.Extract
+		opts.Production, opts.PreviousProduction = today, today.AddDays(-1)
+		var buf bytes.Buffer
+		pw, err := extract.NewPersonWriter(&buf, opts)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrConfig, err)
+		}
+		persons := 0
+		for _, p := range s.persons {
+			if c.area.Lives(p) {
+				if err := pw.Write(p); err != nil {
+					return fmt.Errorf("customer %d's area status extract: %w", num, err)
+				}
+				persons++
+			}
+		}
+		if err := pw.Close(); err != nil {
+			return fmt.Errorf("customer %d's area status extract: %w", num, err)
+		}
+		f := newFile(extract.FileName(today, opts.Task), "status", s.clock.Day(), today, opts.PreviousProduction, buf.Bytes(), pw.Records()+2, persons)
+		f.URL = "/api/customers/" + strconv.Itoa(num) + "/extracts/" + f.Name
+		c.deliveries = []*File{f}
+	}
+	return nil
 }
 
 // RevokeAccess resets every user's access rights, as CPR's administration can: tokens are withdrawn and

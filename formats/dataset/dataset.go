@@ -184,7 +184,13 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 	}
 	final := tl.final
 	if codes != nil {
-		final = func(p *generator.Person) error { codes.Add(p); return tl.final(p) }
+		final = func(p *generator.Person) error {
+			if tl.area == nil || tl.area.area.Lives(p) {
+				codes.Add(p)
+			}
+			return tl.final(p)
+		}
+		tl.codes = codes // an area run's change extracts carry movers' addresses outside it
 	}
 	gm, err := generator.Run(ctx, cfg, generator.Handler{Change: tl.change, Final: final, Person: func(p *generator.Person) error {
 		if tl.area != nil && !tl.area.person(p) {

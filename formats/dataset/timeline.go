@@ -7,6 +7,7 @@ import (
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/formats/outdir"
+	"github.com/cprtestdata/cprtestdata/formats/registers"
 	"github.com/cprtestdata/cprtestdata/formats/tables/csvfiles"
 	"github.com/cprtestdata/cprtestdata/formats/tables/parquetfiles"
 	"github.com/cprtestdata/cprtestdata/generator"
@@ -29,6 +30,7 @@ type timeline struct {
 	file    *outdir.File
 	persons int
 	area    *areaRun // nil: the whole population
+	codes   *registers.Collector
 }
 
 func newTimeline(out *outdir.Dir, opts Options, formats []Format, asOf civil.Date) (*timeline, error) {
@@ -81,8 +83,13 @@ func newTimeline(out *outdir.Dir, opts Options, formats []Format, asOf civil.Dat
 }
 
 func (tl *timeline) change(c *generator.Change) error {
-	if tl.area != nil && !tl.area.change(c) {
-		return nil
+	if tl.area != nil {
+		if !tl.area.change(c) {
+			return nil
+		}
+		if tl.codes != nil {
+			tl.codes.Add(c.Person)
+		}
 	}
 	if tl.events != nil {
 		for _, e := range c.Events {

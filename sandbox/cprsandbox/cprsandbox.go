@@ -134,6 +134,16 @@ func WithCustomers(customers []sandbox.CustomerConfig) testcontainers.CustomizeR
 	}
 }
 
+// WithMunicipalities makes the default customer 1234 one of an area, as CPR delivers U12170 by
+// municipality code: its own extracts (FTPS ud/, /api/customers/1234/extracts) are the area's status
+// extract and daily change extracts. It sets the customers as WithCustomers does; give the area in
+// CustomerConfig.Municipalities there instead when you give customers.
+func WithMunicipalities(codes ...int) testcontainers.CustomizeRequestOption {
+	cs := sandbox.DefaultCustomers()
+	cs[0].Municipalities = codes
+	return WithCustomers(cs)
+}
+
 // WithSFTPHostKey gives the SFTP server its host key, a PEM private key as ssh-keygen writes it, for
 // clients that pin the host key (without it the sandbox makes keys at start: see Doors).
 func WithSFTPHostKey(pem []byte) testcontainers.CustomizeRequestOption {

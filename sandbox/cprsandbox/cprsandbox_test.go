@@ -355,7 +355,7 @@ func TestDockerReportsHealthy(t *testing.T) {
 func TestMunicipalityInContainer(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	ctr := run(t, cprsandbox.WithSeed(4), cprsandbox.WithPersons(4000))
+	ctr := run(t, cprsandbox.WithSeed(4), cprsandbox.WithPersons(4000), cprsandbox.WithMunicipalities(101))
 	soapURL, err := ctr.SOAPURL(ctx, sandbox.SF6002Path)
 	if err != nil {
 		t.Fatal(err)
@@ -382,6 +382,17 @@ func TestMunicipalityInContainer(t *testing.T) {
 	}
 	if _, err := ctr.AdvanceClock(ctx, 3); err != nil {
 		t.Fatal(err)
+	}
+	base, _ := ctr.URL(ctx)
+	resp, err = http.Get(base + "/api/customers/1234/extracts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var own []cprsandbox.Extract
+	json.NewDecoder(resp.Body).Decode(&own)
+	resp.Body.Close()
+	if len(own) != 4 || own[0].Kind != "status" || own[3].PreviousProductionDate != own[2].ProductionDate {
+		t.Errorf("customer 1234's area series (WithMunicipalities): %+v", own)
 	}
 	doors, customers, err := ctr.Doors(ctx)
 	if err != nil || len(doors.SFTPHostKeys) == 0 || len(customers) != 1 || customers[0].Agreements[0] != agreement {
