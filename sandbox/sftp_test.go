@@ -8,12 +8,15 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/cprtestdata/cprtestdata/formats/dataset"
+	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
@@ -245,4 +248,49 @@ func mustParse(t *testing.T, s string) pnr.Number {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestDeltaFilesMatchGenerate: an agreement without filters gets, day by day, the bytes testdata generate
+// --days --framing crlf writes for the same population; an area customer's series those of generate
+// --municipality (with the framing the sandbox is given).
+func TestDeltaFilesMatchGenerate(t *testing.T) {
+	ctx := context.Background()
+	cfg := generator.Config{Persons: 3000, Seed: 1}
+	sb, err := New(ctx, Config{Generator: cfg, Customers: []CustomerConfig{{Number: 1234, Password: "Test1234", Municipalities: []int{101, 147}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.Advance(ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	gen := cfg
+	gen.Days = 5
+	crlf, area := t.TempDir(), t.TempDir()
+	if _, err := dataset.Write(ctx, crlf, dataset.Options{Generator: gen, Formats: []dataset.Format{dataset.FormatFixed},
+		Extract: extract.FileOptions{WriterOptions: extract.WriterOptions{Framing: extract.CRLF}}}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := dataset.Write(ctx, area, dataset.Options{Generator: gen, Formats: []dataset.Format{dataset.FormatFixed}, Area: extract.Area{101: true, 147: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbox, _ := sb.Inbox(1234)
+	own, _ := sb.Deliveries(1234)
+	names := []string{"D260101.L900001"}
+	for _, d := range m.Days {
+		names = append(names, d.File)
+	}
+	for i, name := range names {
+		want, _ := os.ReadFile(filepath.Join(area, name))
+		if got := own[i].Data(); !bytes.Equal(got, want) || len(want) == 0 {
+			t.Errorf("area %s: the sandbox's customer has %d bytes, generate --municipality writes %d", name, len(got), len(want))
+		}
+		if i == 0 {
+			continue
+		}
+		want, _ = os.ReadFile(filepath.Join(crlf, name))
+		if got := inbox[2*(i-1)].Data(); !bytes.Equal(got, want) {
+			t.Errorf("delta %s: %d bytes, generate --framing crlf writes %d", name, len(got), len(want))
+		}
+	}
 }
