@@ -91,8 +91,21 @@ func TestSF6002Operations(t *testing.T) {
 	if strings.Contains(body, "<ns3:AgeRange>") || strings.Contains(body, "ns2:PNR>") || strings.Contains(body, "ChangeCode>") {
 		t.Errorf("filters left after removing them all: %s", body)
 	}
-	if got := sb.Agreements(1234); !slices.Equal(got, []string{"579e05e9-1bf3-4670-a2b6-9c99063e5f1a"}) {
-		t.Errorf("customer 1234's agreements %v: the first one used should replace the derived default", got)
+	// cpr_abonnement's requests (R3): Add and Remove with its template, GetAllFilters ("LIST_SUBSCRIBED")
+	// with the InvocationContext's children in their own namespace; ISO-8859-1, no headers.
+	if _, body := post(t, c, srv.URL+SF6002Path, latin1Bytes(r3("AddPNRSubscription", someone)), false, ""); result(t, body, "AddPNRSubscription") != "ADDED" {
+		t.Errorf("R3 AddPNRSubscription: %s", body)
+	}
+	list := bytes.ReplaceAll(bytes.Replace(r3("GetAllFilters", ""), []byte("      <ns2:PNR></ns2:PNR>\n"), nil, 1), []byte("<ns2:"), []byte("<ns1:"))
+	list = bytes.ReplaceAll(list, []byte("</ns2:"), []byte("</ns1:"))
+	if _, body := post(t, c, srv.URL+SF6002Path, latin1Bytes(list), false, ""); !strings.Contains(body, "<ns2:PNR>"+someone+"</ns2:PNR>") {
+		t.Errorf("R3 GetAllFilters:\n%s\n%s", list, body)
+	}
+	if _, body := post(t, c, srv.URL+SF6002Path, latin1Bytes(r3("RemovePNRSubscription", someone)), false, ""); result(t, body, "RemovePNRSubscription") != "REMOVED" {
+		t.Errorf("R3 RemovePNRSubscription: %s", body)
+	}
+	if got := sb.Agreements(1234); !slices.Equal(got, []string{"306c1c21-683a-455c-927a-61fae39e4fca", "579e05e9-1bf3-4670-a2b6-9c99063e5f1a"}) {
+		t.Errorf("customer 1234's agreements %v: the first one used replaces the derived default, the next is added", got)
 	}
 }
 
