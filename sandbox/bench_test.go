@@ -167,3 +167,38 @@ func BenchmarkSF1520Lookup(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
 }
+
+// BenchmarkDatafordelerLookup measures PersonFullCurrentListComplete by pnr.personnummer.eq, as
+// kontrolgruppen looks a person up, with the same clients and persons as BenchmarkHTTPPersonLookup:
+// scripts/bench-soap.sh prints the ratio.
+func BenchmarkDatafordelerLookup(b *testing.B) {
+	sb := benchSandbox(b)
+	srv := httptest.NewServer(NewHandler(sb))
+	defer srv.Close()
+	var numbers []string
+	for _, p := range sb.Search(Query{Name: "e", Limit: 1000}) {
+		numbers = append(numbers, p.Number.String())
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.SetParallelism(8)
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			resp, err := client.Get(srv.URL + "/CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete?pnr.personnummer.eq=" + numbers[i%len(numbers)])
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+			i++
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
+}

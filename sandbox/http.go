@@ -66,8 +66,6 @@ func NewHandler(s *Sandbox) http.Handler {
 	mux.HandleFunc("GET /api/persons/{pnr}", h.person)
 	mux.HandleFunc("GET /api/registers", h.registers)
 	mux.HandleFunc("GET /api/registers/{name}", h.registers)
-	mux.HandleFunc("GET /CPR/{service}/1/{rest}/{operation}", h.datafordeler)
-	mux.HandleFunc("GET /cpr/{service}/1/{rest}/{operation}", h.datafordeler)
 	mux.HandleFunc("GET /api/persons", h.search)
 	mux.HandleFunc("GET /api/manifest", h.manifest)
 	mux.HandleFunc("GET /api/doors", func(w http.ResponseWriter, r *http.Request) {
@@ -110,14 +108,27 @@ func NewHandler(s *Sandbox) http.Handler {
 	mux.HandleFunc("GET /{$}", h.home)
 	mux.HandleFunc("POST /ui/advance", h.uiAdvance)
 	mux.HandleFunc("POST /ui/reset", h.uiReset)
-	return h.withFaults(jsonErrors{mux})
+	return h.withFaults(jsonErrors{mux: mux, datafordeler: http.HandlerFunc(h.datafordeler)})
 }
 
 // jsonErrors answers what the mux has no route for - 404, or 405 with Allow - in JSON like every other
-// error, instead of the mux's plain text.
-type jsonErrors struct{ mux *http.ServeMux }
+// error, instead of the mux's plain text. Paths under /CPR/ in any case go to Datafordeler's services,
+// whose clients spell the path in every case (the mux's patterns are case-sensitive).
+type jsonErrors struct {
+	mux          *http.ServeMux
+	datafordeler http.Handler
+}
 
 func (j jsonErrors) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if len(r.URL.Path) >= 5 && strings.EqualFold(r.URL.Path[:5], "/cpr/") {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			fail(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path+"; allowed: GET, HEAD")
+			return
+		}
+		j.datafordeler.ServeHTTP(w, r)
+		return
+	}
 	h, pattern := j.mux.Handler(r)
 	if pattern != "" {
 		j.mux.ServeHTTP(w, r)

@@ -466,48 +466,6 @@ func rewriteManifest(dir string, change func(map[string]any)) error {
 	return os.WriteFile(name, data, 0o644)
 }
 
-// TestDatafordeler looks persons up through the Datafordeler-shaped service.
-func TestDatafordeler(t *testing.T) {
-	c, sb := newClient(t)
-	p := sb.Search(Query{Name: "e", Limit: 1})[0]
-	var got struct {
-		Personer []struct {
-			Person struct {
-				ID          string `json:"id"`
-				Koen        string `json:"koen"`
-				Status      string `json:"status"`
-				Personnumre []struct {
-					Personnummer struct {
-						Personnummer string `json:"personnummer"`
-					} `json:"Personnummer"`
-				} `json:"Personnumre"`
-				Navne []struct {
-					Navn struct {
-						Adresseringsnavn string `json:"adresseringsnavn"`
-						Status           string `json:"status"`
-					} `json:"Navn"`
-				} `json:"Navne"`
-			} `json:"Person"`
-		} `json:"Personer"`
-	}
-	c.json("GET", "/CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete?pnr.personnummer.eq="+p.Number.String(), 200, &got)
-	if len(got.Personer) != 1 {
-		t.Fatalf("%d persons", len(got.Personer))
-	}
-	g := got.Personer[0].Person
-	if g.Personnumre[0].Personnummer.Personnummer != p.Number.String() || g.Navne[0].Navn.Adresseringsnavn != p.Name.Addressing ||
-		g.Navne[0].Navn.Status != "aktuel" || (g.Koen == "kvinde") != (p.Gender == 'K') || g.Status == "" || len(g.ID) != 36 {
-		t.Errorf("person %s as Datafordeler: %+v", p.Number, g)
-	}
-	c.json("GET", "/cpr/CPRPersonFullComplete/1/REST/PersonFullListComplete?person.foedselsdato.ge=1990-01-01&person.foedselsdato.le=1990-12-31&pageSize=5", 200, &got)
-	if len(got.Personer) == 0 || len(got.Personer) > 5 {
-		t.Errorf("born in 1990, a page of 5: %d", len(got.Personer))
-	}
-	c.json("GET", "/CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete?pnr.personnummer.eq=0101650001", 404, nil)
-	c.json("GET", "/CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete", 400, nil)
-	c.json("GET", "/CPR/CprPersonFullComplete/1/rest/Nothing?pnr.personnummer.eq=0101650001", 404, nil)
-}
-
 // TestWeekdays checks that a sandbox delivering on weekdays publishes the files testdata generate --days
 // --weekdays writes: nothing on Saturday and Sunday, Monday's with the weekend folded in.
 func TestWeekdays(t *testing.T) {
