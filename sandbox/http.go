@@ -56,59 +56,72 @@ var openAPI []byte
 // The faults touch /api and CPR Direkte only: /healthz and /admin always answer.
 func NewHandler(s *Sandbox) http.Handler {
 	h := &handler{s: s}
+	mux, _ := h.routes()
+	return h.withFaults(jsonErrors{mux: mux, datafordeler: http.HandlerFunc(h.datafordeler)})
+}
+
+// routes returns the mux of every route but Datafordeler's, and the routes' patterns
+// (TestOpenAPIListsEveryRoute holds them to the OpenAPI document).
+func (h *handler) routes() (*http.ServeMux, []string) {
+	s := h.s
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", h.health)
-	mux.HandleFunc("GET /api/clock", h.clock)
-	mux.HandleFunc("GET /api/extracts", h.extracts)
-	mux.HandleFunc("GET /api/extracts/{name}", h.extract)
-	mux.HandleFunc("GET /api/customers/{customer}/extracts", h.deliveries)
-	mux.HandleFunc("GET /api/customers/{customer}/extracts/{name}", h.delivery)
-	mux.HandleFunc("GET /api/persons/{pnr}", h.person)
-	mux.HandleFunc("GET /api/registers", h.registers)
-	mux.HandleFunc("GET /api/registers/{name}", h.registers)
-	mux.HandleFunc("GET /api/persons", h.search)
-	mux.HandleFunc("GET /api/manifest", h.manifest)
-	mux.HandleFunc("GET /api/doors", func(w http.ResponseWriter, r *http.Request) {
+	var patterns []string
+	handle := func(pattern string, f http.HandlerFunc) {
+		patterns = append(patterns, pattern)
+		mux.HandleFunc(pattern, f)
+	}
+	handle("GET /healthz", h.health)
+	handle("GET /api/clock", h.clock)
+	handle("GET /api/extracts", h.extracts)
+	handle("GET /api/extracts/{name}", h.extract)
+	handle("GET /api/customers/{customer}/extracts", h.deliveries)
+	handle("GET /api/customers/{customer}/extracts/{name}", h.delivery)
+	handle("GET /api/persons/{pnr}", h.person)
+	handle("GET /api/registers", h.registers)
+	handle("GET /api/registers/{name}", h.registers)
+	handle("GET /api/persons", h.search)
+	handle("GET /api/manifest", h.manifest)
+	handle("GET /api/doors", func(w http.ResponseWriter, r *http.Request) {
 		d, cs := s.DoorsOf()
 		writeJSON(w, http.StatusOK, map[string]any{"doors": d, "customers": cs,
 			"soap": map[string]string{"sf1520_v4": SF1520PathV4, "sf1520_v5": SF1520PathV5, "sf6002": SF6002Path}})
 	})
-	mux.HandleFunc("POST "+SF6002Path+"{$}", h.sf6002)
-	mux.HandleFunc("POST "+SF6002Path[:len(SF6002Path)-1], h.sf6002)
-	mux.HandleFunc("POST "+SF1520PathV4, h.sf1520(4))
-	mux.HandleFunc("POST "+SF1520PathV5, h.sf1520(5))
-	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+	handle("POST "+SF6002Path+"{$}", h.sf6002)
+	handle("POST "+SF6002Path[:len(SF6002Path)-1], h.sf6002)
+	handle("POST "+SF1520PathV4, h.sf1520(4))
+	handle("POST "+SF1520PathV5, h.sf1520(5))
+	handle("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		http.ServeContent(w, r, "openapi.json", time.Time{}, bytes.NewReader(openAPI))
 	})
-	mux.HandleFunc("POST /admin/clock/advance", h.advance)
-	mux.HandleFunc("POST /admin/reset", h.reset)
-	mux.HandleFunc("POST /admin/access/revoke", func(w http.ResponseWriter, r *http.Request) {
+	handle("POST /admin/clock/advance", h.advance)
+	handle("POST /admin/reset", h.reset)
+	handle("POST /admin/access/revoke", func(w http.ResponseWriter, r *http.Request) {
 		s.RevokeAccess()
 		writeJSON(w, http.StatusOK, map[string]string{"status": "every user's access is revoked; grant it again per user"})
 	})
-	mux.HandleFunc("PUT /admin/customers/{customer}", h.putCustomer)
-	mux.HandleFunc("POST /admin/customers/{customer}/users/{user}/grant", h.grant)
-	mux.HandleFunc("GET /admin/customers/{customer}/subscriptions", h.subscriptions)
-	mux.HandleFunc("GET /admin/faults", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Faults()) })
-	mux.HandleFunc("DELETE /admin/faults", func(w http.ResponseWriter, r *http.Request) {
+	handle("PUT /admin/customers/{customer}", h.putCustomer)
+	handle("POST /admin/customers/{customer}/users/{user}/grant", h.grant)
+	handle("GET /admin/customers/{customer}/subscriptions", h.subscriptions)
+	handle("GET /admin/faults", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.Faults()) })
+	handle("DELETE /admin/faults", func(w http.ResponseWriter, r *http.Request) {
 		s.ClearFaults()
 		writeJSON(w, http.StatusOK, s.Faults())
 	})
-	mux.HandleFunc("POST /admin/faults/{kind}", h.fault)
-	mux.HandleFunc("GET /admin/journal", func(w http.ResponseWriter, r *http.Request) {
+	handle("POST /admin/faults/{kind}", h.fault)
+	handle("GET /admin/journal", func(w http.ResponseWriter, r *http.Request) {
 		entries, total := s.Journal()
 		writeJSON(w, http.StatusOK, map[string]any{"total": total, "entries": entries})
 	})
-	mux.HandleFunc("POST /admin/snapshot", func(w http.ResponseWriter, r *http.Request) {
+	handle("POST /admin/snapshot", func(w http.ResponseWriter, r *http.Request) {
 		today, day := s.Today()
 		writeJSON(w, http.StatusOK, map[string]any{"id": s.Snapshot(), "today": today, "day": day})
 	})
-	mux.HandleFunc("POST /admin/restore", h.restore)
-	mux.HandleFunc("GET /{$}", h.home)
-	mux.HandleFunc("POST /ui/advance", h.uiAdvance)
-	mux.HandleFunc("POST /ui/reset", h.uiReset)
-	return h.withFaults(jsonErrors{mux: mux, datafordeler: http.HandlerFunc(h.datafordeler)})
+	handle("POST /admin/restore", h.restore)
+	handle("GET /{$}", h.home)
+	handle("POST /ui/advance", h.uiAdvance)
+	handle("POST /ui/reset", h.uiReset)
+	return mux, patterns
 }
 
 // jsonErrors answers what the mux has no route for - 404, or 405 with Allow - in JSON like every other
