@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
+	"github.com/cprtestdata/cprtestdata/formats/private"
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 	"github.com/cprtestdata/cprtestdata/generator/pnr"
@@ -39,6 +40,11 @@ type CustomerConfig struct {
 	// ClientCertificates are the SHA-256 fingerprints (hex) of the TLS client certificates that name
 	// this customer on the SOAP services when serve --require-client-cert is given.
 	ClientCertificates []string `json:"client_certificates,omitempty"`
+	// Private makes the customer a private one (a bank, an insurer): its users look persons up with
+	// PRIV, answered in the private record layout (formats/private) under Priv's parameters, and may not
+	// use the public transactions; a public customer may not use PRIV (CPR's error 99 either way).
+	Private bool         `json:"private,omitempty"`
+	Priv    *PrivOptions `json:"priv,omitempty"`
 	// Municipalities make the customer's own extracts those of an area, as CPR delivers U12170 by
 	// municipality code (extract.Area): a status extract of the persons living there as of the day the
 	// customer is set up, then each delivery day the persons touched who lived there before it or after
@@ -53,6 +59,21 @@ type UserConfig struct {
 	// Transactions are the CPRTRANS codes the user may use; empty means OFF4, CPR's public lookup.
 	Transactions []string `json:"transactions,omitempty"`
 }
+
+// PrivOptions are the parameters a private customer agrees with CPR for PRIV (private-customers.md
+// §1); absent, CPR's defaults: "Efternavn,Fornavn(e)", protected persons without name and address, no
+// address for the dead.
+type PrivOptions struct {
+	NameFirstLast    bool `json:"name_first_last,omitempty"`
+	IncludeProtected bool `json:"include_protected,omitempty"`
+	DeceasedAddress  bool `json:"deceased_address,omitempty"`
+}
+
+// Transaction codes of CPR Direkte: the public lookup, and the private.
+const (
+	TransactionPublic  = "OFF4"
+	TransactionPrivate = "PRIV"
+)
 
 // maxCustomersFile bounds a customers file: thousands of customers are a few hundred kilobytes.
 const maxCustomersFile = 16 << 20
@@ -92,10 +113,14 @@ func ParseCustomers(r io.Reader) ([]CustomerConfig, error) {
 	return cs, nil
 }
 
-// DefaultCustomers is the access a sandbox gives when none is configured: customer 1234 with user
-// TESTUSER, password Test1234, from any address, and SFTP as user 1234 with password Test1234.
+// DefaultCustomers is the access a sandbox gives when none is configured: public customer 1234 with
+// user TESTUSER, password Test1234, from any address, and SFTP as user 1234 with password Test1234;
+// private customer 5678 with user PRIVUSER, password Test1234, for PRIV.
 func DefaultCustomers() []CustomerConfig {
-	return []CustomerConfig{{Number: 1234, Users: []UserConfig{{ID: "TESTUSER", Password: "Test1234"}}, Password: "Test1234"}}
+	return []CustomerConfig{
+		{Number: 1234, Users: []UserConfig{{ID: "TESTUSER", Password: "Test1234"}}, Password: "Test1234"},
+		{Number: 5678, Users: []UserConfig{{ID: "PRIVUSER", Password: "Test1234"}}, Private: true},
+	}
 }
 
 // Access rules, as CPR runs them (by the sandbox's clock where they speak of days).
@@ -138,10 +163,11 @@ type customer struct {
 	agreements   map[string]*agreement // by UUID
 	// firstAgreement is the default: for SOAP requests that name none (only an AuthorityContext)
 	firstAgreement string
-	inbox          []*InboxFile // the SFTP directory IN, oldest first
-	area           extract.Area // nil: no area extract
-	uploads        []upload     // input files for the next delivery
-	result         inputResult  // what carrying out the input gave, for the next delivery
+	inbox          []*InboxFile     // the SFTP directory IN, oldest first
+	area           extract.Area     // nil: no area extract
+	private        *private.Options // nil: a public customer
+	uploads        []upload         // input files for the next delivery
+	result         inputResult      // what carrying out the input gave, for the next delivery
 }
 
 type user struct {
@@ -231,6 +257,15 @@ func newCustomer(c CustomerConfig, start civil.Date) (*customer, error) {
 		cu.agreements[g.uuid] = g
 		cu.firstAgreement = g.uuid
 	}
+	if c.Private {
+		o := private.Options{}
+		if po := c.Priv; po != nil {
+			o = private.Options{NameFirstLast: po.NameFirstLast, IncludeProtected: po.IncludeProtected, DeceasedAddress: po.DeceasedAddress}
+		}
+		cu.private = &o
+	} else if c.Priv != nil {
+		return nil, fmt.Errorf("customer %d: priv: %w: PRIV's parameters are for a private customer (\"private\": true)", c.Number, ErrConfig)
+	}
 	for _, m := range c.Municipalities {
 		if m < 1 || m > 9999 {
 			return nil, fmt.Errorf("customer %d: municipality %d: %w: want a code from 1 to 9999", c.Number, m, ErrConfig)
@@ -259,7 +294,20 @@ func newCustomer(c CustomerConfig, start civil.Date) (*customer, error) {
 		}
 		tr := u.Transactions
 		if len(tr) == 0 {
-			tr = []string{"OFF4"}
+			tr = []string{TransactionPublic}
+			if c.Private {
+				tr = []string{TransactionPrivate}
+			}
+		}
+		for _, t := range tr {
+			if (t == TransactionPrivate) != c.Private {
+				kind := "a public"
+				if c.Private {
+					kind = "a private"
+				}
+				return nil, fmt.Errorf("customer %d, user %s: transaction %s: %w: %s customer may not use it (CPR gives PRIV to private customers only)",
+					c.Number, u.ID, t, ErrConfig, kind)
+			}
 		}
 		cu.users[strings.ToUpper(u.ID)] = &user{id: u.ID, password: u.Password, set: start, lastLogon: start, transactions: tr}
 	}
@@ -673,7 +721,12 @@ func (s *Sandbox) lookup(remote netip.Addr, l *direkte.Lookup) *direkte.Response
 	if l.DataType == direkte.DataNone {
 		return answer(direkte.OK)
 	}
-	data, err := s.direkteData(p)
+	var data []byte
+	if l.Transaction == TransactionPrivate {
+		data, err = s.privateData(p, c)
+	} else {
+		data, err = s.direkteData(p)
+	}
 	if err != nil {
 		return answer(direkte.SeriousProblem)
 	}
@@ -692,6 +745,25 @@ func (s *Sandbox) direkteData(p *generator.Person) ([]byte, error) {
 			return nil // what does not fit is left out, as the 2,880-byte limit demands
 		}
 		data = append(data, line...)
+		records++
+		return nil
+	})
+	return extract.AppendEnd(data, records), err
+}
+
+// privateData is the DATA of a PRIV lookup: 000, the person's private records under the customer's
+// parameters, 999.
+func (s *Sandbox) privateData(p *generator.Person, c *customer) ([]byte, error) {
+	today, _ := s.Today()
+	o := private.Options{}
+	if c.private != nil {
+		o = *c.private
+	}
+	o.Lookup = s.Person
+	data := extract.AppendStart(nil, s.cfg.Extract.Task, today, today.AddDays(-1))
+	records := 0
+	err := private.NewEncoder(o).Encode(p, today, func(_ *extract.Layout, rec []byte) error {
+		data = append(data, rec...)
 		records++
 		return nil
 	})

@@ -73,7 +73,13 @@ func BenchmarkHTTPPersonLookup(b *testing.B) {
 
 // BenchmarkDirekteLookup measures CPR Direkte lookups over plain TCP, one connection per lookup as the
 // protocol has it, from parallel clients.
-func BenchmarkDirekteLookup(b *testing.B) {
+func BenchmarkDirekteLookup(b *testing.B) { benchDirekte(b, "OFF4", 1234, "TESTUSER") }
+
+// BenchmarkPRIVLookup is BenchmarkDirekteLookup for a private customer's PRIV lookups:
+// scripts/bench-priv.sh prints the ratio of the two.
+func BenchmarkPRIVLookup(b *testing.B) { benchDirekte(b, "PRIV", 5678, "PRIVUSER") }
+
+func benchDirekte(b *testing.B, trans string, customer int, user string) {
 	sb := benchSandbox(b)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -85,7 +91,7 @@ func BenchmarkDirekteLookup(b *testing.B) {
 	dial := func(ctx context.Context) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, "tcp", ln.Addr().String())
 	}
-	r, err := direkte.Do(ctx, dial, direkte.AppendLogon(nil, direkte.Logon{Transaction: "OFF4", Customer: 1234, User: "TESTUSER", Password: "Test1234"}))
+	r, err := direkte.Do(ctx, dial, direkte.AppendLogon(nil, direkte.Logon{Transaction: trans, Customer: customer, User: user, Password: "Test1234"}))
 	if err != nil || r.Code != direkte.OK {
 		b.Fatalf("logon: %v %+v", err, r)
 	}
@@ -99,8 +105,8 @@ func BenchmarkDirekteLookup(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
 		for pb.Next() {
-			req := direkte.AppendLookup(nil, direkte.Lookup{Transaction: "OFF4", Customer: 1234, AbonType: direkte.AbonNone,
-				DataType: direkte.DataPerson, Token: r.Token, User: "TESTUSER", PNR: numbers[i%len(numbers)]})
+			req := direkte.AppendLookup(nil, direkte.Lookup{Transaction: trans, Customer: customer, AbonType: direkte.AbonNone,
+				DataType: direkte.DataPerson, Token: r.Token, User: user, PNR: numbers[i%len(numbers)]})
 			resp, err := direkte.Do(ctx, dial, req)
 			if err != nil || resp.Code != direkte.OK {
 				b.Errorf("lookup: %v %+v", err, resp)

@@ -48,14 +48,20 @@ type Layout struct {
 var byType = func() map[string]*Layout {
 	m := make(map[string]*Layout, len(layouts))
 	for _, l := range layouts {
-		l.index = make(map[string]int, len(l.Fields))
-		for i, f := range l.Fields {
-			l.index[f.Name] = i
-		}
-		m[l.Type] = l
+		m[l.Type] = l.Index()
 	}
 	return m
 }()
+
+// Index prepares l for Field and the Reader, and returns it: the layouts of another product of CPR's
+// (formats/private) are made outside this package.
+func (l *Layout) Index() *Layout {
+	l.index = make(map[string]int, len(l.Fields))
+	for i, f := range l.Fields {
+		l.index[f.Name] = i
+	}
+	return l
+}
 
 // LayoutOf returns the layout of record type t ("001"), or nil when the type is unknown.
 func LayoutOf(t string) *Layout { return byType[t] }

@@ -22,6 +22,7 @@ type Reader struct {
 	trimmed  bool
 	detected bool
 	err      error
+	layoutOf func(string) *Layout
 }
 
 // NewReader returns a Reader of ISO-8859-1 records from r.
@@ -29,7 +30,13 @@ func NewReader(r io.Reader) *Reader { return NewReaderEncoding(r, Latin1) }
 
 // NewReaderEncoding returns a Reader of records in encoding enc.
 func NewReaderEncoding(r io.Reader, enc Encoding) *Reader {
-	return &Reader{r: bufio.NewReaderSize(r, 64<<10), enc: enc}
+	return NewReaderLayouts(r, enc, LayoutOf)
+}
+
+// NewReaderLayouts returns a Reader that takes each record's layout from layoutOf: the records of another
+// product of CPR's in the same framing, such as CPR Direkte PRIV's (formats/private).
+func NewReaderLayouts(r io.Reader, enc Encoding, layoutOf func(string) *Layout) *Reader {
+	return &Reader{r: bufio.NewReaderSize(r, 64<<10), enc: enc, layoutOf: layoutOf}
 }
 
 // Framing returns the framing of the records read so far, and whether lines had trailing blanks trimmed.
@@ -65,7 +72,7 @@ func (r *Reader) read() (*Record, error) {
 		return nil, fmt.Errorf("read extract: %w", err)
 	}
 	t := string(head)
-	layout := LayoutOf(t)
+	layout := r.layoutOf(t)
 	if layout == nil {
 		return nil, r.fail("", ErrUnknownType, fmt.Sprintf("%q", printable(head)))
 	}

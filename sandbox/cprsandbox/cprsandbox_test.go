@@ -395,7 +395,7 @@ func TestMunicipalityInContainer(t *testing.T) {
 		t.Errorf("customer 1234's area series (WithMunicipalities): %+v", own)
 	}
 	doors, customers, err := ctr.Doors(ctx)
-	if err != nil || len(doors.SFTPHostKeys) == 0 || len(customers) != 1 || customers[0].Agreements[0] != agreement {
+	if err != nil || len(doors.SFTPHostKeys) == 0 || len(customers) != 2 || customers[0].Customer != 1234 || customers[0].Agreements[0] != agreement {
 		t.Fatalf("doors: %+v %+v %v", doors, customers, err)
 	}
 	addr, err := ctr.SFTPAddress(ctx)

@@ -6,7 +6,8 @@
 //	go run ./scripts/derivelayouts [-ref ../shared/reference] [-out formats/extract/layouts.go] \
 //		[-registers-out formats/registers/layouts.go]
 //
-// It also writes the layouts of CPR's authority table and road register (§3.1, §3.2) to -registers-out.
+// It also writes the layouts of CPR's authority table and road register (§3.1, §3.2) to -registers-out,
+// and those of CPR Direkte PRIV's records (private-customers.md §3) to -private-out.
 package main
 
 import (
@@ -48,6 +49,7 @@ func main() {
 	ref := flag.String("ref", "../shared/reference", "the shared reference folder")
 	out := flag.String("out", "formats/extract/layouts.go", "the Go file to write")
 	regOut := flag.String("registers-out", "formats/registers/layouts.go", "the Go file of the registers' layouts to write")
+	privOut := flag.String("private-out", "formats/private/layouts.go", "the Go file of CPR Direkte PRIV's layouts to write")
 	flag.Parse()
 	if err := run(*ref, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "derivelayouts:", err)
@@ -56,6 +58,12 @@ func main() {
 	text, err := os.ReadFile(filepath.Join(*ref, "cpr-formats.md"))
 	if err == nil {
 		err = runRegisters(string(text), *regOut)
+	}
+	if err == nil {
+		var priv []byte
+		if priv, err = os.ReadFile(filepath.Join(*ref, "private-customers.md")); err == nil {
+			err = runPrivate(string(priv), *privOut)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "derivelayouts:", err)
