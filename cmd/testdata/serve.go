@@ -38,7 +38,8 @@ CPR's FTPS (--ftps, explicit TLS): ud/ holds the customer's own extracts, ind/ t
 (d<yymmdd>.i<job>: 06 PNR subscriptions, 07 requisitions), carried out at the next delivery.
 
 The default customer is 1234: CPR Direkte user TESTUSER, password Test1234, from any address; SFTP user
-1234, password Test1234 (FTPS the same); every SOAP request is taken as its. --customers gives others as JSON:
+1234, password Test1234 (FTPS the same); every SOAP request is taken as its. The default private
+customer is 5678: user PRIVUSER, password Test1234, CPR Direkte's PRIV. --customers gives others as JSON:
    [{"number": 1234, "allowed_ips": ["127.0.0.0/8"], "users": [{"id": "TESTUSER", "password": "Test1234"}],
      "password": "Test1234", "ssh_keys": ["ssh-ed25519 AAAA... me@host"],
      "service_agreements": ["579e05e9-1bf3-4670-a2b6-9c99063e5f1a"], "client_certificates": ["<sha256 hex>"]}]
