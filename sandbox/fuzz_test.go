@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -10,7 +11,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/generator"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
 
 // fuzzRoutes are the routes whose query the HTTP fuzz target sends; the fuzzer picks one by number.
@@ -130,6 +133,48 @@ func FuzzSOAP(f *testing.F) {
 		}
 		if !utf8.ValidString(out) {
 			t.Fatalf("answer is not UTF-8: %q", out)
+		}
+	})
+}
+
+// FuzzInddata uploads any input file and carries it out: never a panic, and every answer is a 910 or
+// 997 record that writes.
+func FuzzInddata(f *testing.F) {
+	for _, s := range []string{"06123400OP0101650001MINNOEGLE      \r\n", "07900001010165000112345\r\n", "06123400SL0101650001\n",
+		"99\n", "06\r\n", "\xe6\xf8\xe5\n", "06123400OP010165000\n", "07ABCDEF0101650001\n", strings.Repeat("06123400XX0101650001", 20)} {
+		f.Add([]byte(s))
+	}
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 300, Seed: 9}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := sb.Upload(1234, "d260101.i000001", data); err != nil {
+			if len(data) <= MaxInddata {
+				t.Fatal(err)
+			}
+			return
+		}
+		sb.mu.Lock()
+		err := sb.carryOutInput(sb.start)
+		sb.mu.Unlock()
+		if err != nil {
+			t.Fatalf("carry out %q: %v", data, err)
+		}
+		sb.access.mu.Lock()
+		c := sb.access.customers[1234]
+		answers := c.result.answers
+		c.result, c.subscriptions, c.fresh = inputResult{}, map[pnr.Number]bool{}, nil
+		sb.access.mu.Unlock()
+		var buf bytes.Buffer
+		w := extract.NewWriter(&buf, extract.WriterOptions{})
+		for _, r := range answers {
+			if r.Type() != "910" && r.Type() != "997" {
+				t.Fatalf("answer %s", r.Type())
+			}
+			if err := w.Write(r); err != nil {
+				t.Fatalf("answer to %q does not write: %v", data, err)
+			}
 		}
 	})
 }

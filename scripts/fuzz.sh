@@ -19,6 +19,8 @@ targets=(
   "./sandbox FuzzHTTPQuery"
   "./sandbox FuzzParseCustomers"
   "./sandbox FuzzSOAP"
+  "./sandbox FuzzInddata"
+  "./formats/private FuzzReader"
   "./cmd/testdata FuzzValidate"
 )
 mkdir -p "${TMPDIR:-/tmp}/cprtestdata-fuzz"
