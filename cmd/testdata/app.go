@@ -88,22 +88,33 @@ Examples:
    testdata pnr allocate --date 1965-01-01 --gender M --count 5
 
 Exit codes: 0 ok, 1 invalid input found, 2 usage error, 3 failure, 130 interrupted.`,
-		Reader:          stdin,
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		HideHelpCommand: true,
+		Reader:               stdin,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		HideHelpCommand:      true,
+		EnableBashCompletion: true,
 		ExitErrHandler:  func(*cli.Context, error) {}, // run picks the exit code
 		OnUsageError:    onUsageError,
 		Action:          unknownCommand,
-		Commands:        []*cli.Command{generateCommand(), inspectCommand(), applyCommand(), serveCommand(), healthcheckCommand(), scenariosCommand(), pnrCommand()},
+		Commands: []*cli.Command{generateCommand(), inspectCommand(), applyCommand(), serveCommand(), healthcheckCommand(), scenariosCommand(), pnrCommand(),
+			helpCommand(), completionCommand()},
 	}
 }
 
 func onUsageError(c *cli.Context, err error, _ bool) error {
 	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "flag provided but not defined: ")
-	if msg != err.Error() {
-		return usagef(c, "unknown flag %s", msg)
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		name = strings.TrimLeft(name, "-")
+		if len(name) > 1 {
+			name = "--" + name // as the help writes flags
+		} else {
+			name = "-" + name
+		}
+		flags := c.App.Flags
+		if c.Command != nil && c.Command.Name != "" {
+			flags = c.Command.Flags
+		}
+		return usagef(c, "unknown flag %s%s", name, didYouMean(name, flagNames(flags)))
 	}
 	return usagef(c, "%v", err)
 }
@@ -112,7 +123,11 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 // with one it reports that there is no such command.
 func unknownCommand(c *cli.Context) error {
 	if c.Args().Present() {
-		return usagef(c, "unknown command %q", c.Args().First())
+		cmds := c.App.Commands
+		if c.Command != nil && len(c.Command.Subcommands) > 0 {
+			cmds = c.Command.Subcommands
+		}
+		return usagef(c, "unknown command %q%s", c.Args().First(), didYouMean(c.Args().First(), commandNames(cmds)))
 	}
 	return cli.ShowSubcommandHelp(c)
 }

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -140,14 +141,13 @@ func generate(c *cli.Context) error {
 		return usagef(c, "--task %d: want 1-999999", eo.Task)
 	}
 	eo.AddressWithPerson = c.Bool("address-with-person")
+	stopProgress := func() {}
 	if !c.Bool("quiet") && isTerminal(c.App.ErrWriter) {
-		opts.Progress = progressBar(c, cfg.Persons)
+		opts.Progress, stopProgress = progressBar(c, cfg.Persons)
 	}
 	start := time.Now()
 	m, err := dataset.Write(c.Context, out, opts)
-	if opts.Progress != nil {
-		fmt.Fprint(c.App.ErrWriter, "\r\033[K")
-	}
+	stopProgress()
 	switch {
 	case errors.Is(err, generator.ErrConfig), errors.Is(err, outdir.ErrNotEmpty), errors.Is(err, outdir.ErrNotDir),
 		errors.Is(err, outdir.ErrNotWritable), errors.Is(err, dataset.ErrOption):
@@ -201,6 +201,15 @@ func populationConfig(c *cli.Context) (generator.Config, error) {
 		if !ok || err != nil || name == "" {
 			return cfg, usagef(c, "--scenario %q: want NAME=N, for example twins=5", s)
 		}
+		known := false
+		var names []string
+		for _, sc := range generator.Scenarios() {
+			known = known || sc.Name == name
+			names = append(names, sc.Name)
+		}
+		if !known {
+			return cfg, usagef(c, "--scenario %q: no scenario %q%s; testdata scenarios lists them", s, name, didYouMean(name, names))
+		}
 		if cfg.Scenarios == nil {
 			cfg.Scenarios = map[string]int{}
 		}
@@ -249,12 +258,46 @@ func isTerminal(w any) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-func progressBar(c *cli.Context, total int) func(done, total int) {
+// progressBar draws the run's progress on standard error, redrawn twice a second whether or not the
+// generator reports: the bar, persons made, the rate and the time left. stop ends it and clears the line.
+func progressBar(c *cli.Context, total int) (update func(done, total int), stop func()) {
 	start := time.Now()
-	return func(done, total int) {
-		pct := 100 * done / max(total, 1)
+	var made, of atomic.Int64
+	of.Store(int64(max(total, 1)))
+	draw := func() {
+		done, all := made.Load(), max(of.Load(), 1)
+		pct := int(100 * done / all)
 		bar := strings.Repeat("#", pct/4) + strings.Repeat(".", 25-pct/4)
-		rate := float64(done) / max(time.Since(start).Seconds(), 0.001)
-		fmt.Fprintf(c.App.ErrWriter, "\r[%s] %3d%% %d/%d persons, %.0f/s", bar, pct, done, total, rate)
+		elapsed := time.Since(start).Seconds()
+		rate := float64(done) / max(elapsed, 0.001)
+		left := "?"
+		if done > 0 {
+			left = (time.Duration(float64(all-done)/rate) * time.Second).Round(time.Second).String()
+		}
+		fmt.Fprintf(c.App.ErrWriter, "\r\033[K[%s] %3d%% %d/%d persons, %.0f/s, %s left", bar, pct, done, all, rate, left)
 	}
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				draw()
+			}
+		}
+	}()
+	update = func(d, t int) {
+		made.Store(int64(d))
+		of.Store(int64(max(t, 1)))
+	}
+	stop = func() {
+		close(quit)
+		<-done
+		fmt.Fprint(c.App.ErrWriter, "\r\033[K")
+	}
+	return update, stop
 }

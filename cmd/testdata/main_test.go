@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
@@ -246,5 +247,46 @@ func TestVersion(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"testdata", "--version"}, nil, &out, &errOut); code != 0 || !strings.HasSuffix(out.String(), dv+"\n") {
 		t.Errorf("testdata --version: exit %d, %q", code, out.String())
+	}
+}
+
+// TestCLIConventions: a slip in a command, flag or scenario name gets a suggestion, flags are echoed
+// with two dashes, testdata help COMMAND shows its help, and completion scripts come for three shells.
+func TestCLIConventions(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"generat"}, exitUsage, `unknown command "generat" (did you mean generate?)`},
+		{[]string{"pnr", "descrbe", "1"}, exitUsage, `(did you mean describe?)`},
+		{[]string{"generate", "--persns", "5", "--out", t.TempDir()}, exitUsage, "unknown flag --persns (did you mean --persons?)"},
+		{[]string{"generate", "--zzzzzz", "--out", t.TempDir()}, exitUsage, "unknown flag --zzzzzz\n"},
+		{[]string{"generate", "--out", t.TempDir(), "--scenario", "twinz=1"}, exitUsage, `no scenario "twinz" (did you mean twins?)`},
+		{[]string{"help", "generat"}, exitUsage, `(did you mean generate?)`},
+		{[]string{"completion", "tcsh"}, exitUsage, "want bash, zsh or fish"},
+	} {
+		_, stderr, code := runCLI(t, "", tt.args...)
+		if code != tt.code || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, %q; want %d and %q", tt.args, code, stderr, tt.code, tt.want)
+		}
+	}
+	if stdout, _, code := runCLI(t, "", "help", "pnr", "validate"); code != exitOK || !strings.Contains(stdout, "testdata pnr validate - ") {
+		t.Errorf("help pnr validate: exit %d, %q", code, stdout)
+	}
+	for shell, want := range map[string]string{"bash": "complete -o bashdefault", "zsh": "compdef _testdata testdata", "fish": "complete -c testdata"} {
+		if stdout, _, code := runCLI(t, "", "completion", shell); code != exitOK || !strings.Contains(stdout, want) {
+			t.Errorf("completion %s: exit %d, %.200q", shell, code, stdout)
+		}
+	}
+	// The words the scripts ask for: urfave/cli reads them from os.Args, so the built command answers.
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{{[]string{"--generate-bash-completion"}, "generate\nserve\n"}, {[]string{"generate", "--per", "--generate-bash-completion"}, "--persons"}} {
+		out, err := exec.Command(binary(t), tt.args...).Output()
+		if err != nil || !strings.Contains(strings.ReplaceAll(string(out), "inspect\napply\n", ""), tt.want) {
+			t.Errorf("%v: %v, %q", tt.args, err, out)
+		}
 	}
 }

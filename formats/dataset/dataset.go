@@ -199,7 +199,7 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		if codes != nil {
 			codes.Add(p)
 		}
-		if opts.Progress != nil && p.Index%65536 == 0 {
+		if opts.Progress != nil && p.Index%4096 == 0 {
 			opts.Progress(p.Index, total)
 		}
 		if fixed != nil {
