@@ -93,9 +93,10 @@ Exit codes: 0 ok, 1 invalid input found, 2 usage error, 3 failure, 130 interrupt
 		ErrWriter:            stderr,
 		HideHelpCommand:      true,
 		EnableBashCompletion: true,
-		ExitErrHandler:  func(*cli.Context, error) {}, // run picks the exit code
-		OnUsageError:    onUsageError,
-		Action:          unknownCommand,
+		Flags:                []cli.Flag{cli.HelpFlag},     // urfave/cli adds it only without a help command of the app's own
+		ExitErrHandler:       func(*cli.Context, error) {}, // run picks the exit code
+		OnUsageError:         onUsageError,
+		Action:               unknownCommand,
 		Commands: []*cli.Command{generateCommand(), inspectCommand(), applyCommand(), serveCommand(), healthcheckCommand(), scenariosCommand(), pnrCommand(),
 			helpCommand(), completionCommand()},
 	}

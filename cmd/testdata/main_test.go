@@ -117,7 +117,7 @@ func TestExitCodes(t *testing.T) {
 		{"no command shows help", "", nil, exitOK, ""},
 		{"unknown command", "", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
 		{"unknown pnr command", "", []string{"pnr", "frobnicate"}, exitUsage, `unknown command "frobnicate"`},
-		{"unknown flag", "", []string{"pnr", "describe", "--nope", "0707614285"}, exitUsage, "unknown flag -nope"},
+		{"unknown flag", "", []string{"pnr", "describe", "--nope", "0707614285"}, exitUsage, "unknown flag --nope"},
 		{"describe valid", "", []string{"pnr", "describe", "0707614285"}, exitOK, ""},
 		{"describe invalid", "", []string{"pnr", "describe", "0707614285", "0707614286x"}, exitInvalid, ""},
 		{"describe nothing", "", []string{"pnr", "describe"}, exitUsage, "no numbers given"},
