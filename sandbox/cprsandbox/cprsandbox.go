@@ -1,6 +1,8 @@
 // Package cprsandbox is a testcontainers-go module for the cprtestdata sandbox: it starts the sandbox's
-// container image (make image builds cprtestdata/sandbox:dev) from a Go test, waits until /healthz
-// answers, and gives the addresses and the admin operations a receiving program's tests need.
+// container image from a Go test, waits until /healthz answers, and gives the addresses and the admin
+// operations a receiving program's tests need. When the engine has no image of the sandbox and cannot
+// pull one, Run builds it from this module's source with the Go toolchain the test runs on (once; make
+// image does the same in a checkout), so a project needs go get and Docker, nothing else.
 //
 //	ctr, err := cprsandbox.Run(ctx, "cprtestdata/sandbox:dev", cprsandbox.WithSeed(7))
 //	defer testcontainers.TerminateContainer(ctr)
@@ -49,8 +51,13 @@ type Container struct {
 }
 
 // Run starts the sandbox image img with the options given and waits until it is healthy. It returns the
-// container even when it fails to start, so that the caller can terminate it.
+// container even when it fails to start, so that the caller can terminate it. An image of ImageRepo
+// (DefaultImage, Image()) that the engine neither has nor can pull is built first from this module's
+// source with the Go toolchain the caller runs on, once: a project needs go get and Docker, nothing else.
 func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustomizer) (*Container, error) {
+	if err := ensureImage(ctx, img); err != nil {
+		return nil, fmt.Errorf("run cprsandbox: %w", err)
+	}
 	all := []testcontainers.ContainerCustomizer{
 		testcontainers.WithExposedPorts(HTTPPort, DirektePort, DirekteTLSPort, HTTPSPort, SFTPPort, FTPSPort),
 		testcontainers.WithWaitStrategy(wait.ForHTTP("/healthz").WithPort(HTTPPort).WithStartupTimeout(60 * time.Second)),
