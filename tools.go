@@ -4,4 +4,7 @@
 // skips directories named testdata, `go mod tidy` included, and would otherwise drop them.
 package cprtestdata
 
-import _ "github.com/urfave/cli/v2"
+import (
+	_ "github.com/urfave/cli/v2"
+	_ "github.com/xrash/smetrics"
+)
