@@ -119,6 +119,8 @@ func (h *handler) routes() (*http.ServeMux, []string) {
 	})
 	handle("POST /admin/restore", h.restore)
 	handle("GET /{$}", h.home)
+	handle("GET /ui/person/{pnr}", h.personPage)
+	handle("GET /ui/day/{day}", h.dayPage)
 	handle("POST /ui/advance", h.uiAdvance)
 	handle("POST /ui/reset", h.uiReset)
 	return mux, patterns
@@ -225,7 +227,9 @@ func (h *handler) withFaults(next http.Handler) http.Handler {
 // as a bearer token, and a form under /ui/ as its admin_token field (or the same header).
 func (h *handler) authorized(r *http.Request) bool {
 	want := h.s.cfg.AdminToken
-	admin, ui := strings.HasPrefix(r.URL.Path, "/admin/"), strings.HasPrefix(r.URL.Path, "/ui/")
+	// the page's forms change the sandbox; its views (GET /ui/person, /ui/day) only read
+	admin, ui := strings.HasPrefix(r.URL.Path, "/admin/"), strings.HasPrefix(r.URL.Path, "/ui/") && r.Method != http.MethodGet
+
 	if want == "" || (!admin && !ui) {
 		return true
 	}

@@ -18,18 +18,23 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{"status": g
 
 // pageData is what the web page shows.
 type pageData struct {
-	Today, Start civil.Date
-	Day, Persons int
-	Message      string
-	Files        []*File
-	Query        Query
-	Searched     bool
-	Found        []*generator.Person
-	Scenarios    []generator.ScenarioEntry
-	AdminToken   bool // the forms that change the sandbox ask for it
-	Doors        Doors
-	Customers    []CustomerDoors
-	SOAP         []string // the SOAP services' paths
+	Today, Start  civil.Date
+	Day, Persons  int
+	Message       string
+	Files         []*File
+	Query         Query
+	Searched      bool
+	Found         []*generator.Person
+	Scenarios     []generator.ScenarioEntry
+	AdminToken    bool // the forms that change the sandbox ask for it
+	Doors         Doors
+	Customers     []CustomerDoors
+	SOAP          []string // the SOAP services' paths
+	Truncated     bool     // the search stopped at its limit
+	Faults        FaultState
+	FaultsPending bool
+	Journal       []Entry // the newest, newest first
+	JournalTotal  int
 }
 
 // home is GET /: the clock, the extracts, person search and the scenarios, as plain server-side HTML
@@ -54,8 +59,16 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 		d.Searched = true
 		d.Query.Limit = 100
 		d.Found = h.s.Search(d.Query)
+		d.Truncated = len(d.Found) == d.Query.Limit
 		d.Query.Limit = 0
 	}
+	d.Faults = h.s.Faults()
+	d.FaultsPending = len(d.Faults.Files) > 0 || d.Faults.LatencyCount > 0 || d.Faults.DirekteCount > 0 || d.Faults.HTTPCount > 0 || d.Faults.DroppedConns > 0
+	entries, total := h.s.Journal()
+	for i := len(entries) - 1; i >= 0 && len(d.Journal) < 20; i-- {
+		d.Journal = append(d.Journal, entries[i])
+	}
+	d.JournalTotal = total
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	page.Execute(w, d)
 }

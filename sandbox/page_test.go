@@ -171,13 +171,32 @@ func TestWebPage(t *testing.T) {
 	if got := d.text("#clock"); !strings.Contains(got, "day 0") || !strings.Contains(got, "2000 persons") {
 		t.Errorf("clock: %q", got)
 	}
-	want := sb.Search(Query{Name: "e", Limit: 1})[0]
+	var want, mother *generator.Person
+	for _, p := range sb.persons {
+		if m, ok := sb.Person(p.Mother.Number); ok && !p.Mother.Number.IsZero() && len(sb.Search(Query{Name: p.Name.Addressing, Limit: 2})) == 1 {
+			want, mother = p, m
+			break
+		}
+	}
 	d.typeInto(`#search input[name="name"]`, want.Name.Addressing)
 	d.click(`#search button`)
 	has := func(sub string) func(string) bool { return func(s string) bool { return strings.Contains(s, sub) } }
 	if got := d.waitText("#results", has(want.Number.String())); !strings.Contains(got, want.Number.String()) {
 		t.Errorf("searching for %q: %q", want.Name.Addressing, got)
 	}
+	// The person view: every record, and a relative one click away.
+	d.click(`#results a[href="/ui/person/` + want.Number.String() + `"]`)
+	if got := d.waitText("#person", has(want.Number.String())); !strings.Contains(got, want.Name.Addressing) {
+		t.Errorf("person view: %q", got)
+	}
+	if got := d.text("body"); !strings.Contains(got, "001 Personoplysninger") || !strings.Contains(got, "STATUS") {
+		t.Errorf("person view without its records: %.300q", got)
+	}
+	d.click(`#relatives a[href="/ui/person/` + mother.Number.String() + `"]`)
+	if got := d.waitText("#person", has(mother.Number.String())); !strings.Contains(got, mother.Name.Addressing) {
+		t.Errorf("following the mother: %q", got)
+	}
+	d.call("POST", "/url", map[string]string{"url": srv.URL + "/"})
 	d.typeInto(`input[name="days"]`, "3")
 	d.click("#advance")
 	if got := d.waitText("#message", has("Published 3 change extract")); !strings.Contains(got, "Published 3 change extract") {
@@ -188,6 +207,25 @@ func TestWebPage(t *testing.T) {
 	}
 	if _, day := sb.Today(); day != 3 {
 		t.Errorf("the sandbox is on day %d", day)
+	}
+	// The day view: what day 2's change extract carries.
+	d.click(`#extracts a[href="/ui/day/2"]`)
+	if got := d.waitText("#day", has("Day 2")); !strings.Contains(got, "2026-01-03") {
+		t.Errorf("day view: %q", got)
+	}
+	if got := d.text("#changes"); !strings.Contains(got, "A") && !strings.Contains(got, "No one was touched") {
+		t.Errorf("day view without events: %q", got)
+	}
+	// Faults to come and the journal on the page.
+	if resp, err := http.Post(srv.URL+"/admin/faults/file?kind=truncated", "", nil); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("set a fault: %v %v", err, resp)
+	}
+	d.call("POST", "/url", map[string]string{"url": srv.URL + "/"})
+	if got := d.text("#faults"); !strings.Contains(got, "truncated") {
+		t.Errorf("faults on the page: %q", got)
+	}
+	if got := d.text("#journal"); !strings.Contains(got, "POST /admin/faults/file?kind=truncated") {
+		t.Errorf("journal on the page: %.300q", got)
 	}
 	d.click("#reset")
 	if got := d.waitText("#message", has("Back to the start")); !strings.Contains(got, "Back to the start") {
@@ -217,5 +255,41 @@ func TestPageShowsDoors(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q", want)
 		}
+	}
+}
+
+// TestViews: the person and day views read without the admin token the forms need, a search at its
+// limit says so, and an unknown person or day leads back to the page with a message.
+func TestViews(t *testing.T) {
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 500}, AdminToken: "secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.Advance(context.Background(), 1)
+	h := NewHandler(sb)
+	get := func(path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		return rec
+	}
+	p := sb.persons[0]
+	if rec := get("/ui/person/" + p.Number.String()); rec.Code != 200 || !strings.Contains(rec.Body.String(), "001 Personoplysninger") {
+		t.Errorf("person view: %d %.200s", rec.Code, rec.Body.String())
+	}
+	if rec := get("/ui/day/1"); rec.Code != 200 || !strings.Contains(rec.Body.String(), `id="changes"`) {
+		t.Errorf("day view: %d %.200s", rec.Code, rec.Body.String())
+	}
+	for _, path := range []string{"/ui/person/0101010000", "/ui/day/99"} {
+		if rec := get(path); rec.Code != http.StatusSeeOther || !strings.Contains(rec.Header().Get("Location"), "message=") {
+			t.Errorf("%s: %d %v", path, rec.Code, rec.Header())
+		}
+	}
+	if rec := get("/?name=e"); !strings.Contains(rec.Body.String(), `id="truncated"`) {
+		t.Errorf("a search of 500 persons for \"e\" stops at 100 without saying so")
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", "/ui/advance", strings.NewReader("days=1")))
+	if rec.Code != http.StatusUnauthorized {
+		t.Errorf("a form without the token: %d", rec.Code)
 	}
 }
