@@ -7,8 +7,8 @@ BUILD   := sandbox/build
 .PHONY: image test clean
 
 image:
-	rm -rf $(BUILD) && mkdir -p $(BUILD)/rootfs/tmp $(BUILD)/rootfs/data
-	chmod 1777 $(BUILD)/rootfs/tmp
+	rm -rf $(BUILD) && mkdir -p $(BUILD)/sandbox
+	cp -r sandbox/rootfs $(BUILD)/sandbox/
 	cp LICENSE NOTICE $(BUILD)/
 	CGO_ENABLED=0 go build -trimpath -buildvcs=auto -ldflags "-s -w -X main.version=$(VERSION)" -o $(BUILD)/testdata ./cmd/testdata
 	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) -f sandbox/Dockerfile $(BUILD)

@@ -51,7 +51,7 @@ func ensureImage(ctx context.Context, img string) error {
 			}
 		}
 	}
-	return buildImage(ctx, img)
+	return BuildImage(ctx, img)
 }
 
 // moduleRoot is the directory of this module's source: two levels above this file.
@@ -67,9 +67,10 @@ func moduleRoot() (string, error) {
 	return root, nil
 }
 
-// buildImage builds img from the module's source: the static testdata binary with the user's Go
-// toolchain, then the FROM scratch image of sandbox/Dockerfile through testcontainers' image build.
-func buildImage(ctx context.Context, img string) error {
+// BuildImage builds img from this module's source now: the static testdata binary with the Go
+// toolchain the caller runs on, then the FROM scratch image of sandbox/Dockerfile through
+// testcontainers' image build. Run does it by itself when the engine has no image; call it to rebuild.
+func BuildImage(ctx context.Context, img string) error {
 	root, err := moduleRoot()
 	if err != nil {
 		return err
@@ -79,18 +80,20 @@ func buildImage(ctx context.Context, img string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	for _, d := range []string{"rootfs/tmp", "rootfs/data"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			return err
-		}
-	}
-	os.Chmod(filepath.Join(dir, "rootfs/tmp"), 0o1777)
-	for _, f := range []string{"LICENSE", "NOTICE", "sandbox/Dockerfile"} {
+	// The context as sandbox/Dockerfile expects it: testdata, LICENSE, NOTICE, sandbox/rootfs.
+	for _, f := range []string{"LICENSE", "NOTICE", "sandbox/Dockerfile", "sandbox/rootfs/tmp/README", "sandbox/rootfs/data/README"} {
 		data, err := os.ReadFile(filepath.Join(root, f))
 		if err != nil {
 			return fmt.Errorf("cprsandbox: build the image: %w", err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
+		target := filepath.Join(dir, f)
+		if f == "sandbox/Dockerfile" {
+			target = filepath.Join(dir, "Dockerfile")
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(target, data, 0o644); err != nil {
 			return err
 		}
 	}

@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,7 +50,7 @@ func buildImage() error {
 	if _, err := exec.LookPath("docker"); err != nil {
 		return fmt.Errorf("no docker command: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	if out, err := exec.CommandContext(ctx, "docker", "info").CombinedOutput(); err != nil {
 		return fmt.Errorf("no Docker engine answers (docker info: %v): %s", err, firstLine(out))
@@ -62,38 +61,9 @@ func buildImage() error {
 			os.Setenv(k, v)
 		}
 	}
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Join(filepath.Dir(file), "..", "..")
-	build, err := os.MkdirTemp("", "cprsandbox-image-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(build)
-	for _, d := range []string{"rootfs/tmp", "rootfs/data"} {
-		if err := os.MkdirAll(filepath.Join(build, d), 0o755); err != nil {
-			return err
-		}
-	}
-	os.Chmod(filepath.Join(build, "rootfs/tmp"), 0o1777)
-	for _, f := range []string{"LICENSE", "NOTICE"} { // the image ships them beside the binary
-		data, err := os.ReadFile(filepath.Join(root, f))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(build, f), data, 0o644); err != nil {
-			return err
-		}
-	}
-	goBuild := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(build, "testdata"), "./cmd/testdata")
-	goBuild.Dir, goBuild.Env = root, append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := goBuild.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %v: %s", err, out)
-	}
-	dockerBuild := exec.Command("docker", "build", "-q", "-t", cprsandbox.DefaultImage, "-f", filepath.Join(root, "sandbox", "Dockerfile"), build)
-	if out, err := dockerBuild.CombinedOutput(); err != nil {
-		return fmt.Errorf("docker build: %v: %s", err, out)
-	}
-	return nil
+	// The same build Run does when the engine has no image, done again here so that the tests run the
+	// code of this checkout, whatever image an earlier run left.
+	return cprsandbox.BuildImage(ctx, cprsandbox.DefaultImage)
 }
 
 func firstLine(b []byte) string {
