@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -25,6 +26,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
 
@@ -48,6 +51,7 @@ const DefaultImage = "cprtestdata/sandbox:dev"
 type Container struct {
 	testcontainers.Container
 	adminToken string // sent with the administration calls, when the sandbox has one
+	ftpsPort   int    // WithFTPS's control port, published on the same number
 }
 
 // Run starts the sandbox image img with the options given and waits until it is healthy. It returns the
@@ -78,6 +82,9 @@ func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustom
 	for _, e := range info.Config.Env {
 		if v, ok := strings.CutPrefix(e, adminTokenEnv+"="); ok {
 			c.adminToken = v
+		}
+		if v, ok := strings.CutPrefix(e, ftpsPublishedEnv+"="); ok {
+			c.ftpsPort, _ = strconv.Atoi(v)
 		}
 	}
 	return c, nil
@@ -221,12 +228,58 @@ func (c *Container) SFTPAddress(ctx context.Context) (string, error) {
 	return c.PortEndpoint(ctx, SFTPPort, "")
 }
 
-// FTPSAddress returns host:port of CPR's FTPS control connection. Its passive data ports (2122-2131 in
-// the container) are published on random host ports by default, so a client outside cannot follow the
-// server's PASV answer: publish them one to one (a HostConfigModifier with PortBindings) to use FTPS
-// from the host.
+// FTPSAddress returns host:port of CPR's FTPS control connection. Without WithFTPS, the passive data
+// ports are published on random host ports, which a client cannot follow: give WithFTPS to use FTPS
+// from outside the container.
 func (c *Container) FTPSAddress(ctx context.Context) (string, error) {
+	if c.ftpsPort != 0 {
+		host, err := c.Host(ctx)
+		if err != nil {
+			return "", err
+		}
+		return net.JoinHostPort(host, strconv.Itoa(c.ftpsPort)), nil
+	}
 	return c.PortEndpoint(ctx, FTPSPort, "")
+}
+
+// ftpsPublishedEnv holds WithFTPS's first port in the container's environment, for Run to find (the
+// sandbox does not read it).
+const ftpsPublishedEnv = "CPRSANDBOX_FTPS_PUBLISHED"
+
+// WithFTPS serves CPR's FTPS on port first and its passive data ports on the ten after it, each
+// published on the same port number of the host, as FTP's passive mode needs (the client connects to
+// the port the server names). Choose ports free on the host: two containers cannot share them.
+func WithFTPS(first int) testcontainers.CustomizeRequestOption {
+	return func(req *testcontainers.GenericContainerRequest) error {
+		if first < 1024 || first+10 > 65535 {
+			return fmt.Errorf("cprsandbox: WithFTPS(%d): want a port from 1024 to 65525", first)
+		}
+		if err := withEnv("CPRTESTDATA_FTPS", ":"+strconv.Itoa(first))(req); err != nil {
+			return err
+		}
+		if err := withEnv(ftpsPublishedEnv, strconv.Itoa(first))(req); err != nil {
+			return err
+		}
+		if err := withEnv("CPRTESTDATA_FTPS_PASSIVE", fmt.Sprintf("%d-%d", first+1, first+10))(req); err != nil {
+			return err
+		}
+		var ports []string
+		for p := first; p <= first+10; p++ {
+			ports = append(ports, strconv.Itoa(p)+"/tcp")
+		}
+		if err := testcontainers.WithExposedPorts(ports...)(req); err != nil {
+			return err
+		}
+		return testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
+			if hc.PortBindings == nil {
+				hc.PortBindings = network.PortMap{}
+			}
+			for p := first; p <= first+10; p++ {
+				port := network.MustParsePort(strconv.Itoa(p) + "/tcp")
+				hc.PortBindings[port] = []network.PortBinding{{HostPort: strconv.Itoa(p)}}
+			}
+		})(req)
+	}
 }
 
 // SOAPURL returns the HTTPS URL of a Serviceplatformen service path: sandbox.SF1520PathV4,

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jlaffaye/ftp"
 	"github.com/pkg/sftp"
 	"github.com/testcontainers/testcontainers-go"
 	"golang.org/x/crypto/ssh"
@@ -444,5 +445,53 @@ func TestMunicipalityInContainer(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "<personnummer>"+n+"</personnummer>") ||
 		!strings.Contains(string(body), fmt.Sprintf("<status><status>%d</status>", status001)) {
 		t.Errorf("SF1520 of %s: %d %s", n, resp.StatusCode, body)
+	}
+}
+
+// TestBatchCustomerInContainer uses CPR's FTPS across the container boundary: WithFTPS publishes the
+// control and passive ports on the same numbers, and a batch customer uploads a requisition and fetches
+// the extract that answers it.
+func TestBatchCustomerInContainer(t *testing.T) {
+	ctx := context.Background()
+	ctr := run(t, cprsandbox.WithPersons(1000), cprsandbox.WithFTPS(32121))
+	addr, err := ctr.FTPSAddress(ctx)
+	if err != nil || !strings.HasSuffix(addr, ":32121") {
+		t.Fatalf("FTPS address %q: %v", addr, err)
+	}
+	c, err := ftp.Dial(addr, ftp.DialWithExplicitTLS(&tls.Config{InsecureSkipVerify: true}), ftp.DialWithTimeout(10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Quit()
+	if err := c.Login("1234", "Test1234"); err != nil {
+		t.Fatal(err)
+	}
+	var number string
+	es, _ := ctr.Extracts(ctx)
+	status, _ := ctr.Download(ctx, es[0])
+	for _, r := range records(t, status) {
+		if r.Type() == "001" {
+			number = r.Get("PNR")
+			break
+		}
+	}
+	if err := c.Stor("ind/d260102.i900001", strings.NewReader("07900001"+number+strings.Repeat(" ", 15)+"\r\n")); err != nil {
+		t.Fatalf("upload through the published passive ports: %v", err)
+	}
+	if _, err := ctr.AdvanceClock(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := c.List("ud")
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("ud/: %v %v", entries, err)
+	}
+	r, err := c.Retr("ud/" + entries[0].Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(r)
+	r.Close()
+	if !bytes.Contains(data, []byte("001"+number)) {
+		t.Errorf("the requisitioned person %s is not in %s", number, entries[0].Name)
 	}
 }
