@@ -503,7 +503,7 @@ func (a *access) subscribers() map[int]subscription {
 	out := map[int]subscription{}
 	for n, c := range a.customers {
 		if len(c.subscriptions) > 0 || len(c.result.requisitions) > 0 || len(c.result.answers) > 0 || c.area != nil {
-			sub := subscription{numbers: maps.Clone(c.subscriptions), fresh: c.fresh, result: c.result, area: c.area}
+			sub := subscription{numbers: maps.Clone(c.subscriptions), fresh: c.fresh, result: c.result, area: c.area, private: c.private}
 			if len(c.deliveries) > 0 {
 				sub.last = c.deliveries[len(c.deliveries)-1].Production
 			}
@@ -517,9 +517,10 @@ func (a *access) subscribers() map[int]subscription {
 type subscription struct {
 	numbers map[pnr.Number]bool
 	fresh   []pnr.Number
-	result  inputResult  // the answers to the customer's input since the last delivery
-	area    extract.Area // the customer's area, or nil
-	last    civil.Date   // the production date of the customer's last extract, zero before the first
+	result  inputResult      // the answers to the customer's input since the last delivery
+	area    extract.Area     // the customer's area, or nil
+	last    civil.Date       // the production date of the customer's last extract, zero before the first
+	private *private.Options // a private customer's parameters: its extracts in the private layout
 }
 
 // deliver publishes a change extract to customer n.

@@ -182,3 +182,37 @@ func nameProtected(p *generator.Person, today civil.Date) bool {
 	}
 	return false
 }
+
+// TestPrivateSubscriptionExtract: a private customer's PNR subscription brings its change extracts in
+// the private layout, U09480P, readable by the private reader.
+func TestPrivateSubscriptionExtract(t *testing.T) {
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 1500, Seed: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dial := direkteServer(t, sb, false)
+	r := call(t, dial, phpLogon("PRIV", "5678", "PRIVUSER", "Test1234"))
+	p := sb.persons[5]
+	sub := direkte.AppendLookup(nil, direkte.Lookup{Transaction: "PRIV", Customer: 5678, AbonType: direkte.AbonSubscribe,
+		DataType: direkte.DataNone, Token: r.Token, User: "PRIVUSER", PNR: p.Number.String()})
+	if got := call(t, dial, sub); got.Code != direkte.OK {
+		t.Fatalf("subscribe: %+v", got)
+	}
+	if _, err := sb.Advance(context.Background(), 2); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := sb.Deliveries(5678)
+	if len(files) != 2 {
+		t.Fatalf("%d extracts", len(files))
+	}
+	recs := privRecords(t, files[0].Data())
+	if recs["001"] == nil || recs["001"].Layout.Length != 469 || recs["001"].Get("PNR") != p.Number.String() {
+		t.Errorf("the first extract after subscribing: %v", recs)
+	}
+	if recs["099"] != nil || recs["008"] != nil {
+		t.Errorf("a private extract with public records: %v", recs)
+	}
+	if got := privRecords(t, files[1].Data())["000"].Get("PreviousProductionDate"); got != files[0].Production.String()[:4]+files[0].Production.String()[5:7]+files[0].Production.String()[8:] {
+		t.Errorf("the second extract follows %s, not the first's production date", got)
+	}
+}

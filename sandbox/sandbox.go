@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
+	"github.com/cprtestdata/cprtestdata/formats/private"
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 	"github.com/cprtestdata/cprtestdata/generator/pnr"
@@ -410,7 +411,13 @@ func (s *Sandbox) deliverToSubscribers(changes []generator.Change, before map[in
 				mine = append(mine, generator.Change{Day: s.clock.Day(), Date: today, Person: p})
 			}
 		}
-		f, err := s.changeFile(fold(mine), s.cfg.Extract, "", previous)
+		var f *File
+		var err error
+		if sub.private != nil {
+			f, err = s.privateFile(fold(mine), *sub.private, previous)
+		} else {
+			f, err = s.changeFile(fold(mine), s.cfg.Extract, "", previous)
+		}
 		if err != nil {
 			return err
 		}
@@ -425,6 +432,30 @@ func (s *Sandbox) deliverToSubscribers(changes []generator.Change, before map[in
 		s.access.deliver(n, f)
 	}
 	return nil
+}
+
+// privateFile writes the day the clock has just moved to as a private customer's change extract
+// (U09480P) of the persons the changes carry, as they are now. s.mu is held.
+func (s *Sandbox) privateFile(changes []generator.Change, o private.Options, previous civil.Date) (*File, error) {
+	day := s.clock.Day()
+	production := s.start.AddDays(day)
+	persons := make([]*generator.Person, len(changes))
+	for i, c := range changes {
+		persons[i] = c.Person
+	}
+	o.Lookup = func(n pnr.Number) (*generator.Person, bool) {
+		p, ok := s.byNum[n]
+		if !ok || p.Index >= len(s.persons) || s.persons[p.Index].Number != n {
+			return nil, false
+		}
+		return s.persons[p.Index], true
+	}
+	var buf bytes.Buffer
+	n, err := private.WriteExtract(&buf, persons, s.cfg.Extract.Task, production, previous, o, s.cfg.Extract.WriterOptions)
+	if err != nil {
+		return nil, fmt.Errorf("private extract of %s: %w", production, err)
+	}
+	return newFile(extract.FileName(production, s.cfg.Extract.Task), "change", day, production, previous, buf.Bytes(), n+2, len(persons)), nil
 }
 
 // publish lists f. s.mu is held.

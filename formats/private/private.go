@@ -216,3 +216,33 @@ func clip(s string, n int) string {
 	}
 	return s
 }
+
+// WriteExtract writes a private change extract (U09480P) of the persons given, as they are on
+// production: the start record with task and production dates, each person's records, and the end
+// record, framed as wo says. The reference has no event record for the private layout, so none is
+// written. It returns the records between the start and end records.
+func WriteExtract(w io.Writer, persons []*generator.Person, task int, production, previous civil.Date, o Options, wo extract.WriterOptions) (int, error) {
+	sep := map[extract.Framing]string{extract.LF: "\n", extract.CRLF: "\r\n"}[wo.Framing]
+	var buf []byte
+	put := func(rec []byte) {
+		if wo.Trim && sep != "" {
+			rec = []byte(strings.TrimRight(string(rec), " "))
+		}
+		buf = append(append(buf, rec...), sep...)
+	}
+	put(extract.AppendStart(nil, task, production, previous))
+	n := 0
+	enc := NewEncoder(o)
+	for _, p := range persons {
+		if err := enc.Encode(p, production, func(_ *extract.Layout, rec []byte) error {
+			put(rec)
+			n++
+			return nil
+		}); err != nil {
+			return n, err
+		}
+	}
+	put(extract.AppendEnd(nil, n))
+	_, err := w.Write(buf)
+	return n, err
+}
