@@ -28,6 +28,9 @@ func FromDir(ctx context.Context, dir string, cfg Config) (*Sandbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", dir, ErrConfig, err)
 	}
+	if opts.Product != "" {
+		return nil, fmt.Errorf("%s: %w: a %s product: the sandbox serves Format A; give its customers \"private\": true instead", dir, ErrConfig, opts.Product)
+	}
 	if opts.Area != nil {
 		return nil, fmt.Errorf("%s: %w: an area run (municipalities %s): the sandbox serves the whole population; give the area to a customer instead (\"municipalities\" in --customers)", dir, ErrConfig, opts.Area)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
+	"github.com/cprtestdata/cprtestdata/formats/private"
 )
 
 func applyCommand() *cli.Command {
@@ -34,6 +35,7 @@ Examples:
 			&cli.StringFlag{Name: "out", Usage: "file to write (required)"},
 			&cli.StringFlag{Name: "framing", Value: "stream", Usage: "framing of the result: stream, lf or crlf"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite --out when it exists"},
+			&cli.StringFlag{Name: "product", Value: "public", Usage: "public (Format A) or private (CPR Direkte PRIV's layout, from generate --product private)"},
 			&cli.StringFlag{Name: "municipality", Usage: "CODES: keep only the persons living in these municipalities after each file, as a receiver of an area extract does"},
 		},
 		OnUsageError: onUsageError,
@@ -67,6 +69,13 @@ func apply(c *cli.Context) error {
 		files[i] = f
 	}
 	rc := extract.NewReceiver()
+	switch product := c.String("product"); product {
+	case "public":
+	case "private":
+		rc = extract.NewReceiverLayouts(private.LayoutOf)
+	default:
+		return usagef(c, "--product %q: want public or private", product)
+	}
 	if c.IsSet("municipality") {
 		area, err := extract.ParseArea(c.String("municipality"))
 		if err != nil {

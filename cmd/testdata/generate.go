@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/cprtestdata/cprtestdata/formats/tables/parquetfiles"
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
 
 func generateCommand() *cli.Command {
@@ -49,6 +51,7 @@ Examples:
    testdata generate --out out --scenario no-control-digit=50 --scenario twins=10
    testdata generate --out out --format fixed --records 001,002,003,008 --framing lf --trim
    testdata generate --out out --days 30 --final-status
+   testdata generate --out bank --days 30 --product private --subscribe customers.txt
    testdata generate --out part0 --persons 10000000 --shard 0/4`,
 		Flags: append(append([]cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "directory to write to (required; created when missing)", EnvVars: []string{"CPRTESTDATA_OUT"}},
@@ -67,6 +70,8 @@ Examples:
 			&cli.IntFlag{Name: "days", Usage: "move the population on this many days after --as-of, writing a change extract per day to changes/ (0-3660)", EnvVars: []string{"CPRTESTDATA_DAYS"}},
 			&cli.BoolFlag{Name: "final-status", Usage: "with --days, also write the status extract as of the last day to final/"},
 			&cli.BoolFlag{Name: "weekdays", Usage: "with --days, deliver change extracts on weekdays only, as CPR does: a weekend's events come on Monday", EnvVars: []string{"CPRTESTDATA_WEEKDAYS"}},
+			&cli.StringFlag{Name: "product", Value: "public", Usage: "public (Format A, U12170) or private: the fixed-width files in CPR Direkte PRIV's layout (U09480P), as a bank's PNR subscriptions receive them"},
+			&cli.StringFlag{Name: "subscribe", Usage: "FILE: with --product private, the personnumre subscribed to, one a line (default: everyone)"},
 			&cli.StringFlag{Name: "municipality", Usage: "CODES: an area run, as CPR delivers U12170 by municipality code (101,147): only the persons living there, and the changes of those who lived there before a delivery or after it"},
 			&cli.BoolFlag{Name: "force", Usage: "write into a directory that is not empty"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress on standard error"},
@@ -117,6 +122,24 @@ func generate(c *cli.Context) error {
 	eo := &opts.Extract
 	if eo.Records, err = extract.ParseSelection(c.String("records")); err != nil {
 		return usagef(c, "--records: %v", err)
+	}
+	switch product := c.String("product"); product {
+	case "public":
+	case "private":
+		opts.Product = dataset.ProductPrivate
+		if c.IsSet("format") && !strings.Contains(c.String("format"), "fixed") {
+			return usagef(c, "--product private writes the fixed-width files: give --format fixed")
+		}
+	default:
+		return usagef(c, "--product %q: want public or private", product)
+	}
+	if name := c.String("subscribe"); name != "" {
+		if opts.Product != dataset.ProductPrivate {
+			return usagef(c, "--subscribe is for --product private")
+		}
+		if opts.Subscribed, err = readSubscriptions(c, name); err != nil {
+			return err
+		}
 	}
 	if c.IsSet("municipality") {
 		if opts.Area, err = extract.ParseArea(c.String("municipality")); err != nil {
@@ -256,6 +279,32 @@ func isTerminal(w any) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// readSubscriptions reads a file of personnumre, one a line (blank lines and # comments skipped).
+func readSubscriptions(c *cli.Context, name string) (map[pnr.Number]bool, error) {
+	f, err := openInput(c, name)
+	if err != nil {
+		return nil, usagef(c, "--subscribe: %v", err)
+	}
+	defer f.Close()
+	out := map[pnr.Number]bool{}
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		v := strings.TrimSpace(sc.Text())
+		if v == "" || strings.HasPrefix(v, "#") {
+			continue
+		}
+		n, err := pnr.Parse(v)
+		if err != nil {
+			return nil, usagef(c, "--subscribe %s:%d: %v", name, line, err)
+		}
+		out[n] = true
+	}
+	if err := sc.Err(); err != nil {
+		return nil, usagef(c, "--subscribe %s: %v", name, err)
+	}
+	return out, nil
 }
 
 // progressBar draws the run's progress on standard error, redrawn twice a second whether or not the

@@ -251,3 +251,67 @@ func TestGenerateSafeNumbers(t *testing.T) {
 		t.Errorf("serve --dir: person %s: %v", first, ok)
 	}
 }
+
+// TestGeneratePrivate: generate --product private writes the fixed-width files in the private layout,
+// apply --product private makes its final file of the series, and --subscribe narrows it to the
+// numbers given.
+func TestGeneratePrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "bank")
+	if _, stderr, code := runCLI(t, "", "generate", "--out", dir, "--persons", "2000", "--days", "7", "--final-status", "--format", "fixed",
+		"--product", "private"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	series := []string{filepath.Join(dir, "D260101.L900001")}
+	changes, _ := filepath.Glob(filepath.Join(dir, "changes", "*"))
+	series = append(series, changes...)
+	result := filepath.Join(t.TempDir(), "result")
+	if _, stderr, code := runCLI(t, "", append([]string{"apply", "--product", "private", "--out", result}, series...)...); code != exitOK {
+		t.Fatalf("apply: exit %d, %s", code, stderr)
+	}
+	got, _ := os.ReadFile(result)
+	want, _ := os.ReadFile(filepath.Join(dir, "final", "D260108.L900001"))
+	if len(want) == 0 || string(got) != string(want) {
+		t.Errorf("apply --product private gives %d bytes, the final file has %d", len(got), len(want))
+	}
+	if !strings.Contains(string(want[:600]), "001") || len(want) < 469 {
+		t.Fatalf("no private records: %.100q", want)
+	}
+	// Three of its numbers as a subscription file.
+	status, _ := os.ReadFile(series[0])
+	var numbers []string
+	for i := 35; i+469 <= len(status) && len(numbers) < 3; {
+		if string(status[i:i+3]) == "001" {
+			numbers = append(numbers, string(status[i+3:i+13]))
+			i += 469
+			continue
+		}
+		break
+	}
+	subs := filepath.Join(t.TempDir(), "numbers.txt")
+	os.WriteFile(subs, []byte("# the bank's customers\n"+strings.Join(numbers, "\n")+"\n"), 0o644)
+	narrow := filepath.Join(t.TempDir(), "narrow")
+	if _, stderr, code := runCLI(t, "", "generate", "--out", narrow, "--persons", "2000", "--format", "fixed", "--product", "private", "--subscribe", subs); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, _ := os.ReadFile(filepath.Join(narrow, "D260101.L900001"))
+	if n := strings.Count(string(data), "001"+numbers[0]); n != 1 || len(data) > 35+3*(469+217+195)+21 {
+		t.Errorf("a subscription of 3 persons gives %d bytes", len(data))
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--product", "bank"}, `--product "bank"`},
+		{[]string{"--product", "private", "--format", "csv"}, "give --format fixed"},
+		{[]string{"--subscribe", subs}, "--subscribe is for --product private"},
+	} {
+		if _, stderr, code := runCLI(t, "", append([]string{"generate", "--out", t.TempDir()}, tt.args...)...); code != exitUsage || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, %q", tt.args, code, stderr)
+		}
+	}
+	bad := filepath.Join(t.TempDir(), "bad.txt")
+	os.WriteFile(bad, []byte("0101650001\n12\n"), 0o644)
+	if _, stderr, code := runCLI(t, "", "generate", "--out", t.TempDir(), "--product", "private", "--format", "fixed", "--subscribe", bad); code != exitUsage || !strings.Contains(stderr, "bad.txt:2") {
+		t.Errorf("a bad subscription file: exit %d, %q", code, stderr)
+	}
+}

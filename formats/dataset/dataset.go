@@ -12,16 +12,19 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/formats/jsonl"
 	"github.com/cprtestdata/cprtestdata/formats/outdir"
+	"github.com/cprtestdata/cprtestdata/formats/private"
 	"github.com/cprtestdata/cprtestdata/formats/registers"
 	"github.com/cprtestdata/cprtestdata/formats/tables/csvfiles"
 	"github.com/cprtestdata/cprtestdata/formats/tables/parquetfiles"
 	"github.com/cprtestdata/cprtestdata/generator"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
 
 // File names in the output directory.
@@ -59,6 +62,16 @@ func ParseFormats(s string) ([]Format, error) {
 	return fs, nil
 }
 
+// ProductPrivate is Options.Product for CPR's private layout.
+const ProductPrivate = "private"
+
+// personWriter writes a status extract: Format A's or the private one.
+type personWriter interface {
+	Write(*generator.Person) error
+	Close() error
+	Records() int
+}
+
 // ErrOption is wrapped by errors in Options.
 var ErrOption = errors.New("invalid option")
 
@@ -76,6 +89,12 @@ type Options struct {
 	// FinalStatus, with a timeline (Generator.Days), also writes the status extract as of its last day
 	// to final/: what a receiver holds after applying every change extract to the first status extract.
 	FinalStatus bool
+	// Product "private" writes the fixed-width files in CPR's private layout (U09480P, formats/private)
+	// under Private's parameters, of the persons in Subscribed (nil: everyone), as a private customer's
+	// PNR subscriptions receive them; "" is the public Format A. The other formats are the same.
+	Product    string
+	Private    private.Options
+	Subscribed map[pnr.Number]bool
 	// Area, when set, makes an area run, as CPR delivers U12170 by municipality code: every file holds
 	// the persons living in the area (extract.Area), and each change extract those touched who lived
 	// in it before the delivery or after it. The fixed format needs record 002 in it.
@@ -117,7 +136,7 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 	}
 	var (
 		fixedFile, jsonFile *outdir.File
-		fixed               *extract.PersonWriter
+		fixed               personWriter
 		js                  *jsonl.Writer
 		csvw                *csvfiles.Writer
 		pqw                 *parquetfiles.Writer
@@ -134,7 +153,19 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 			if fixedFile, err = out.Create(extract.FileName(eo.Production, eo.Task)); err != nil {
 				return nil, err
 			}
-			if fixed, err = extract.NewPersonWriter(fixedFile, eo); err != nil {
+			if opts.Product == ProductPrivate {
+				previous := eo.PreviousProduction
+				if previous.IsZero() {
+					previous = eo.Production.AddDays(-1)
+				}
+				task := eo.Task
+				if task == 0 {
+					task = extract.DefaultTask
+				}
+				if fixed, err = private.NewWriter(fixedFile, task, eo.Production, previous, opts.Private, eo.WriterOptions); err != nil {
+					return nil, err
+				}
+			} else if fixed, err = extract.NewPersonWriter(fixedFile, eo); err != nil {
 				return nil, fmt.Errorf("%w: %v", ErrOption, err)
 			}
 		case FormatJSONL:
@@ -166,6 +197,16 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 	total := cfg.Persons
 	if total == 0 {
 		total = generator.DefaultPersons
+	}
+	switch {
+	case opts.Product != "" && opts.Product != ProductPrivate:
+		return nil, fmt.Errorf("%w: product %q: want %q or none", ErrOption, opts.Product, ProductPrivate)
+	case opts.Product == ProductPrivate && !slices.Contains(formats, FormatFixed):
+		return nil, fmt.Errorf("%w: the private product is the fixed-width files: give the fixed format", ErrOption)
+	case opts.Product == ProductPrivate && opts.Area != nil:
+		return nil, fmt.Errorf("%w: the private product has no area: private customers subscribe to persons", ErrOption)
+	case opts.Product != ProductPrivate && opts.Subscribed != nil:
+		return nil, fmt.Errorf("%w: subscriptions are the private product's", ErrOption)
 	}
 	if opts.Area != nil && len(opts.Area) == 0 {
 		return nil, fmt.Errorf("%w: an area needs a municipality code", ErrOption)
@@ -202,7 +243,7 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		if opts.Progress != nil && p.Index%4096 == 0 {
 			opts.Progress(p.Index, total)
 		}
-		if fixed != nil {
+		if fixed != nil && (opts.Subscribed == nil || opts.Subscribed[p.Number]) {
 			if err := fixed.Write(p); err != nil {
 				return fmt.Errorf("write %s: %w", fixedFile.Name, err)
 			}

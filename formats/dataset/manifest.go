@@ -43,6 +43,10 @@ type Output struct {
 	// Municipalities is the area of an area run (extract.Area): only the persons living there, and
 	// the changes of those who lived there before a delivery or after it.
 	Municipalities string `json:"municipalities,omitempty"`
+	// Product "private": the fixed-width files are CPR's private layout, of Subscriptions persons
+	// (0: everyone).
+	Product       string `json:"product,omitempty"`
+	Subscriptions int    `json:"subscriptions,omitempty"`
 }
 
 // FileInfo describes one file written.
@@ -81,6 +85,7 @@ func output(opts Options, formats []Format, asOf civil.Date) Output {
 	if opts.Area != nil {
 		o.Municipalities = opts.Area.String()
 	}
+	o.Product, o.Subscriptions = opts.Product, len(opts.Subscribed)
 	for _, f := range formats {
 		if f == FormatParquet {
 			o.Compression = string(opts.Compression)
@@ -245,6 +250,7 @@ func (m *Manifest) Options() (Options, error) {
 			return bad("municipalities", err)
 		}
 	}
+	opts.Product = o.Product // the subscribed numbers are not in the manifest: the run cannot be made again from it
 	opts.Extract.Trim, opts.Extract.Task, opts.Extract.AddressWithPerson = o.Trim, o.Task, o.AddressWithPerson
 	opts.Extract.Production, opts.Extract.PreviousProduction = o.Production, o.PreviousProduction
 	return opts, nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/formats/outdir"
+	"github.com/cprtestdata/cprtestdata/formats/private"
 	"github.com/cprtestdata/cprtestdata/formats/registers"
 	"github.com/cprtestdata/cprtestdata/formats/tables/csvfiles"
 	"github.com/cprtestdata/cprtestdata/formats/tables/parquetfiles"
@@ -31,6 +32,11 @@ type timeline struct {
 	persons int
 	area    *areaRun // nil: the whole population
 	codes   *registers.Collector
+	// the private product: each day's records and their count, and the final status
+	priv      *extract.DaySpool
+	privCount []int
+	privEnc   *private.Encoder
+	finalP    *private.Writer
 }
 
 func newTimeline(out *outdir.Dir, opts Options, formats []Format, asOf civil.Date) (*timeline, error) {
@@ -49,15 +55,21 @@ func newTimeline(out *outdir.Dir, opts Options, formats []Format, asOf civil.Dat
 		return tl, nil
 	}
 	for _, f := range formats {
-		switch f {
-		case FormatFixed:
+		switch {
+		case f == FormatFixed && opts.Product == ProductPrivate:
+			var err error
+			if tl.priv, err = extract.NewDaySpool(days, 8<<20); err != nil {
+				return nil, err
+			}
+			tl.privCount, tl.privEnc = make([]int, days), private.NewEncoder(opts.Private)
+		case f == FormatFixed:
 			var err error
 			if tl.spool, err = extract.NewChangeSpool(opts.Extract, days); err != nil {
 				return nil, fmt.Errorf("%w: %v", ErrOption, err)
 			}
-		case FormatCSV:
+		case f == FormatCSV:
 			tl.csv = true
-		case FormatParquet:
+		case f == FormatParquet:
 			tl.parquet = true
 		}
 	}
@@ -75,7 +87,14 @@ func newTimeline(out *outdir.Dir, opts Options, formats []Format, asOf civil.Dat
 		if tl.file, err = out.Create(path.Join(FinalDir, extract.FileName(eo.Production, eo.Task))); err != nil {
 			return nil, err
 		}
-		if tl.finalW, err = extract.NewPersonWriter(tl.file, eo); err != nil {
+		if opts.Product == ProductPrivate {
+			if eo.Task == 0 {
+				eo.Task = extract.DefaultTask
+			}
+			if tl.finalP, err = private.NewWriter(tl.file, eo.Task, eo.Production, eo.PreviousProduction, opts.Private, eo.WriterOptions); err != nil {
+				return nil, err
+			}
+		} else if tl.finalW, err = extract.NewPersonWriter(tl.file, eo); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrOption, err)
 		}
 	}
@@ -99,6 +118,20 @@ func (tl *timeline) change(c *generator.Change) error {
 			}
 		}
 	}
+	if tl.priv != nil {
+		if tl.opts.Subscribed != nil && !tl.opts.Subscribed[c.Person.Number] {
+			return nil
+		}
+		b, n, err := tl.privEnc.Records(c.Person, c.Date, tl.opts.Extract.WriterOptions)
+		if err == nil {
+			err = tl.priv.Write(c.Day, b)
+		}
+		if err != nil {
+			return fmt.Errorf("private change extract of %s: %w", c.Date, err)
+		}
+		tl.privCount[c.Day-1] += n
+		return nil
+	}
 	if tl.spool == nil {
 		return nil
 	}
@@ -109,6 +142,19 @@ func (tl *timeline) change(c *generator.Change) error {
 }
 
 func (tl *timeline) final(p *generator.Person) error {
+	if tl.finalP != nil {
+		if tl.opts.Subscribed != nil && !tl.opts.Subscribed[p.Number] {
+			return nil
+		}
+		write := tl.finalP.Write
+		if p.Index >= tl.persons {
+			write = tl.finalP.WriteLast // added by the timeline: last, in the order they came
+		}
+		if err := write(p); err != nil {
+			return fmt.Errorf("write %s: %w", tl.file.Name, err)
+		}
+		return nil
+	}
 	if tl.finalW == nil {
 		return nil
 	}
@@ -137,6 +183,43 @@ func (tl *timeline) finish(m *Manifest) error {
 		return nil
 	}
 	task := tl.opts.Extract.Task
+	if task == 0 {
+		task = extract.DefaultTask
+	}
+	if tl.priv != nil {
+		previous := tl.asOf
+		for day := 1; day <= tl.days; day++ {
+			if !tl.opts.Generator.IsDeliveryDay(day) {
+				continue
+			}
+			date := tl.asOf.AddDays(day)
+			f, err := tl.out.Create(path.Join(ChangesDir, extract.FileName(date, task)))
+			if err != nil {
+				return err
+			}
+			pw, err := private.NewWriter(f, task, date, previous, tl.opts.Private, tl.opts.Extract.WriterOptions)
+			previous = date
+			if err == nil {
+				var r io.Reader
+				if r, err = tl.priv.Reader(day); err == nil {
+					var b []byte
+					if b, err = io.ReadAll(r); err == nil {
+						err = pw.WriteFramed(b, tl.privCount[day-1])
+					}
+				}
+			}
+			if err == nil {
+				err = pw.Close()
+			}
+			if err != nil {
+				return fmt.Errorf("write %s: %w", f.Name, err)
+			}
+			m.Days[day-1].File = f.Name
+			if err := m.add(f, pw.Records()+2); err != nil {
+				return err
+			}
+		}
+	}
 	if tl.spool != nil {
 		previous := tl.asOf
 		for day := 1; day <= tl.days; day++ {
@@ -202,6 +285,14 @@ func (tl *timeline) finish(m *Manifest) error {
 	if readErr != nil {
 		return fmt.Errorf("events table: %w", readErr)
 	}
+	if tl.finalP != nil {
+		if err := tl.finalP.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", tl.file.Name, err)
+		}
+		if err := m.add(tl.file, tl.finalP.Records()+2); err != nil {
+			return err
+		}
+	}
 	if tl.finalW != nil {
 		if tl.area != nil {
 			for i, p := range tl.area.lastFinals() {
@@ -235,6 +326,9 @@ func (tl *timeline) table(m *Manifest, name string, write func(io.Writer) (int, 
 func (tl *timeline) close() {
 	if tl.spool != nil {
 		tl.spool.Close()
+	}
+	if tl.priv != nil {
+		tl.priv.Close()
 	}
 	if tl.events != nil {
 		tl.events.Close()

@@ -19,6 +19,7 @@ type Receiver struct {
 	records map[string][]*Record
 	last    *Record // the start record of the last file applied
 	area    Area    // with KeepArea: whom to keep
+	layouts func(string) *Layout
 }
 
 // KeepArea makes the receiver one of an area extract's: after each file it lets go of every person the
@@ -49,13 +50,19 @@ func ChainMessage(previous, last, lastName string) string {
 }
 
 // NewReceiver returns a Receiver that holds no one.
-func NewReceiver() *Receiver { return &Receiver{records: map[string][]*Record{}} }
+func NewReceiver() *Receiver { return NewReceiverLayouts(LayoutOf) }
+
+// NewReceiverLayouts returns a Receiver of another product's records in the same framing, their layouts
+// from layoutOf (CPR Direkte PRIV's: formats/private).
+func NewReceiverLayouts(layoutOf func(string) *Layout) *Receiver {
+	return &Receiver{records: map[string][]*Record{}, layouts: layoutOf}
+}
 
 // Apply reads one extract file, in any framing, and applies it. A file that is not whole - it does not
 // read to the end, or has no end record (999), or its end record does not count the records between -
 // changes nothing: the error says why.
 func (rc *Receiver) Apply(r io.Reader) error {
-	rd := NewReader(r)
+	rd := NewReaderLayouts(r, Latin1, rc.layouts)
 	fresh := map[string][]*Record{}
 	var order []string
 	var start, end *Record

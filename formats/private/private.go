@@ -14,6 +14,7 @@ package private
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
@@ -222,27 +223,145 @@ func clip(s string, n int) string {
 // record, framed as wo says. The reference has no event record for the private layout, so none is
 // written. It returns the records between the start and end records.
 func WriteExtract(w io.Writer, persons []*generator.Person, task int, production, previous civil.Date, o Options, wo extract.WriterOptions) (int, error) {
-	sep := map[extract.Framing]string{extract.LF: "\n", extract.CRLF: "\r\n"}[wo.Framing]
-	var buf []byte
-	put := func(rec []byte) {
-		if wo.Trim && sep != "" {
-			rec = []byte(strings.TrimRight(string(rec), " "))
-		}
-		buf = append(append(buf, rec...), sep...)
+	pw, err := NewWriter(w, task, production, previous, o, wo)
+	if err != nil {
+		return 0, err
 	}
-	put(extract.AppendStart(nil, task, production, previous))
-	n := 0
-	enc := NewEncoder(o)
 	for _, p := range persons {
-		if err := enc.Encode(p, production, func(_ *extract.Layout, rec []byte) error {
-			put(rec)
-			n++
-			return nil
-		}); err != nil {
-			return n, err
+		if err := pw.Write(p); err != nil {
+			return pw.Records(), err
 		}
 	}
-	put(extract.AppendEnd(nil, n))
-	_, err := w.Write(buf)
-	return n, err
+	return pw.Records(), pw.Close()
+}
+
+// Writer writes a private extract file: the start record, each person's records, and at Close the
+// persons given to WriteLast in the order of their index, then the end record. Its errors are sticky.
+type Writer struct {
+	w       io.Writer
+	enc     *Encoder
+	today   civil.Date
+	sep     string
+	trim    bool
+	records int
+	late    []lateRecords
+	err     error
+	closed  bool
+}
+
+type lateRecords struct {
+	index int
+	data  []byte
+	n     int
+}
+
+// NewWriter starts a private extract on w with task and production dates, the customer's options and
+// framing; the persons are as of production.
+func NewWriter(w io.Writer, task int, production, previous civil.Date, o Options, wo extract.WriterOptions) (*Writer, error) {
+	pw := &Writer{w: w, enc: NewEncoder(o), today: production, trim: wo.Trim,
+		sep: map[extract.Framing]string{extract.LF: "\n", extract.CRLF: "\r\n"}[wo.Framing]}
+	_, pw.err = w.Write(pw.frame(nil, extract.AppendStart(nil, task, production, previous)))
+	return pw, pw.err
+}
+
+func (pw *Writer) frame(dst, rec []byte) []byte {
+	if pw.trim && pw.sep != "" {
+		rec = []byte(strings.TrimRight(string(rec), " "))
+	}
+	return append(append(dst, rec...), pw.sep...)
+}
+
+// encode returns p's framed records and their count.
+func (pw *Writer) encode(p *generator.Person) ([]byte, int, error) {
+	var b []byte
+	n := 0
+	err := pw.enc.Encode(p, pw.today, func(_ *extract.Layout, rec []byte) error {
+		b = pw.frame(b, rec)
+		n++
+		return nil
+	})
+	return b, n, err
+}
+
+// Write writes p's records.
+func (pw *Writer) Write(p *generator.Person) error {
+	if pw.err != nil {
+		return pw.err
+	}
+	b, n, err := pw.encode(p)
+	if err == nil {
+		_, err = pw.w.Write(b)
+	}
+	if err != nil {
+		pw.err = err
+		return err
+	}
+	pw.records += n
+	return nil
+}
+
+// WriteLast writes p after every person given to Write, in the order of the persons' indexes: the
+// persons a timeline added, as a receiver that applies the change extracts in order holds them.
+func (pw *Writer) WriteLast(p *generator.Person) error {
+	if pw.err != nil {
+		return pw.err
+	}
+	b, n, err := pw.encode(p)
+	if err != nil {
+		pw.err = err
+		return err
+	}
+	pw.late = append(pw.late, lateRecords{p.Index, b, n})
+	return nil
+}
+
+// WriteFramed writes n records already framed by Encoder.Records.
+func (pw *Writer) WriteFramed(b []byte, n int) error {
+	if pw.err != nil {
+		return pw.err
+	}
+	if _, err := pw.w.Write(b); err != nil {
+		pw.err = err
+		return err
+	}
+	pw.records += n
+	return nil
+}
+
+// Records returns the records written between the start and end records so far.
+func (pw *Writer) Records() int {
+	n := pw.records
+	for _, l := range pw.late {
+		n += l.n
+	}
+	return n
+}
+
+// Close writes the persons given to WriteLast and the end record; a second Close returns nil.
+func (pw *Writer) Close() error {
+	if pw.closed {
+		return nil
+	}
+	pw.closed = true
+	if pw.err != nil {
+		return pw.err
+	}
+	slices.SortFunc(pw.late, func(a, b lateRecords) int { return a.index - b.index })
+	for _, l := range pw.late {
+		if _, err := pw.w.Write(l.data); err != nil {
+			pw.err = err
+			return err
+		}
+		pw.records += l.n
+	}
+	pw.late = nil
+	_, pw.err = pw.w.Write(pw.frame(nil, extract.AppendEnd(nil, pw.records)))
+	return pw.err
+}
+
+// Records returns the framed records of p as of today under the options, and their count: what a
+// change extract carries of p.
+func (e *Encoder) Records(p *generator.Person, today civil.Date, wo extract.WriterOptions) ([]byte, int, error) {
+	pw := &Writer{enc: e, today: today, trim: wo.Trim, sep: map[extract.Framing]string{extract.LF: "\n", extract.CRLF: "\r\n"}[wo.Framing]}
+	return pw.encode(p)
 }
