@@ -1,70 +1,68 @@
 package generator
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"sync"
+
+	"github.com/cprtestdata/cprtestdata/fixtures"
 )
 
 // maxAge is the oldest age the model gives a living person.
 const maxAge = 105
 
-// ageBand is a five-year band of Denmark's population (Statistics Denmark, FOLK1A, 2026; the project's
-// reference notes, stats/folk1a-2026-denmark-age-bands.csv). Women is the share of women; the source has
-// no split for 75+, where the model uses Denmark's usual shares.
-type ageBand struct {
-	from, to int // ages, inclusive
-	total    int
-	women    float64
+// pyramid is Denmark's living population by age and sex (fixtures/tables/ages.tsv: Statistics Denmark,
+// FOLK1A 2025Q4, single years of age). The table's last age holds everyone of 100 or more; the model
+// spreads them over 100..maxAge, each year half the one before, about what the mortality of those ages
+// gives.
+type pyramid struct {
+	share [maxAge + 1]float64 // of the living
+	women [maxAge + 1]float64 // share of women at each age
 }
 
-var ageBands = []ageBand{
-	{0, 4, 300404, 145715.0 / 300404}, {5, 9, 317347, 154227.0 / 317347}, {10, 14, 309043, 150668.0 / 309043},
-	{15, 19, 352953, 171281.0 / 352953}, {20, 24, 378905, 185707.0 / 378905}, {25, 29, 406458, 199417.0 / 406458},
-	{30, 34, 419289, 205712.0 / 419289}, {35, 39, 383096, 187747.0 / 383096}, {40, 44, 339576, 168535.0 / 339576},
-	{45, 49, 360585, 180579.0 / 360585}, {50, 54, 396894, 199622.0 / 396894}, {55, 59, 398793, 199524.0 / 398793},
-	{60, 64, 391386, 196726.0 / 391386}, {65, 69, 333914, 170490.0 / 333914}, {70, 74, 295999, 154121.0 / 295999},
-	{75, 79, 280325, 0.54}, {80, 84, 207351, 0.58}, {85, maxAge, 153285, 0.65},
-}
+var loadPyramid = sync.OnceValues(func() (*pyramid, error) {
+	t, err := fixtures.Load()
+	if err != nil {
+		return nil, err
+	}
+	if len(t.Ages) != 101 {
+		return nil, fmt.Errorf("ages.tsv has %d ages, want 0 to 100", len(t.Ages))
+	}
+	p := &pyramid{}
+	total := 0.0
+	for _, a := range t.Ages {
+		total += float64(a.Men + a.Women)
+	}
+	for _, a := range t.Ages[:100] {
+		p.share[a.Age] = float64(a.Men+a.Women) / total
+		p.women[a.Age] = float64(a.Women) / float64(a.Men+a.Women)
+	}
+	old := t.Ages[100]
+	w, ws := 1.0, 0.0
+	for a := 100; a <= maxAge; a++ {
+		ws += w
+		w /= 2
+	}
+	w = 1
+	for a := 100; a <= maxAge; a++ {
+		p.share[a] = float64(old.Men+old.Women) / total * w / ws
+		p.women[a] = float64(old.Women) / float64(old.Men+old.Women)
+		w /= 2
+	}
+	return p, nil
+})
 
-// targetAges is the share of the living population at each age 0..maxAge: a band's total spread evenly
-// over its years, and over 85+ with a decay of 20% a year.
-var targetAges = func() [maxAge + 1]float64 {
-	var t [maxAge + 1]float64
-	sum := 0.0
-	for _, b := range ageBands {
-		if b.to == maxAge {
-			w, ws := 1.0, 0.0
-			for a := b.from; a <= b.to; a++ {
-				ws += w
-				w *= 0.8
-			}
-			w = 1.0
-			for a := b.from; a <= b.to; a++ {
-				t[a] = float64(b.total) * w / ws
-				w *= 0.8
-			}
-		} else {
-			for a := b.from; a <= b.to; a++ {
-				t[a] = float64(b.total) / float64(b.to-b.from+1)
-			}
-		}
-		sum += float64(b.total)
+// ages returns the pyramid; buildWorld has loaded it, so it cannot fail here.
+func ages() *pyramid {
+	p, err := loadPyramid()
+	if err != nil {
+		panic(err) // unreachable: Run loads the world, and with it the pyramid, first
 	}
-	for a := range t {
-		t[a] /= sum
-	}
-	return t
-}()
+	return p
+}
 
 // womenShare returns the share of women at age a.
-func womenShare(a int) float64 {
-	for _, b := range ageBands {
-		if a <= b.to {
-			return b.women
-		}
-	}
-	return ageBands[len(ageBands)-1].women
-}
+func womenShare(a int) float64 { return ages().women[min(max(a, 0), maxAge)] }
 
 // sampler draws indexes with given weights in constant time (Walker's alias method).
 type sampler struct {
@@ -117,11 +115,12 @@ func (s sampler) draw(r *rand.Rand) int {
 // anchorAges is the distribution the age of a household's anchor person is drawn from. Households add
 // partners, children and parents around the anchor, which shifts the ages of the population as a whole;
 // calibrateAnchors corrects the anchor distribution so that the living population's ages follow
-// targetAges. It depends on nothing but the model, so it is computed once.
+// the pyramid. It depends on nothing but the model, so it is computed once.
 var anchorAges = sync.OnceValue(calibrateAnchors)
 
 func calibrateAnchors() sampler {
-	w := targetAges[:]
+	target := ages().share
+	w := target[:]
 	weights := make([]float64, len(w))
 	copy(weights, w)
 	const groups = 60000
@@ -145,7 +144,7 @@ func calibrateAnchors() sampler {
 		for a := range weights {
 			realized := got[a] / total
 			if realized > 0 {
-				weights[a] *= targetAges[a] / realized
+				weights[a] *= target[a] / realized
 			}
 		}
 	}

@@ -231,21 +231,27 @@ type home struct {
 func (d *detailer) address(members []member) home {
 	b := &d.b
 	var h home
-	if len(members) == 0 || !members[0].status.HasAddress() {
+	if len(members) > 0 && (members[0].status == StatusGreenland || members[0].status == StatusGreenlandSpecialRoad) {
+		h.muni = &d.w.munis[d.w.greenland[b.r.IntN(len(d.w.greenland))]]
+		h.greenland = true
+	} else {
 		// Inactive groups still had addresses; choose a Danish one.
 		h.muni = &d.w.munis[d.w.danish.draw(b.r)]
-	} else {
-		switch members[0].status {
-		case StatusGreenland, StatusGreenlandSpecialRoad:
-			h.muni = &d.w.munis[d.w.greenland[b.r.IntN(len(d.w.greenland))]]
-			h.greenland = true
-		default:
-			h.muni = &d.w.munis[d.w.danish.draw(b.r)]
-		}
 	}
+	st := StatusActive
+	if len(members) > 0 {
+		st = members[0].status
+	}
+	d.dwelling(&h, st)
+	return h
+}
+
+// dwelling chooses a road, house number, floor and door in h's municipality for a person of status st.
+func (d *detailer) dwelling(h *home, st Status) {
+	b := &d.b
 	h.road = b.r.IntN(len(h.muni.roads))
 	h.roadCode = roadCode(h.road)
-	if s := members[0].status; len(members) > 0 && (s == StatusActiveSpecialRoad || s == StatusGreenlandSpecialRoad) {
+	if st == StatusActiveSpecialRoad || st == StatusGreenlandSpecialRoad {
 		h.roadCode = 9900 + b.r.IntN(100)
 	}
 	h.house = houseNumbers[b.r.IntN(b.r.IntN(len(houseNumbers))+1)]
@@ -256,7 +262,6 @@ func (d *detailer) address(members []member) home {
 		h.floor = floors[b.r.IntN(len(floors))]
 		h.door = doors[b.r.IntN(len(doors))]
 	}
-	return h
 }
 
 // place gives a person the address h, moved in after arrived.

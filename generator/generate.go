@@ -15,7 +15,7 @@ import (
 // It changes whenever the same Config could give other bytes in any output (a test pins the golden
 // outputs' SHA-256 to it), so the same DataVersion, Config and seed give the same output, byte for byte.
 // It is not the program's version, which the build records.
-const DataVersion = "2"
+const DataVersion = "3"
 
 // chunkGroups is how many family groups are made at a time: it bounds memory whatever the population.
 const chunkGroups = 2048
@@ -71,7 +71,7 @@ func Run(ctx context.Context, cfg Config, h Handler) (*Manifest, error) {
 		arenas: make(chan []Person, 8)}
 	g.plan = newPlan(r)
 	if r.Days > 0 {
-		g.sched = newScheduler(r.Seed, r.AsOf, r.Days)
+		g.sched = newScheduler(r.Seed, r.AsOf, r.Days, w.demog)
 		if g.arrivals, err = g.allocateArrivals(ctx, w); err != nil {
 			return nil, err
 		}
@@ -299,7 +299,7 @@ func (g *generation) skeleton(b *builder, gr *group) error {
 // timeline is.
 func (g *generation) allocateArrivals(ctx context.Context, w *world) (map[int][]arrival, error) {
 	a := &generation{cfg: g.cfg, world: w, numbers: newNumberer(g.cfg.SafeNumbers), plan: newPlan(g.cfg),
-		sched: newScheduler(g.cfg.Seed, g.cfg.AsOf, g.cfg.Days)}
+		sched: newScheduler(g.cfg.Seed, g.cfg.AsOf, g.cfg.Days, w.demog)}
 	src := rand.NewPCG(0, 0)
 	b := &builder{r: rand.New(src), asOf: g.cfg.AsOf}
 	type need struct {

@@ -139,7 +139,8 @@ func (d *detailer) simulate(gr *group, seed uint64, days int, weekdays bool) {
 			s.q = s.q[:len(s.q)-1]
 			s.detail(&c)
 			if c.kind < detailKinds {
-				c.day += gap(&c.src, yearly[c.kind])
+				d, _ := gap(&c.src, yearly[c.kind], 0)
+				c.day += d
 				if c.day <= s.days {
 					s.q.push(c)
 				}
@@ -165,7 +166,8 @@ func (s *sim) start(i, from int) {
 	}
 	for k := evMove; k < detailKinds; k++ {
 		c := candidate{who: i, kind: k, src: eventStream(s.seed, s.gr.index, i, k), day: from}
-		c.day += gap(&c.src, yearly[k])
+		d, _ := gap(&c.src, yearly[k], 0)
+		c.day += d
 		if c.day <= s.days {
 			s.q.push(c)
 		}
@@ -292,7 +294,31 @@ func (s *sim) endAddress(p *Person) {
 
 // newAddress chooses an address for a person of status st, moved in today.
 func (s *sim) newAddress(st Status) *Address {
-	h := s.d.address([]member{{status: st}})
+	return s.addressAt(s.d.address([]member{{status: st}}))
+}
+
+// moveAddress chooses the address a person of status st moves to today from an address in municipality
+// from: in the same municipality at Denmark's share of moves, otherwise anywhere by population (the
+// reference has no figures of moves by distance or region).
+func (s *sim) moveAddress(st Status, from int) *Address {
+	if st != StatusActive && st != StatusActiveSpecialRoad || s.d.b.r.Float64() >= s.d.w.demog.withinMunicipality {
+		return s.newAddress(st)
+	}
+	h := home{}
+	for i := range s.d.w.munis {
+		if s.d.w.munis[i].code == from {
+			h.muni = &s.d.w.munis[i]
+		}
+	}
+	if h.muni == nil {
+		return s.newAddress(st)
+	}
+	s.d.dwelling(&h, st)
+	return s.addressAt(h)
+}
+
+// addressAt makes the address of home h, moved in today.
+func (s *sim) addressAt(h home) *Address {
 	road, pc := h.muni.road(h.roadCode)
 	return &Address{Municipality: h.muni.code, RoadCode: h.roadCode, Road: road, HouseNumber: h.house, Floor: h.floor,
 		Door: h.door, Postcode: pc.Code, City: pc.City, MovedIn: s.date, MunicipalityMovedIn: s.date}
@@ -548,7 +574,7 @@ func (s *sim) divorce(a, b int) {
 	s.mark(b, CodeCivilStatus, former, pa.Number)
 	// The former partner moves out.
 	if pb.Address != nil {
-		s.moveTo(pb, *s.newAddress(pb.Status))
+		s.moveTo(pb, *s.moveAddress(pb.Status, pb.Address.Municipality))
 		s.mark(b, CodeMove, "", pb.Number)
 	}
 }
@@ -692,7 +718,7 @@ func (s *sim) detail(c *candidate) {
 			return
 		}
 		from := *p.Address
-		a := *s.newAddress(p.Status)
+		a := *s.moveAddress(p.Status, from.Municipality)
 		for j, q := range s.live {
 			if q == nil || !q.Status.Active() || q.Address == nil || !sameHome(q.Address, &from) {
 				continue

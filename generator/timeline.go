@@ -69,11 +69,11 @@ const (
 var yearly = [detailKinds]float64{
 	evDeath:           1,      // by age: see mortality
 	evBirth:           1,      // by age: see fertility
-	evMarriage:        0.095,  // per cohabiting unmarried couple
-	evDivorce:         0.02,   // per married couple
-	evEmigration:      0.0092, // per resident adult; partner and minor children go along
-	evReturn:          0.06,   // per emigrant
-	evImmigration:     0.0135, // per person with a number in use: a new immigrant joins the group
+	evMarriage:        0.075,  // per cohabiting unmarried couple
+	evDivorce:         0.0142, // per married couple
+	evEmigration:      0.0072, // per resident adult; partner and minor children go along
+	evReturn:          0.045,  // per emigrant
+	evImmigration:     0.0102, // per person with a number in use: a new immigrant joins the group
 	evNumberChange:    0.0001,
 	evDisappearance:   0.0002,
 	evFound:           0.5,   // per disappeared person
@@ -85,24 +85,6 @@ var yearly = [detailKinds]float64{
 	evCitizenship:     0.05, // per resident foreign citizen
 	evGuardianship:    0.0003,
 	evGuardianshipEnd: 0.05,
-}
-
-// mortality is the yearly probability of death at an age (a Gompertz curve fitted to Danish life tables:
-// about 0.1% at 40, 1% at 65, 7% at 85).
-func mortality(age int) float64 {
-	if age < 1 {
-		return 0.003
-	}
-	return min(0.5, 0.000025*math.Exp(0.1*float64(age)))
-}
-
-// fertility is the yearly probability that a woman gives birth, by age: it peaks at about 31.
-func fertility(age int) float64 {
-	if age < 18 || age > 46 {
-		return 0
-	}
-	x := (float64(age) - 31) / 6
-	return 0.13 * math.Exp(-x*x)
 }
 
 // happening is a structural event of a group's timeline.
@@ -121,6 +103,7 @@ type candidate struct {
 	day  int
 	who  int
 	kind evKind
+	look bool // day is only a time to look again at the rate, not an event
 	src  rand.PCG
 }
 
@@ -140,17 +123,33 @@ func eventStream(seed uint64, g, who int, kind evKind) rand.PCG {
 	return *rand.NewPCG(a^splitmix(uint64(who)<<8|uint64(kind)), b)
 }
 
-// gap draws the days until the next event at yearly rate r (at least one).
-func gap(src *rand.PCG, r float64) int {
+// gap draws the days until the next event at yearly rate r (at least one). A rate that holds only until
+// a horizon (a birthday, for rates by age) gives the horizon instead when the draw lies beyond it, marked
+// as a look: the next draw is made there at the rate then, which is exact for rates that are constant
+// between horizons (the exponential forgets the wait). A rate of 0 looks again at the horizon, or in a
+// month without one.
+func gap(src *rand.PCG, r float64, horizon int) (days int, look bool) {
 	u := (float64(src.Uint64()>>11) + 0.5) * 0x1p-53
 	if r <= 0 {
-		return 30 // not possible now: look again in a month
+		if horizon > 0 {
+			return horizon, true
+		}
+		return 30, true
 	}
 	d := -math.Log(u) / (r / 365.25)
-	if d > 1e6 {
-		return 1e6
+	if horizon > 0 && d > float64(horizon) {
+		return horizon, true
 	}
-	return max(1, int(math.Ceil(d)))
+	if d > 1e6 {
+		return 1e6, false
+	}
+	return max(1, int(math.Ceil(d))), false
+}
+
+// untilBirthday returns the days from date d to the next birthday of a person born on birth.
+func untilBirthday(birth, d civil.Date) int {
+	next := yearsBefore(birth, -(ageAt(birth, d) + 1))
+	return max(1, next.DayNumber()-d.DayNumber())
 }
 
 // queue holds a group's pending candidates; groups are small, so it is a slice searched for the first.
@@ -177,6 +176,7 @@ func (q *queue) pop() (candidate, bool) {
 
 // scheduler plans the structural events of one group at a time; it is reused from group to group.
 type scheduler struct {
+	demog *demography
 	seed  uint64
 	asOf  civil.Date
 	days  int
@@ -187,8 +187,8 @@ type scheduler struct {
 	r     *rand.Rand // for the choices an event makes (gender, twins), from the event's stream
 }
 
-func newScheduler(seed uint64, asOf civil.Date, days int) *scheduler {
-	return &scheduler{seed: seed, asOf: asOf, days: days}
+func newScheduler(seed uint64, asOf civil.Date, days int, demog *demography) *scheduler {
+	return &scheduler{seed: seed, asOf: asOf, days: days, demog: demog}
 }
 
 // date returns the date of a timeline day.
@@ -217,12 +217,12 @@ func (s *scheduler) schedule(g int, members *[]member) []happening {
 			break
 		}
 		src := c.src
-		if s.valid(&c) {
+		if !c.look && s.valid(&c) {
 			s.r = rand.New(&src)
 			s.apply(g, &c, members)
 		}
 		c.src = src
-		c.day += gap(&c.src, s.rate(&c))
+		s.next(&c)
 		if c.day <= s.days {
 			s.q.push(c)
 		}
@@ -249,7 +249,7 @@ func (s *scheduler) addCandidates(g, i, from int) {
 			}
 		}
 		c := candidate{who: i, kind: k, src: eventStream(s.seed, g, i, k), day: from}
-		c.day += gap(&c.src, s.rate(&c))
+		s.next(&c)
 		if c.day <= s.days {
 			s.q.push(c)
 		}
@@ -258,15 +258,29 @@ func (s *scheduler) addCandidates(g, i, from int) {
 
 func (s *scheduler) age(i, day int) int { return ageAt(s.state[i].birth, s.date(day)) }
 
-// rate is the yearly rate of c's event for its member as things are on c's day.
-func (s *scheduler) rate(c *candidate) float64 {
+// next moves c on to its next event or look, drawn at the rate of c's event for its member as things are
+// on c's day: by age and sex until the member's next birthday for deaths and births, otherwise the kind's.
+func (s *scheduler) next(c *candidate) {
+	m := &s.state[c.who]
+	var r float64
+	horizon := 0
 	switch c.kind {
 	case evDeath:
-		return mortality(s.age(c.who, c.day))
+		r, horizon = s.demog.mortality(s.age(c.who, c.day), m.gender), untilBirthday(m.birth, s.date(c.day))
 	case evBirth:
-		return fertility(s.age(c.who, c.day))
+		r, horizon = s.demog.fertility(s.age(c.who, c.day), s.partnered(c.who)), untilBirthday(m.birth, s.date(c.day))
+	default:
+		r = yearly[c.kind]
 	}
-	return yearly[c.kind]
+	d, look := gap(&c.src, r, horizon)
+	c.day += d
+	c.look = look
+}
+
+// partnered reports whether member i lives with a partner who is alive and in Denmark.
+func (s *scheduler) partnered(i int) bool {
+	p := s.state[i].partner
+	return p >= 0 && s.state[p].status.Active() && !s.state[i].elsewhere && !s.state[p].elsewhere
 }
 
 // resident reports whether member i lives in Denmark with an ordinary address (status 01).
@@ -278,7 +292,7 @@ func (s *scheduler) valid(c *candidate) bool {
 	case evDeath:
 		return m.status.Active()
 	case evBirth:
-		return m.status.Active() && c.day-s.lastB[c.who] > 300 && fertility(s.age(c.who, c.day)) > 0
+		return m.status.Active() && c.day-s.lastB[c.who] > 300
 	case evMarriage:
 		p := m.partner
 		return p >= 0 && !m.married && s.resident(c.who) && s.resident(p) && s.age(c.who, c.day) >= 18 && s.age(p, c.day) >= 18

@@ -147,44 +147,6 @@ func TestTimelineEvents(t *testing.T) {
 	}
 }
 
-// TestTimelineRates checks that a year of the timeline happens at Denmark's yearly rates, per 1,000
-// persons: births 9.5, deaths 9.5, moves 142, marriages 4.8, divorces 2.2, emigrations 10, immigrations
-// (returns included) 13.3.
-func TestTimelineRates(t *testing.T) {
-	run := getTimeline(t)
-	count := map[string]int{}
-	for _, c := range run.changes {
-		for _, e := range c.Events {
-			switch {
-			case e.Derived == "":
-				count[e.Code]++
-			case e.Code == CodeCivilStatus && (e.Derived == derivedNewSpouse || e.Derived == derivedNewPartner):
-				count["marriage"]++
-			case e.Code == CodeCivilStatus && (e.Derived == derivedFormerSpouse || e.Derived == derivedFormerPart):
-				count["divorce"]++
-			}
-		}
-	}
-	per1000 := func(n int) float64 { return 1000 * float64(n) / float64(run.cfg.Persons) }
-	for _, tt := range []struct {
-		what      string
-		got, want float64
-		tolerance float64
-	}{
-		{"births", per1000(count[CodeNaming]), 9.5, 0.25},
-		{"deaths", per1000(count[CodeDeath]), 9.5, 0.25},
-		{"moves", per1000(count[CodeMove]), 142, 0.2},
-		{"marriages", per1000(count["marriage"]), 4.8, 0.35},
-		{"divorces", per1000(count["divorce"]), 2.2, 0.45},
-		{"emigrations", per1000(count[CodeEmigration]), 10, 0.3},
-		{"immigrations", per1000(count[CodeImmigration] + count[CodeReturn]), 13.3, 0.3},
-	} {
-		if tt.got < tt.want*(1-tt.tolerance) || tt.got > tt.want*(1+tt.tolerance) {
-			t.Errorf("%s: %.1f per 1,000 persons and year, want %.1f ± %.0f%%", tt.what, tt.got, tt.want, 100*tt.tolerance)
-		}
-	}
-}
-
 func TestTimelineConfigErrors(t *testing.T) {
 	for _, tt := range []struct {
 		name string

@@ -18,6 +18,7 @@ type world struct {
 	greenland                  []int // indexes into munis
 	countries                  []fixtures.Country
 	foreignCountries           []int // indexes into countries: not Danmark
+	demog                      *demography
 }
 
 type names struct {
@@ -45,6 +46,12 @@ func buildWorld() (*world, error) {
 		male: nameList(t.FirstNamesMale), female: nameList(t.FirstNamesFemale),
 		middle: nameList(t.MiddleNames), last: nameList(t.LastNames),
 		countries: t.Countries,
+	}
+	if _, err := loadPyramid(); err != nil {
+		return nil, fmt.Errorf("reference tables: %w", err)
+	}
+	if w.demog, err = newDemography(t.Demography); err != nil {
+		return nil, fmt.Errorf("reference tables: %w", err)
 	}
 	byMuni := map[int][]fixtures.Postcode{}
 	for _, p := range t.Postcodes {

@@ -96,7 +96,7 @@ func TestGenerateDays(t *testing.T) {
 // for byte; the manifest names the area, and inspect finds the series whole.
 func TestGenerateArea(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "area")
-	if _, stderr, code := runCLI(t, "", "generate", "--out", dir, "--persons", "5000", "--days", "14", "--final-status",
+	if _, stderr, code := runCLI(t, "", "generate", "--out", dir, "--persons", "10000", "--days", "14", "--final-status",
 		"--format", "fixed,jsonl", "--municipality", "101,0147"); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

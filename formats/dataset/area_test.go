@@ -21,7 +21,7 @@ func TestAreaSeriesApplyToFinalStatus(t *testing.T) {
 		t.Run(fmt.Sprintf("weekdays=%v", weekdays), func(t *testing.T) {
 			area, _ := extract.ParseArea("101,147")
 			dir := t.TempDir()
-			m, err := Write(context.Background(), dir, Options{Generator: generator.Config{Persons: 6000, Seed: 4, Days: 90, Weekdays: weekdays},
+			m, err := Write(context.Background(), dir, Options{Generator: generator.Config{Persons: 12000, Seed: 4, Days: 90, Weekdays: weekdays},
 				FinalStatus: true, Area: area})
 			if err != nil {
 				t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"math"
 
 	"os"
 	"path/filepath"
@@ -38,6 +39,8 @@ func run(ref, out string) error {
 		func() error { return writeTable(out, "municipalities.tsv", municipalitySource, munis) },
 		func() error { return postcodes(ref, out, munis) },
 		func() error { return countries(ref, out) },
+		func() error { return demography(ref, out) },
+		func() error { return ages(ref, out) },
 		func() error { return names(ref, out, "male_first_names.csv", "first_names_male.tsv", 600) },
 		func() error { return names(ref, out, "female_first_names.csv", "first_names_female.tsv", 600) },
 		func() error { return names(ref, out, "all_middle_names.csv", "middle_names.tsv", 300) },
@@ -94,33 +97,74 @@ func writeTable(dir, name, source string, rows [][]string) error {
 
 const municipalitySource = "The 98 Danish municipalities (kommunekoder from CPR's authority table, MYNTYP 05, " +
 	"shared/reference/codes/kommuner-MYNTYP05.csv) and four Greenland codes of the same table, with the table's full " +
-	"name and HAENSTART. Populations are " +
-	"approximate figures for 1 January 2024 (Statistics Denmark, FOLK1A by municipality), rounded; they are not " +
-	"in the shared reference and serve only as weights."
+	"name and HAENSTART. Populations of the 98: Statistics Denmark FOLK1A, 1 January 2023 " +
+	"(shared/reference/stats/folk1a-2023-municipalities.csv). Greenland's four are approximate weights: the " +
+	"reference has no figure for them."
 
-// population is the approximate population per municipality, used as a weight. Greenland's codes are the
-// 2012 authority table's.
-var population = map[string]int{
-	"0101": 660000, "0147": 105000, "0151": 52000, "0153": 39000, "0155": 14700, "0157": 75000, "0159": 70000,
-	"0161": 24000, "0163": 30000, "0165": 28000, "0167": 54000, "0169": 58000, "0173": 57000, "0175": 41000,
-	"0183": 24000, "0185": 44000, "0187": 17000, "0190": 41000, "0201": 26000, "0210": 41000, "0217": 64000,
-	"0219": 52000, "0223": 25000, "0230": 57000, "0240": 44000, "0250": 46000, "0253": 51000, "0259": 62000,
-	"0260": 31000, "0265": 90000, "0269": 23000, "0270": 41000, "0306": 33000, "0316": 73000, "0320": 37000,
-	"0326": 49000, "0329": 36000, "0330": 80000, "0336": 23000, "0340": 30000, "0350": 29000, "0360": 40000,
-	"0370": 84000, "0376": 60000, "0390": 45000, "0400": 39000, "0410": 39000, "0420": 41000, "0430": 51000,
-	"0440": 24000, "0450": 32000, "0461": 207000, "0479": 59000, "0480": 29000, "0482": 12000, "0492": 6000,
-	"0510": 55000, "0530": 27000, "0540": 73000, "0550": 37000, "0561": 115000, "0563": 3500, "0573": 50000,
-	"0575": 43000, "0580": 58000, "0607": 52000, "0615": 99000, "0621": 95000, "0630": 121000, "0657": 90000,
-	"0661": 59000, "0665": 19000, "0671": 21000, "0706": 44000, "0707": 37000, "0710": 50000, "0727": 23000,
-	"0730": 99000, "0740": 98000, "0741": 3700, "0746": 64000, "0751": 367000, "0756": 42000, "0760": 56000,
-	"0766": 47000, "0773": 20000, "0779": 46000, "0787": 43000, "0791": 98000, "0810": 37000, "0813": 58000,
-	"0820": 36000, "0825": 1800, "0840": 31000, "0846": 42000, "0849": 38000, "0851": 222000, "0860": 64000,
-	// Greenland (status 05 and 07).
-	"0955": 6500, "0956": 23000, "0957": 9000, "0958": 17000,
+// greenland is the approximate population of Greenland's four municipality codes in the 2012 authority
+// table, a weight for persons of status 05 and 07; the reference has no figure for them.
+var greenland = map[string]int{"0955": 6500, "0956": 23000, "0957": 9000, "0958": 17000}
+
+// populations reads FOLK1A's population per municipality (the 98 only: 411 Christiansø is not one) and
+// adds Greenland's weights.
+func populations(ref string) (map[string]int, error) {
+	rows, err := readStats(filepath.Join(ref, "stats", "folk1a-2023-municipalities.csv"))
+	if err != nil {
+		return nil, err
+	}
+	col := columns(rows[0])
+	out := map[string]int{}
+	for _, r := range rows[1:] {
+		code := fmt.Sprintf("%04s", r[col["kommunekode"]])
+		if code == "0411" {
+			continue
+		}
+		n, err := strconv.Atoi(r[col["population"]])
+		if err != nil {
+			return nil, fmt.Errorf("folk1a-2023-municipalities.csv: %s: %w", code, err)
+		}
+		out[code] = n
+	}
+	if len(out) != 98 {
+		return nil, fmt.Errorf("folk1a-2023-municipalities.csv: %d municipalities, want 98", len(out))
+	}
+	for code, n := range greenland {
+		out[code] = n
+	}
+	return out, nil
+}
+
+// readStats reads a file of shared/reference/stats: comma-separated, after the '#' lines naming its
+// source (which are not CSV: they may hold bare quotes).
+func readStats(path string) ([][]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		if !strings.HasPrefix(line, "#") {
+			b.WriteString(line)
+		}
+	}
+	r := csv.NewReader(strings.NewReader(b.String()))
+	r.FieldsPerRecord = -1
+	rows, err := r.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(rows) < 2 {
+		return nil, fmt.Errorf("%s: no rows", path)
+	}
+	return rows, nil
 }
 
 func municipalities(ref string) ([][]string, error) {
 	rows, err := readCSV(filepath.Join(ref, "codes", "kommuner-MYNTYP05.csv"), ',')
+	if err != nil {
+		return nil, err
+	}
+	population, err := populations(ref)
 	if err != nil {
 		return nil, err
 	}
@@ -244,4 +288,216 @@ func names(ref, out, in, name string, top int) error {
 	}
 	return writeTable(out, name, fmt.Sprintf("The %d most frequent names of shared/reference/names/%s "+
 		"(Danish name frequencies, University of Copenhagen name research, 2005), with their counts as weights.", top, in), table)
+}
+
+const demographySource = "Denmark's demographic figures the timeline is calibrated to, derived from " +
+	"shared/reference/stats (Statistics Denmark; each row names its file and year). Rates per 1000 are per 1000 " +
+	"residents and year: the year's count over the mean of the population on 1 January of that year and the " +
+	"next (folk2-1980-2025-origin-totals.csv). qx_men is the partial HISB9 life table (men 57-99, period unknown), " +
+	"for the shape of old-age mortality only."
+
+// demography derives demography.tsv: measure, key (an age or band where the figure has one), value and
+// where it comes from.
+func demography(ref, out string) error {
+	stats := filepath.Join(ref, "stats")
+	read := func(name string) ([][]string, map[string]int, error) {
+		rows, err := readStats(filepath.Join(stats, name))
+		if err != nil {
+			return nil, nil, err
+		}
+		return rows[1:], columns(rows[0]), nil
+	}
+	totals, tc, err := read("folk2-1980-2025-origin-totals.csv")
+	if err != nil {
+		return err
+	}
+	pop := map[string]float64{}
+	foreign := map[string]float64{}
+	for _, r := range totals {
+		n, _ := strconv.ParseFloat(r[tc["total"]], 64)
+		f, _ := strconv.ParseFloat(r[tc["foreign_citizens"]], 64)
+		pop[r[tc["year"]]], foreign[r[tc["year"]]] = n, f
+	}
+	meanPop := func(year string) (float64, error) {
+		y, err := strconv.Atoi(year)
+		if err != nil {
+			return 0, err
+		}
+		a, b := pop[year], pop[strconv.Itoa(y+1)]
+		if a == 0 || b == 0 {
+			return 0, fmt.Errorf("folk2-1980-2025-origin-totals.csv: no population for 1 January %d and %d", y, y+1)
+		}
+		return (a + b) / 2, nil
+	}
+	rows := [][]string{{"measure", "key", "value", "source"}}
+	add := func(measure, key string, v float64, source string) {
+		rows = append(rows, []string{measure, key, strconv.FormatFloat(v, 'f', -1, 64), source})
+	}
+	yearly, yc, err := read("bev-yearly-denmark.csv")
+	if err != nil {
+		return err
+	}
+	// The newest whole year of each count.
+	perThousand := map[string]string{"live_births": "births", "deaths": "deaths", "immigrations": "immigrations",
+		"emigrations": "emigrations", "marriages": "marriages", "divorces": "divorces"}
+	best := map[string][]string{}
+	for _, r := range yearly {
+		m, year := r[yc["measure"]], r[yc["year"]]
+		if _, ok := perThousand[m]; ok && !strings.Contains(year, "Q") && (best[m] == nil || year > best[m][yc["year"]]) {
+			best[m] = r
+		}
+		switch m {
+		case "moves_within_municipality_share":
+			v, _ := strconv.ParseFloat(r[yc["value"]], 64)
+			add("moves_within_municipality_share", "", v, "bev-yearly-denmark.csv "+year)
+		case "total_fertility":
+			if year == "2023" {
+				v, _ := strconv.ParseFloat(r[yc["value"]], 64)
+				add("total_fertility", "", v/1000, "bev-yearly-denmark.csv "+year)
+			}
+		}
+	}
+	var measures []string
+	for m := range perThousand {
+		measures = append(measures, m)
+	}
+	sort.Strings(measures)
+	for _, m := range measures {
+		r := best[m]
+		if r == nil {
+			return fmt.Errorf("bev-yearly-denmark.csv: no yearly %s", m)
+		}
+		year := r[yc["year"]]
+		n, err := strconv.ParseFloat(r[yc["value"]], 64)
+		if err != nil {
+			return fmt.Errorf("bev-yearly-denmark.csv: %s %s: %w", m, year, err)
+		}
+		mp, err := meanPop(year)
+		if err != nil {
+			return err
+		}
+		add(perThousand[m]+"_per_1000", "", round(1000*n/mp, 3), fmt.Sprintf("bev-yearly-denmark.csv %s: %.0f over %.0f", year, n, mp))
+	}
+	add("foreign_citizens_share", "", round(foreign["2025"]/pop["2025"], 4), "folk2-1980-2025-origin-totals.csv 2025")
+
+	fert, fc, err := read("fertility-and-mothers-age.csv")
+	if err != nil {
+		return err
+	}
+	newest := map[string]string{}
+	for _, r := range fert {
+		key := r[fc["measure"]] + "/" + r[fc["age_group"]]
+		if r[fc["year"]] > newest[key] {
+			newest[key] = r[fc["year"]]
+		}
+	}
+	for _, r := range fert {
+		m, band, year := r[fc["measure"]], r[fc["age_group"]], r[fc["year"]]
+		if newest[m+"/"+band] != year {
+			continue
+		}
+		v, err := strconv.ParseFloat(r[fc["value"]], 64)
+		if err != nil {
+			return fmt.Errorf("fertility-and-mothers-age.csv: %s %s: %w", m, year, err)
+		}
+		if m == "fertility_rate" {
+			v /= 1000 // births per woman and year
+		}
+		add(m, band, round(v, 5), "fertility-and-mothers-age.csv "+year)
+	}
+
+	hh, hc, err := read("households-2022.csv")
+	if err != nil {
+		return err
+	}
+	for _, r := range hh {
+		m := r[hc["measure"]]
+		if r[hc["year"]] == "2022" && (m == "mean_persons_per_household" || m == "share_1_person_households" ||
+			m == "share_households_with_children") {
+			v, _ := strconv.ParseFloat(r[hc["value"]], 64)
+			add(m, "", v, "households-2022.csv 2022")
+		}
+	}
+
+	civ, cc, err := read("folk1a-2025q4-civilstand-by-age-sex.csv")
+	if err != nil {
+		return err
+	}
+	bands := [][2]int{{18, 29}, {30, 49}, {50, 64}, {65, 79}, {80, 100}}
+	var all, old float64
+	married := make([][2]float64, len(bands))
+	for _, r := range civ {
+		age, _ := strconv.Atoi(r[cc["age"]])
+		n, _ := strconv.ParseFloat(r[cc["total"]], 64)
+		g, _ := strconv.ParseFloat(r[cc["gift"]], 64)
+		all += n
+		if age == 100 {
+			old += n
+		}
+		for i, b := range bands {
+			if age >= b[0] && age <= b[1] {
+				married[i][0] += g
+				married[i][1] += n
+			}
+		}
+	}
+	for i, b := range bands {
+		add("married_share", fmt.Sprintf("%d-%d", b[0], b[1]), round(married[i][0]/married[i][1], 4),
+			"folk1a-2025q4-civilstand-by-age-sex.csv (gift: married or separated)")
+	}
+	add("aged_100_plus_per_1000", "", round(1000*old/all, 4), "folk1a-2025q4-civilstand-by-age-sex.csv")
+
+	qx, qc, err := read("hisb9-men-57-99-death-probability-partial.csv")
+	if err != nil {
+		return err
+	}
+	for _, r := range qx {
+		v, err := strconv.ParseFloat(r[qc["qx"]], 64)
+		if err != nil {
+			return fmt.Errorf("hisb9-men-57-99-death-probability-partial.csv: age %s: %w", r[qc["age"]], err)
+		}
+		add("qx_men", r[qc["age"]], v, "hisb9-men-57-99-death-probability-partial.csv")
+	}
+	return writeTable(out, "demography.tsv", demographySource, rows)
+}
+
+func round(v float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(v*p) / p
+}
+
+const agesSource = "Denmark's population by single year of age and sex, 1 October 2025 (Statistics Denmark FOLK1A " +
+	"2025Q4; shared/reference/stats/folk1a-2025q4-civilstand-by-age-sex.csv, all civil statuses). Age 100 is 100 or more."
+
+// ages derives ages.tsv: age, men, women.
+func ages(ref, out string) error {
+	rows, err := readStats(filepath.Join(ref, "stats", "folk1a-2025q4-civilstand-by-age-sex.csv"))
+	if err != nil {
+		return err
+	}
+	col := columns(rows[0])
+	var men, women [101]int
+	for _, r := range rows[1:] {
+		age, err1 := strconv.Atoi(r[col["age"]])
+		n, err2 := strconv.Atoi(r[col["total"]])
+		if err1 != nil || err2 != nil || age < 0 || age > 100 {
+			return fmt.Errorf("folk1a-2025q4-civilstand-by-age-sex.csv: bad row %v", r)
+		}
+		switch r[col["sex"]] {
+		case "M":
+			men[age] += n
+		case "K":
+			women[age] += n
+		default:
+			return fmt.Errorf("folk1a-2025q4-civilstand-by-age-sex.csv: sex %q", r[col["sex"]])
+		}
+	}
+	table := [][]string{{"age", "men", "women"}}
+	for a := range men {
+		if men[a] == 0 || women[a] == 0 {
+			return fmt.Errorf("folk1a-2025q4-civilstand-by-age-sex.csv: no one aged %d", a)
+		}
+		table = append(table, []string{strconv.Itoa(a), strconv.Itoa(men[a]), strconv.Itoa(women[a])})
+	}
+	return writeTable(out, "ages.tsv", agesSource, table)
 }
