@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/cprtestdata/cprtestdata/fixtures"
+	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
 
 // maxAge is the oldest age the model gives a living person.
@@ -18,6 +19,19 @@ const maxAge = 105
 type pyramid struct {
 	share [maxAge + 1]float64 // of the living
 	women [maxAge + 1]float64 // share of women at each age
+	// civil is the share of each civil status (never married, married, widowed, divorced) at each age,
+	// men first.
+	civil [maxAge + 1][2][4]float64
+}
+
+// civilShares returns the shares of never married, married, widowed and divorced among persons of age
+// and sex.
+func civilShares(age int, sex pnr.Gender) [4]float64 {
+	i := 0
+	if sex == pnr.Female {
+		i = 1
+	}
+	return ages().civil[min(max(age, 0), maxAge)][i]
 }
 
 var loadPyramid = sync.OnceValues(func() (*pyramid, error) {
@@ -31,11 +45,18 @@ var loadPyramid = sync.OnceValues(func() (*pyramid, error) {
 	p := &pyramid{}
 	total := 0.0
 	for _, a := range t.Ages {
-		total += float64(a.Men + a.Women)
+		total += float64(a.Men.Total() + a.Women.Total())
 	}
 	for _, a := range t.Ages[:100] {
-		p.share[a.Age] = float64(a.Men+a.Women) / total
-		p.women[a.Age] = float64(a.Women) / float64(a.Men+a.Women)
+		p.share[a.Age] = float64(a.Men.Total()+a.Women.Total()) / total
+		p.women[a.Age] = float64(a.Women.Total()) / float64(a.Men.Total()+a.Women.Total())
+	}
+	for a := range p.civil {
+		row := t.Ages[min(a, 100)]
+		for i, c := range [2]fixtures.CivilCounts{row.Men, row.Women} {
+			n := float64(c.Total())
+			p.civil[a][i] = [4]float64{float64(c.NeverMarried) / n, float64(c.Married) / n, float64(c.Widowed) / n, float64(c.Divorced) / n}
+		}
 	}
 	old := t.Ages[100]
 	w, ws := 1.0, 0.0
@@ -45,8 +66,8 @@ var loadPyramid = sync.OnceValues(func() (*pyramid, error) {
 	}
 	w = 1
 	for a := 100; a <= maxAge; a++ {
-		p.share[a] = float64(old.Men+old.Women) / total * w / ws
-		p.women[a] = float64(old.Women) / float64(old.Men+old.Women)
+		p.share[a] = float64(old.Men.Total()+old.Women.Total()) / total * w / ws
+		p.women[a] = float64(old.Women.Total()) / float64(old.Men.Total()+old.Women.Total())
 		w /= 2
 	}
 	return p, nil

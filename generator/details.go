@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/brianvoe/gofakeit/v7"
@@ -19,6 +20,7 @@ type detailer struct {
 	src     *rand.PCG
 	faker   *gofakeit.Faker // for foreign names and addresses; made when first needed
 	couples coupleCache     // reused from group to group
+	homes   []home          // the group's other homes, by member.household; reused
 }
 
 func newDetailer(w *world, asOf civil.Date) *detailer {
@@ -48,6 +50,7 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 	// A surname for the family, and the shared home of those who do not live elsewhere.
 	family := d.surname()
 	home := d.address(members)
+	clear(d.homes)
 	marriages := d.couples[:0]
 	for i := range members {
 		m := &members[i]
@@ -117,11 +120,20 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 		// Where the person lives, or lived.
 		if m.status.HasAddress() {
 			a := home
-			if m.elsewhere || home.muni == nil {
+			switch {
+			case m.elsewhere && m.household > 0:
+				if int(m.household) >= len(d.homes) {
+					d.homes = slices.Grow(d.homes, int(m.household)+1-len(d.homes))[:int(m.household)+1]
+				}
+				if d.homes[m.household].muni == nil {
+					d.homes[m.household] = d.address([]member{*m})
+				}
+				a = d.homes[m.household]
+			case m.elsewhere || home.muni == nil:
 				a = d.address([]member{*m})
 			}
 			p.Address = d.place(a, m, arrived)
-			if m.elsewhere && b.r.IntN(100) < 3 {
+			if m.elsewhere && m.household == 0 && b.r.IntN(100) < 3 {
 				p.Address.CareOf = "c/o " + d.surname() // living with someone else, by name on the door
 			}
 			d.history(m, p, arrived)

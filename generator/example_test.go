@@ -29,8 +29,8 @@ func ExampleGenerate() {
 	}
 	// Output:
 	// 0101640001 true 1964-01-01 M Ali Raynor
-	// 2110390001 false 1939-10-21 M Bo Andersen
-	// 3107440002 false 1944-07-31 K Anette Karoline Hoang
+	// 2404780029 false 1978-04-24 M Bo Andersen
+	// 2612540058 false 1954-12-26 K Ilse Nilausen
 	// 1000 persons
 	// no-control-digit 0101640001 no-control-digit
 }
@@ -63,7 +63,10 @@ func ExampleRun() {
 	// Output:
 	// 2026-01-04 3112570038 01 A01
 	// 2026-01-04 0101580059 01 A01
-	// 2026-01-02 1905980048 01 A01
+	// 2026-01-03 2108830002 01 A01
+	// 2026-01-03 2602830007 01 A01
+	// 2026-01-03 2012184002 01 A01
+	// 2026-01-03 0409214029 01 A01
 }
 
 // A Clock steps the timeline one day at a time and keeps the population as it is on the current day.
@@ -80,7 +83,7 @@ func ExampleClock() {
 		fmt.Println("day", clock.Day(), len(day), "persons delivered;", len(clock.Persons()), "persons")
 	}
 	// Output:
-	// day 1 1 persons delivered; 2000 persons
-	// day 2 0 persons delivered; 2000 persons
-	// day 3 4 persons delivered; 2000 persons
+	// day 1 0 persons delivered; 2000 persons
+	// day 2 4 persons delivered; 2000 persons
+	// day 3 3 persons delivered; 2000 persons
 }

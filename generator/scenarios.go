@@ -257,7 +257,7 @@ var catalogue = []*scenario{
 			a := b.single(StatusActive, 35, 70)
 			age := ageAt(b.members[a].birth, b.asOf)
 			ex := b.add(newMember(b.birthForAge(clamp(age+b.r.IntN(7)-3, 30, b.maxAgeNow())), other(b.members[a].gender), StatusActive))
-			b.members[ex].elsewhere = true
+			b.alone(ex)
 			c := b.add(newMember(b.birthForAge(clamp(age+b.r.IntN(9)-4, 25, b.maxAgeNow())), other(b.members[a].gender), StatusActive))
 			b.divorce(a, ex)
 			b.couple(a, c, true, 0)
@@ -339,7 +339,7 @@ var catalogue = []*scenario{
 		build: func(b *builder) {
 			w := b.single(StatusActive, 20, 90)
 			g := b.single(StatusActive, 30, 70)
-			b.members[g].elsewhere = true
+			b.alone(g)
 			b.members[w].flags |= flagGuardianship
 			b.tag(w, "guardianship")
 			b.tag(g, "guardianship")

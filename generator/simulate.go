@@ -426,14 +426,24 @@ func (s *sim) death(i int) {
 			s.mark(j, CodeDeath, mk, p.Number)
 		}
 	}
-	// Custody the dead held ends; a guardian who dies leaves the ward without one.
+	// Custody the dead held ends; a guardian who dies leaves the ward without one. The children and the
+	// parents in CPR are delivered too.
 	for j, q := range s.live {
 		if q == nil || j == i {
 			continue
 		}
+		child := q.Mother.Number == p.Number || q.Father.Number == p.Number
 		if slices.ContainsFunc(q.Custody, func(c Custody) bool { return c.Holder == p.Number }) {
 			q.Custody = slices.DeleteFunc(slices.Clone(q.Custody), func(c Custody) bool { return c.Holder == p.Number })
+			child = true
+		}
+		switch {
+		case child:
 			s.mark(j, CodeDeath, derivedChild, p.Number)
+		case p.Mother.Number == q.Number && q.Status.Active():
+			s.mark(j, CodeDeath, derivedMother, p.Number)
+		case p.Father.Number == q.Number && q.Status.Active():
+			s.mark(j, CodeDeath, derivedFather, p.Number)
 		}
 		if g := q.Guardianship; g != nil && g.Guardian == p.Number {
 			q.Guardianship = nil

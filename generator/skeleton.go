@@ -55,9 +55,12 @@ type member struct {
 	partner, ex, mother, father, current int
 	married                              bool // partner link is recorded in CPR (marriage or partnership)
 	late                                 bool // registered on a listed 1 January after October 2007: no control digit
-	elsewhere                            bool // lives at an address of its own, not the group's
-	flags                                need
-	scenario                             string // the scenario this member was made to carry, if any
+	elsewhere                            bool // lives at another address than the group's
+	// household is, for a member who lives elsewhere, which of the group's other homes it shares with
+	// the members of the same number; 0 is a home of its own.
+	household uint8
+	flags     need
+	scenario  string // the scenario this member was made to carry, if any
 	// arrives is the timeline day a member added by the timeline arrives (born, immigrated, renumbered);
 	// 0 for the population as of the start.
 	arrives int
@@ -68,9 +71,31 @@ type builder struct {
 	r       *rand.Rand
 	asOf    civil.Date
 	members []member
+	homes   uint8 // the group's other homes so far
 }
 
-func (b *builder) reset() { b.members = b.members[:0] }
+func (b *builder) reset() { b.members, b.homes = b.members[:0], 0 }
+
+// moveOut makes the members live together in another home of the group's.
+func (b *builder) moveOut(members ...int) {
+	if b.homes < 255 {
+		b.homes++
+	}
+	for _, i := range members {
+		b.members[i].elsewhere, b.members[i].household = true, b.homes
+	}
+}
+
+// alone makes member i live elsewhere in a home of its own.
+func (b *builder) alone(i int) { b.members[i].elsewhere, b.members[i].household = true, 0 }
+
+// sameHousehold reports whether two members live at the same address.
+func sameHousehold(a, b *member) bool {
+	if a.elsewhere != b.elsewhere {
+		return false
+	}
+	return !a.elsewhere || a.household != 0 && a.household == b.household
+}
 
 func (b *builder) add(m member) int {
 	b.members = append(b.members, m)
@@ -153,64 +178,252 @@ func (b *builder) deathDate(birth civil.Date) civil.Date {
 	return aim
 }
 
-// household makes a group of living people: a family with children, a couple, a single person, a widow
-// or widower with the dead spouse, or a divorced person with the former spouse. ages draws the anchor's age.
+// household makes a group of living people around an anchor whose age is drawn from ages: below 18 a
+// family with children; otherwise the anchor with a civil status drawn from Denmark's shares for its age
+// and sex (married, with the spouse; widowed, with the dead spouse; divorced, with the former spouse
+// living elsewhere; never married, alone or with a partner), its grown-up children in homes of their own,
+// some with a partner and children, and its parents in theirs.
 func (b *builder) household(ages sampler) {
 	age := min(ages.draw(b.r), b.maxAgeNow())
-	if age < 18 {
+	if age < 18 || age < 22 && b.r.IntN(100) < 50 { // half of those 18-21 still live with their parents
 		b.family(age)
 		return
 	}
 	anchorG := b.gender(age)
 	anchor := b.add(newMember(b.birthForAge(age), anchorG, StatusActive))
 	b.maybeImmigrant(anchor, age)
-	pPartner := partnerShare(age)
-	switch x := b.r.Float64(); {
-	case x < pPartner:
-		pAge := clamp(age+int(b.r.NormFloat64()*3.5), 18, b.maxAgeNow())
-		g := other(anchorG)
-		var fl need
-		if b.r.IntN(100) < 2 { // same-sex couples
-			g = anchorG
-			fl = flagPartnership
-		}
-		p := b.add(newMember(b.birthForAge(pAge), g, StatusActive))
-		b.couple(anchor, p, age >= 24 && b.r.IntN(100) < 68, fl)
-	case age >= 55 && x < pPartner+widowShare(age):
+	switch b.civilDraw(age, anchorG) {
+	case civilMarried:
+		p := b.partnerFor(anchor, age, 3.5)
+		b.couple(anchor, p, true, b.members[p].flags&flagPartnership)
+	case civilWidowed:
 		dAge := clamp(age+int(b.r.NormFloat64()*4), 18, b.maxAgeNow()+20)
 		dm := newMember(b.birthForAge(min(dAge, b.maxAgeNow())), other(anchorG), StatusDead)
 		d := b.add(dm)
-		married := b.between(yearsBefore(b.asOf, age-22), yearsBefore(b.asOf, age-30))
+		married := b.between(yearsBefore(b.asOf, age-20), yearsBefore(b.asOf, max(age-30, 18)))
 		b.members[d].event = b.between(maxDate(married, yearsBefore(b.asOf, 30)), b.asOf)
 		b.link(anchor, d, true)
-	case age >= 28 && x < pPartner+widowShare(age)+0.18:
+	case civilDivorced:
 		exAge := clamp(age+int(b.r.NormFloat64()*3), 20, b.maxAgeNow())
 		ex := b.add(newMember(b.birthForAge(exAge), other(anchorG), StatusActive))
-		b.members[ex].elsewhere = true
+		b.alone(ex)
 		b.divorce(anchor, ex)
 		if b.r.IntN(100) < 40 { // the former spouse has remarried
 			nAge := clamp(exAge+int(b.r.NormFloat64()*4), 20, b.maxAgeNow())
 			n := b.add(newMember(b.birthForAge(nAge), anchorG, StatusActive))
-			b.members[n].elsewhere = true
+			b.moveOut(ex, n)
 			b.couple(ex, n, true, 0)
 		}
-	}
-	// Grown-up children living on their own.
-	if age >= 45 && b.r.IntN(100) < 22 {
-		for k := 1 + b.r.IntN(2); k > 0; k-- {
-			cAge := age - 22 - b.r.IntN(16)
-			if cAge < 18 {
-				continue
-			}
-			c := b.add(newMember(b.birthForAge(cAge), b.gender(cAge), StatusActive))
-			b.members[c].elsewhere = true
-			b.parentOf(anchor, c)
-			if p := b.members[anchor].partner; p >= 0 && b.members[p].gender != anchorG {
-				b.parentOf(p, c)
-			}
+		if b.r.Float64() < cohabiting(age) {
+			b.couple(anchor, b.partnerFor(anchor, age, 4), false, 0)
+		}
+	default:
+		if b.r.Float64() < cohabiting(age) {
+			p := b.partnerFor(anchor, age, 3)
+			b.couple(anchor, p, false, b.members[p].flags&flagPartnership)
 		}
 	}
+	b.grownChildren(anchor, age)
+	b.parents(anchor, age)
 }
+
+// The civil statuses an anchor is drawn with, in the order of civilShares.
+const (
+	civilNeverMarried = iota
+	civilMarried
+	civilWidowed
+	civilDivorced
+)
+
+// civilDraw draws an adult anchor's civil status. Denmark's shares are of persons: a married anchor
+// brings a married spouse, so married anchors are drawn at half their share; a divorced one brings a
+// divorced former spouse, who has remarried four times in ten (0.6 divorced and 0.8 married persons more
+// per divorced anchor); the never married are drawn at their share less those who live with a partner.
+func (b *builder) civilDraw(age int, g pnr.Gender) int {
+	sh := civilShares(age, g)
+	w := [4]float64{sh[civilNeverMarried] / (1 + cohabiting(age)), max(0, sh[civilMarried]-sh[civilDivorced]/2) / 2,
+		sh[civilWidowed], sh[civilDivorced] / 1.6 * divorcedBoost(age)}
+	x := b.r.Float64() * (w[0] + w[1] + w[2] + w[3])
+	for i, v := range w {
+		if x < v {
+			return i
+		}
+		x -= v
+	}
+	return civilNeverMarried
+}
+
+// marriedCouple is the share of couples of an age (of member's sex) that are married: Denmark's married
+// against those who live with a partner unmarried.
+func marriedCouple(age int, g pnr.Gender) float64 {
+	sh := civilShares(age, g)
+	m := sh[civilMarried]
+	return m / max(m+(sh[civilNeverMarried]+sh[civilDivorced])*cohabiting(age), 1e-9)
+}
+
+// divorcedBoost draws divorced anchors of 30-64 more often than their share, for the parents of
+// families with children, who are drawn married or living together and so are seldom divorced
+// (measured on the model: TestRealism's civil status by age).
+func divorcedBoost(age int) float64 {
+	switch {
+	case age >= 30 && age < 50:
+		return 2.5
+	case age >= 50 && age < 65:
+		return 1.6
+	}
+	return 1
+}
+
+// cohabiting is the share of the unmarried of an age who live with a partner (the project's choice: the
+// reference has no figure).
+func cohabiting(age int) float64 {
+	switch {
+	case age < 20:
+		return 0.05
+	case age < 25:
+		return 0.25
+	case age < 35:
+		return 0.4
+	case age < 50:
+		return 0.3
+	case age < 70:
+		return 0.15
+	}
+	return 0.05
+}
+
+// partnerFor adds a partner for member i aged age, of about the same age (sd years apart); one couple
+// in fifty is of the same sex.
+func (b *builder) partnerFor(i, age int, sd float64) int {
+	pAge := clamp(age+int(b.r.NormFloat64()*sd), 18, b.maxAgeNow())
+	g := other(b.members[i].gender)
+	var fl need
+	if b.r.IntN(100) < 2 {
+		g, fl = b.members[i].gender, flagPartnership
+	}
+	p := b.add(newMember(b.birthForAge(pAge), g, StatusActive))
+	b.members[p].flags |= fl
+	return p
+}
+
+// grownChildren gives an anchor of 40 or more the children it had, those who are adults now, each in a
+// home of its own, some with a partner and children of their own. Of those with children, about one in
+// five has none (the project's choice, as is the number: 1-4).
+func (b *builder) grownChildren(anchor, age int) {
+	if age < 50 || b.r.IntN(100) >= grownChildrenShare {
+		return
+	}
+	n := 1
+	switch x := b.r.IntN(100); {
+	case x < 55:
+		n = 2
+	case x < 78:
+		n = 3
+	case x < 84:
+		n = 4
+	}
+	partner := b.members[anchor].partner
+	if partner >= 0 && (b.members[partner].gender == b.members[anchor].gender || !b.members[partner].married ||
+		b.members[partner].status != StatusActive) {
+		partner = -1 // a cohabiting partner, a dead spouse: not the other parent here
+	}
+	atBirth := 24 + b.r.IntN(8)
+	for k := 0; k < n; k++ {
+		cAge := age - atBirth - 2*k - b.r.IntN(2)
+		if cAge < 18 {
+			break
+		}
+		c := b.add(newMember(b.birthForAge(cAge), b.gender(cAge), StatusActive))
+		b.parentOf(anchor, c)
+		if partner >= 0 {
+			b.parentOf(partner, c)
+		}
+		if cAge < 21 && b.r.IntN(100) < 60 {
+			continue // still living at home
+		}
+		home := []int{c}
+		if st := b.civilDraw(cAge, b.members[c].gender); st == civilMarried || b.r.Float64() < cohabiting(cAge) {
+			p := b.partnerFor(c, cAge, 3)
+			b.couple(c, p, st == civilMarried, b.members[p].flags&flagPartnership)
+			home = append(home, p)
+			if cAge >= 24 && b.members[p].gender != b.members[c].gender && b.r.IntN(100) < 70 {
+				mother, father := c, p
+				if b.members[c].gender == pnr.Male {
+					mother, father = p, c
+				}
+				for g, kids := 0, 1+b.r.IntN(3); g < kids; g++ {
+					gAge := cAge - 26 - b.r.IntN(6) + 3*g
+					if gAge < 0 || gAge > 17 {
+						continue
+					}
+					home = append(home, b.child(mother, father, b.birthForAge(gAge)))
+				}
+			}
+		}
+		b.moveOut(home...)
+	}
+}
+
+// parentsShare is the percentage of groups whose adult anchor under 40 has its parents in the group;
+// the others' parents are persons of other groups, where they have children of their own. More would
+// crowd the ages of parents: the group's members are drawn together.
+const parentsShare = 70
+
+// grownChildrenShare is the percentage of groups whose anchor of 50 or more has its grown-up children in
+// the group.
+const grownChildrenShare = 22
+
+// parents gives some anchors of 28-65 their parents (see parentsShare) in a home of their own: those
+// who are alive (the chance is the project's rough choice by age), together, apart after a divorce, or
+// one widowed with the other dead since the anchor's birth.
+func (b *builder) parents(anchor, age int) {
+	if age < 28 || age >= 66 || b.members[anchor].flags&flagImmigrant != 0 || b.r.IntN(100) >= parentsShare {
+		return
+	}
+	mAge := age + 24 + b.r.IntN(10)
+	fAge := mAge + 2 + b.r.IntN(3)
+	alive := func(a int) bool {
+		x := max(0, float64(a-55)) / 40
+		return a <= b.maxAgeNow() && b.r.Float64() < clampF(1-x*x, 0, 0.97)
+	}
+	born := b.members[anchor].birth
+	parent := func(a int, g pnr.Gender, living bool) int {
+		st := StatusActive
+		if !living {
+			st = StatusDead
+		}
+		i := b.add(newMember(b.birthForAge(min(a, b.maxAgeNow())), g, st))
+		if !living {
+			b.members[i].event = b.between(maxDate(born.AddDays(1), yearsBefore(b.asOf, 30)), b.asOf)
+		}
+		b.parentOf(i, anchor)
+		return i
+	}
+	mAlive, fAlive := alive(mAge), alive(fAge)
+	switch {
+	case mAlive && fAlive && b.r.IntN(100) < 85:
+		mother, father := parent(mAge, pnr.Female, true), parent(fAge, pnr.Male, true)
+		b.couple(mother, father, true, 0)
+		b.moveOut(mother, father)
+	case mAlive && fAlive:
+		mother, father := parent(mAge, pnr.Female, true), parent(fAge, pnr.Male, true)
+		b.divorce(mother, father)
+		b.alone(mother)
+		b.alone(father)
+	case mAlive || fAlive:
+		g, a, da := pnr.Female, mAge, fAge
+		if fAlive {
+			g, a, da = pnr.Male, fAge, mAge
+		}
+		p := parent(a, g, true)
+		if a >= 55 {
+			b.link(p, parent(da, other(g), false), true) // widowed
+		}
+		b.alone(p)
+	}
+}
+
+func clampF(v, lo, hi float64) float64 { return max(lo, min(v, hi)) }
 
 // maybeImmigrant makes member i, aged age, an immigrant now and then (about one adult in ten). CPR
 // registers an immigrant who does not know the birth date on 1 January of the birth year, with the date
@@ -236,29 +449,6 @@ func (b *builder) maybeImmigrant(i, age int) {
 		yearsBefore(m.birth, -18).Before(b.asOf) && b.r.IntN(100) < 45
 }
 
-func partnerShare(age int) float64 {
-	switch {
-	case age < 22:
-		return 0.08
-	case age < 26:
-		return 0.3
-	case age < 35:
-		return 0.55
-	case age < 70:
-		return 0.62
-	case age < 80:
-		return 0.5
-	}
-	return 0.25
-}
-
-func widowShare(age int) float64 {
-	if age < 55 {
-		return 0
-	}
-	return min(0.6, float64(age-55)/60)
-}
-
 // family makes a family around a child aged age: mother, usually a father, and brothers and sisters.
 func (b *builder) family(age int) {
 	motherAtBirth := 18 + b.r.IntN(14) + b.r.IntN(13)
@@ -269,15 +459,18 @@ func (b *builder) family(age int) {
 	case x < 78: // living together
 		fAge := clamp(mAge+2+int(b.r.NormFloat64()*3), age+18, b.maxAgeNow())
 		father = b.add(newMember(b.birthForAge(fAge), pnr.Male, StatusActive))
-		b.couple(mother, father, b.r.IntN(100) < 60, 0)
+		b.couple(mother, father, b.r.Float64() < marriedCouple(mAge, pnr.Female), 0)
 	case x < 92: // separated parents: the father lives elsewhere
 		fAge := clamp(mAge+2+int(b.r.NormFloat64()*3), age+18, b.maxAgeNow())
 		father = b.add(newMember(b.birthForAge(fAge), pnr.Male, StatusActive))
-		b.members[father].elsewhere = true
+		b.alone(father)
 		if b.r.IntN(2) == 0 {
 			b.divorce(mother, father)
 		}
 	default: // the father is unknown
+	}
+	if b.r.IntN(100) < 25 {
+		b.parents(mother, mAge)
 	}
 	n := 1
 	switch x := b.r.IntN(100); {
@@ -300,7 +493,7 @@ func (b *builder) family(age int) {
 		}
 		c := b.child(mother, father, b.birthForAge(sAge))
 		if sAge >= 20 {
-			b.members[c].elsewhere = true
+			b.alone(c)
 		}
 	}
 }

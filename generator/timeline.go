@@ -69,8 +69,8 @@ const (
 var yearly = [detailKinds]float64{
 	evDeath:           1,      // by age: see mortality
 	evBirth:           1,      // by age: see fertility
-	evMarriage:        0.075,  // per cohabiting unmarried couple
-	evDivorce:         0.0142, // per married couple
+	evMarriage:        0.088,  // per cohabiting unmarried couple
+	evDivorce:         0.0125, // per married couple
 	evEmigration:      0.0072, // per resident adult; partner and minor children go along
 	evReturn:          0.045,  // per emigrant
 	evImmigration:     0.0102, // per person with a number in use: a new immigrant joins the group
@@ -280,7 +280,7 @@ func (s *scheduler) next(c *candidate) {
 // partnered reports whether member i lives with a partner who is alive and in Denmark.
 func (s *scheduler) partnered(i int) bool {
 	p := s.state[i].partner
-	return p >= 0 && s.state[p].status.Active() && !s.state[i].elsewhere && !s.state[p].elsewhere
+	return p >= 0 && s.state[p].status.Active() && sameHousehold(&s.state[i], &s.state[p])
 }
 
 // resident reports whether member i lives in Denmark with an ordinary address (status 01).
@@ -347,24 +347,24 @@ func (s *scheduler) apply(g int, c *candidate, members *[]member) {
 		m.partner, s.state[p].partner = -1, -1
 		m.married, s.state[p].married = false, false
 		m.ex, s.state[p].ex = p, c.who
-		s.state[p].elsewhere = true // the partner moves out
+		s.state[p].elsewhere, s.state[p].household = true, 0 // the partner moves out
 		h.other = p
 	case evEmigration:
 		m.status, m.event = StatusEmigrated, d
-		if p := m.partner; p >= 0 && s.resident(p) && !m.elsewhere && !s.state[p].elsewhere {
+		if p := m.partner; p >= 0 && s.resident(p) && sameHousehold(m, &s.state[p]) {
 			s.state[p].status, s.state[p].event = StatusEmigrated, d
 			h.along = append(h.along, p)
 		}
 		for k := range s.state {
 			ch := &s.state[k]
-			if (ch.mother == c.who || ch.father == c.who) && s.resident(k) && !ch.elsewhere && s.age(k, c.day) < 18 {
+			if (ch.mother == c.who || ch.father == c.who) && s.resident(k) && sameHousehold(ch, m) && s.age(k, c.day) < 18 {
 				ch.status, ch.event = StatusEmigrated, d
 				h.along = append(h.along, k)
 			}
 		}
 	case evReturn, evFound:
 		m.status, m.event = StatusActive, civil.Date{}
-		m.elsewhere = true // back at an address of their own
+		m.elsewhere, m.household = true, 0 // back at an address of their own
 	case evImmigration:
 		age := 18 + s.r.IntN(12) + s.r.IntN(12) + s.r.IntN(16)
 		birth := civil.FromDayNumber(yearsBefore(d, age+1).DayNumber() + 1 + s.r.IntN(365))
@@ -373,7 +373,7 @@ func (s *scheduler) apply(g int, c *candidate, members *[]member) {
 			im.gender = pnr.Female
 		}
 		im.flags |= flagImmigrant
-		im.elsewhere = true
+		im.elsewhere, im.household = true, 0
 		if s.r.IntN(100) < 20 {
 			// Without papers for the birth date: registered on 1 January of the year. On the dates of
 			// CPR's no-control-digit list this takes a number without a control digit.

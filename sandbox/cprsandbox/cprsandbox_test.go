@@ -326,7 +326,7 @@ func TestDockerReportsHealthy(t *testing.T) {
 func TestMunicipalityInContainer(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	ctr := run(t, cprsandbox.WithSeed(4), cprsandbox.WithPersons(4000), cprsandbox.WithMunicipalities(101))
+	ctr := run(t, cprsandbox.WithSeed(4), cprsandbox.WithPersons(20000), cprsandbox.WithMunicipalities(101))
 	soapURL, err := ctr.SOAPURL(ctx, sandbox.SF6002Path)
 	if err != nil {
 		t.Fatal(err)

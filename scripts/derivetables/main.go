@@ -419,34 +419,6 @@ func demography(ref, out string) error {
 		}
 	}
 
-	civ, cc, err := read("folk1a-2025q4-civilstand-by-age-sex.csv")
-	if err != nil {
-		return err
-	}
-	bands := [][2]int{{18, 29}, {30, 49}, {50, 64}, {65, 79}, {80, 100}}
-	var all, old float64
-	married := make([][2]float64, len(bands))
-	for _, r := range civ {
-		age, _ := strconv.Atoi(r[cc["age"]])
-		n, _ := strconv.ParseFloat(r[cc["total"]], 64)
-		g, _ := strconv.ParseFloat(r[cc["gift"]], 64)
-		all += n
-		if age == 100 {
-			old += n
-		}
-		for i, b := range bands {
-			if age >= b[0] && age <= b[1] {
-				married[i][0] += g
-				married[i][1] += n
-			}
-		}
-	}
-	for i, b := range bands {
-		add("married_share", fmt.Sprintf("%d-%d", b[0], b[1]), round(married[i][0]/married[i][1], 4),
-			"folk1a-2025q4-civilstand-by-age-sex.csv (gift: married or separated)")
-	}
-	add("aged_100_plus_per_1000", "", round(1000*old/all, 4), "folk1a-2025q4-civilstand-by-age-sex.csv")
-
 	qx, qc, err := read("hisb9-men-57-99-death-probability-partial.csv")
 	if err != nil {
 		return err
@@ -466,38 +438,69 @@ func round(v float64, digits int) float64 {
 	return math.Round(v*p) / p
 }
 
-const agesSource = "Denmark's population by single year of age and sex, 1 October 2025 (Statistics Denmark FOLK1A " +
-	"2025Q4; shared/reference/stats/folk1a-2025q4-civilstand-by-age-sex.csv, all civil statuses). Age 100 is 100 or more."
+const agesSource = "Denmark's population by single year of age, sex and civil status, 1 October 2025 (Statistics " +
+	"Denmark FOLK1A 2025Q4; shared/reference/stats/folk1a-2025q4-civilstand-by-age-sex.csv). Age 100 is 100 or more. " +
+	"Civil status as DST counts it: never married, married (or separated; registered partnerships included), " +
+	"widowed, divorced."
 
-// ages derives ages.tsv: age, men, women.
+// ages derives ages.tsv: per age, the men and the women, and each by civil status.
 func ages(ref, out string) error {
 	rows, err := readStats(filepath.Join(ref, "stats", "folk1a-2025q4-civilstand-by-age-sex.csv"))
 	if err != nil {
 		return err
 	}
 	col := columns(rows[0])
-	var men, women [101]int
+	statuses := []string{"ugift", "gift", "enke", "skilt"}
+	var men, women [101][4]int
 	for _, r := range rows[1:] {
-		age, err1 := strconv.Atoi(r[col["age"]])
-		n, err2 := strconv.Atoi(r[col["total"]])
-		if err1 != nil || err2 != nil || age < 0 || age > 100 {
-			return fmt.Errorf("folk1a-2025q4-civilstand-by-age-sex.csv: bad row %v", r)
+		age, err := strconv.Atoi(r[col["age"]])
+		if err != nil || age < 0 || age > 100 {
+			return fmt.Errorf("folk1a-2025q4-civilstand-by-age-sex.csv: bad age in %v", r)
 		}
+		var counts *[4]int
 		switch r[col["sex"]] {
 		case "M":
-			men[age] += n
+			counts = &men[age]
 		case "K":
-			women[age] += n
+			counts = &women[age]
 		default:
 			return fmt.Errorf("folk1a-2025q4-civilstand-by-age-sex.csv: sex %q", r[col["sex"]])
 		}
+		total := 0
+		for i, st := range statuses {
+			n, err := strconv.Atoi(r[col[st]])
+			if err != nil {
+				return fmt.Errorf("folk1a-2025q4-civilstand-by-age-sex.csv: age %d %s: %w", age, st, err)
+			}
+			counts[i] += n
+			total += n
+		}
+		if t, err := strconv.Atoi(r[col["total"]]); err != nil || t != total {
+			return fmt.Errorf("folk1a-2025q4-civilstand-by-age-sex.csv: age %d: the statuses sum to %d, total %s", age, total, r[col["total"]])
+		}
 	}
-	table := [][]string{{"age", "men", "women"}}
+	header := []string{"age"}
+	for _, sex := range []string{"men", "women"} {
+		for _, st := range []string{"never_married", "married", "widowed", "divorced"} {
+			header = append(header, sex+"_"+st)
+		}
+	}
+	table := [][]string{header}
 	for a := range men {
-		if men[a] == 0 || women[a] == 0 {
+		row := []string{strconv.Itoa(a)}
+		m, w := 0, 0
+		for i := range statuses {
+			row = append(row, strconv.Itoa(men[a][i]))
+			m += men[a][i]
+		}
+		for i := range statuses {
+			row = append(row, strconv.Itoa(women[a][i]))
+			w += women[a][i]
+		}
+		if m == 0 || w == 0 {
 			return fmt.Errorf("folk1a-2025q4-civilstand-by-age-sex.csv: no one aged %d", a)
 		}
-		table = append(table, []string{strconv.Itoa(a), strconv.Itoa(men[a]), strconv.Itoa(women[a])})
+		table = append(table, row)
 	}
 	return writeTable(out, "ages.tsv", agesSource, table)
 }
