@@ -8,6 +8,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v7"
 
+	"github.com/cprtestdata/cprtestdata/fixtures"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
@@ -35,6 +36,11 @@ func (d *detailer) fake() *gofakeit.Faker {
 	return d.faker
 }
 
+// eligibleForCitizenship is the share of immigrants who have lived here nine years or more (arrivals are
+// spread over 25 years): naturalisation among them makes the share of each country's immigrants who are
+// still foreign citizens.
+const eligibleForCitizenship = 0.4
+
 // lastDay is the last day a person's records may speak of: the death, or asOf.
 func lastDay(m *member, asOf civil.Date) civil.Date {
 	if m.status == StatusDead {
@@ -51,6 +57,15 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 	family := d.surname()
 	home := d.address(members)
 	clear(d.homes)
+	// The group's country of origin, for its immigrants and their children born here.
+	var groupOrigin *fixtures.Country
+	origin := func() fixtures.Country {
+		if groupOrigin == nil {
+			c := d.w.origin(b.r)
+			groupOrigin = &c
+		}
+		return *groupOrigin
+	}
 	marriages := d.couples[:0]
 	for i := range members {
 		m := &members[i]
@@ -83,14 +98,19 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 		}
 		// Citizenship, church and birth place.
 		if immigrant {
-			c := d.w.countries[d.w.foreignCountries[b.r.IntN(len(d.w.foreignCountries))]]
+			c := origin()
+			if b.r.IntN(100) < 20 {
+				c = d.w.origin(b.r) // a family of more than one origin
+			}
 			p.BirthPlace = BirthPlace{Authority: c.Code, Text: ""}
 			p.Citizenship = Citizenship{Country: c.Code, Start: m.birth}
 			p.Church = Church{Code: 'U', Start: arrived}
 			// The arrival is the person's first entry (record 024, no exit before it).
 			p.Migrations = append(p.Migrations, Migration{EntryCountry: c.Code, Entry: arrived})
-			// Some who have lived here nine years or more have become Danish citizens.
-			if nat := arrived.AddDays(9 * 365); nat.Before(last) && m.status.Active() && b.r.IntN(100) < 35 {
+			// Those who have lived here nine years or more may have become Danish citizens: as many as
+			// make the share of their country's immigrants who are still foreign citizens.
+			naturalised := (1 - d.w.stillForeign(c.Code, false)) / eligibleForCitizenship
+			if nat := arrived.AddDays(9 * 365); nat.Before(last) && m.status.Active() && b.r.Float64() < naturalised {
 				nat = b.between(nat, last)
 				p.CitizenshipHistory = []Citizenship{{Country: c.Code, Start: m.birth, End: nat}}
 				p.Citizenship = Citizenship{Country: 5100, Start: nat}
@@ -102,14 +122,23 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 			}
 			p.BirthPlace = BirthPlace{Authority: mu.code, Text: mu.name}
 			p.Citizenship = Citizenship{Country: 5100, Start: m.birth}
-			baptism := minDate(m.birth.AddDays(60+b.r.IntN(120)), last)
-			p.Church = Church{Code: 'F', Start: baptism}
-			if b.r.IntN(100) < 26 {
-				if left := baptism.AddDays(18 * 365); left.Before(last) && b.r.IntN(2) == 0 {
-					p.ChurchHistory = []Church{{Code: 'F', Start: baptism, End: left}}
-					p.Church = Church{Code: 'U', Start: left}
-				} else {
-					p.Church = Church{Code: 'U', Start: m.birth}
+			if m.flags&flagDescendant != 0 {
+				// Born here to immigrant parents: their country's citizenship as often as its
+				// descendants keep it, and outside the national church.
+				if c := origin(); b.r.Float64() < d.w.stillForeign(c.Code, true) {
+					p.Citizenship = Citizenship{Country: c.Code, Start: m.birth}
+				}
+				p.Church = Church{Code: 'U', Start: m.birth}
+			} else {
+				baptism := minDate(m.birth.AddDays(60+b.r.IntN(120)), last)
+				p.Church = Church{Code: 'F', Start: baptism}
+				if b.r.IntN(100) < 26 {
+					if left := baptism.AddDays(18 * 365); left.Before(last) && b.r.IntN(2) == 0 {
+						p.ChurchHistory = []Church{{Code: 'F', Start: baptism, End: left}}
+						p.Church = Church{Code: 'U', Start: left}
+					} else {
+						p.Church = Church{Code: 'U', Start: m.birth}
+					}
 				}
 			}
 		}

@@ -63,10 +63,6 @@ func ExampleRun() {
 	// Output:
 	// 2026-01-04 3112570038 01 A01
 	// 2026-01-04 0101580059 01 A01
-	// 2026-01-03 2108830002 01 A01
-	// 2026-01-03 2602830007 01 A01
-	// 2026-01-03 2012184002 01 A01
-	// 2026-01-03 0409214029 01 A01
 }
 
 // A Clock steps the timeline one day at a time and keeps the population as it is on the current day.
@@ -84,6 +80,6 @@ func ExampleClock() {
 	}
 	// Output:
 	// day 1 0 persons delivered; 2000 persons
-	// day 2 4 persons delivered; 2000 persons
-	// day 3 3 persons delivered; 2000 persons
+	// day 2 0 persons delivered; 2000 persons
+	// day 3 5 persons delivered; 2000 persons
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,6 +43,8 @@ type realism struct {
 	adults, withMother int                // resident adults at the end, and those with their mother's number
 	over65, withChild  int                // residents over 65 at the end, and those with a child's number
 	foreignAtEnd       int
+	byOrigin           map[int]int       // residents born abroad, by country
+	bornAbroad         int               // residents at the end born abroad: immigrants (and the few adopted)
 	civilByBand        map[string][5]int // never married, married, widowed, divorced, all
 	households         map[string]int
 }
@@ -57,7 +60,7 @@ func measureRealism(t testing.TB, cfg Config) *realism {
 	}
 	end := asOf.AddDays(cfg.Days)
 	r := &realism{days: cfg.Days, birthsByAge: map[int]int{}, womenByAge: map[int]int{}, menByAge: map[int]int{},
-		menDeathsByAge: map[int]int{}, startAge: map[pnr.Number]int{}, civilByBand: map[string][5]int{},
+		menDeathsByAge: map[int]int{}, startAge: map[pnr.Number]int{}, civilByBand: map[string][5]int{}, byOrigin: map[int]int{},
 		households: map[string]int{}}
 	_, err := Run(context.Background(), cfg, Handler{
 		Person: func(p *Person) error {
@@ -138,6 +141,10 @@ func measureRealism(t testing.TB, cfg Config) *realism {
 			if p.Citizenship.Country != 5100 {
 				r.foreignAtEnd++
 			}
+			if p.BirthPlace.Authority >= 5000 {
+				r.bornAbroad++
+				r.byOrigin[p.BirthPlace.Authority]++
+			}
 			for _, b := range civilBands {
 				if age >= b.lo && age <= b.hi {
 					m := r.civilByBand[b.key]
@@ -197,7 +204,7 @@ type figure struct {
 	spread   float64 // with abs: the standard deviation of one event's value, for the noise of a mean
 }
 
-func (r *realism) figures(d fixtures.Demography, ages []fixtures.Age) []figure {
+func (r *realism) figures(d fixtures.Demography, ages []fixtures.Age, origins []fixtures.Origin) []figure {
 	ref := func(m, k string) float64 {
 		v, _ := d.Value(m, k)
 		return v
@@ -277,7 +284,9 @@ func (r *realism) figures(d fixtures.Demography, ages []fixtures.Age) []figure {
 	out = append(out, figure{name: "share of adults with their mother's number", got: share(r.withMother, r.adults), want: math.NaN()})
 	out = append(out, figure{name: "share of those over 65 with a child's number", got: share(r.withChild, r.over65), want: math.NaN()})
 	out = append(out, figure{name: "share of residents with foreign citizenship", got: share(r.foreignAtEnd, r.endResidents),
-		want: ref("foreign_citizens_share", "")})
+		want: ref("foreign_citizens_share", ""), tol: 0.15, expected: float64(r.foreignAtEnd)})
+	out = append(out, figure{name: "share of residents born abroad (immigrants)", got: share(r.bornAbroad, r.endResidents),
+		want: ref("immigrants_share", ""), tol: 0.15, expected: float64(r.bornAbroad)})
 	for i, b := range civilBands {
 		m := r.civilByBand[b.key]
 		for k := 1; k < 4; k++ {
@@ -286,6 +295,21 @@ func (r *realism) figures(d fixtures.Demography, ages []fixtures.Age) []figure {
 				want: want, tol: civilTolerance, abs: true, expected: float64(m[4]), spread: math.Sqrt(want * (1 - want))})
 		}
 	}
+	// The ten largest origins' share of the immigrants.
+	top := slices.Clone(origins)
+	top = slices.DeleteFunc(top, func(o fixtures.Origin) bool { return o.Code == 0 })
+	slices.SortFunc(top, func(a, b fixtures.Origin) int { return b.Immigrants - a.Immigrants })
+	allImm := 0
+	for _, o := range origins {
+		allImm += o.Immigrants
+	}
+	topImm, topGot := 0, 0
+	for _, o := range top[:10] {
+		topImm += o.Immigrants
+		topGot += r.byOrigin[o.Code]
+	}
+	out = append(out, figure{name: "share of immigrants from the ten largest origins", got: share(topGot, r.bornAbroad),
+		want: share(topImm, allImm), tol: 0.15, expected: float64(topGot)})
 	alone, persons := 0, 0
 	for _, n := range r.households {
 		persons += n
@@ -361,7 +385,7 @@ func TestRealism(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d persons, %d days, seed %d: %.0f resident-years\n", cfg.Persons, cfg.Days, cfg.Seed, r.residentYears())
 	fmt.Fprintf(&b, "%-52s %10s %10s %7s  %s\n", "figure", "run", "Denmark", "ratio", "")
-	for _, f := range r.figures(tables.Demography, tables.Ages) {
+	for _, f := range r.figures(tables.Demography, tables.Ages, tables.Origins) {
 		verdict := "ok"
 		switch {
 		case f.tol == 0:

@@ -363,7 +363,13 @@ func (s *sim) structural(h *happening) {
 	case evDivorce:
 		s.divorce(h.who, h.other)
 	case evEmigration:
-		c := s.d.w.countries[s.d.w.foreignCountries[s.d.b.r.IntN(len(s.d.w.foreignCountries))]]
+		// Foreign citizens mostly go home; others go where Denmark's immigrants come from.
+		c := s.d.w.origin(s.d.b.r)
+		if home := p.Citizenship.Country; home != 5100 && s.d.b.r.IntN(100) < 80 {
+			if k, ok := s.d.w.country(home); ok {
+				c = k
+			}
+		}
 		addr := s.d.foreignAddress(c.Name)
 		for _, i := range append([]int{h.who}, h.along...) {
 			q := s.live[i]
@@ -524,7 +530,7 @@ func (s *sim) immigrant(i int) {
 	}
 	first, last := pool[d.b.r.IntN(len(pool))], d.fake().LastName()
 	p.Name = Name{First: first, Last: last, Addressing: AddressingName(first, "", last), Start: s.date}
-	c := d.w.countries[d.w.foreignCountries[d.b.r.IntN(len(d.w.foreignCountries))]]
+	c := d.w.origin(d.b.r)
 	p.BirthPlace = BirthPlace{Authority: c.Code}
 	p.Citizenship = Citizenship{Country: c.Code, Start: m.birth}
 	p.Church = Church{Code: 'U', Start: s.date}

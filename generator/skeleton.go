@@ -41,6 +41,7 @@ const (
 	flagCorrectedHistory
 	flagControlDigitZero // a number whose control digit is 0
 	flagAdopted          // adopted from abroad 1976-1984: a number with 10 or 11 as digits 7-8
+	flagDescendant       // born in Denmark to an immigrant parent
 )
 
 type member struct {
@@ -195,6 +196,7 @@ func (b *builder) household(ages sampler) {
 	switch b.civilDraw(age, anchorG) {
 	case civilMarried:
 		p := b.partnerFor(anchor, age, 3.5)
+		b.sameOrigin(anchor, p)
 		b.couple(anchor, p, true, b.members[p].flags&flagPartnership)
 	case civilWidowed:
 		dAge := clamp(age+int(b.r.NormFloat64()*4), 18, b.maxAgeNow()+20)
@@ -220,6 +222,7 @@ func (b *builder) household(ages sampler) {
 	default:
 		if b.r.Float64() < cohabiting(age) {
 			p := b.partnerFor(anchor, age, 3)
+			b.sameOrigin(anchor, p)
 			b.couple(anchor, p, false, b.members[p].flags&flagPartnership)
 		}
 	}
@@ -243,6 +246,9 @@ func (b *builder) civilDraw(age int, g pnr.Gender) int {
 	sh := civilShares(age, g)
 	w := [4]float64{sh[civilNeverMarried] / (1 + cohabiting(age)), max(0, sh[civilMarried]-sh[civilDivorced]/2) / 2,
 		sh[civilWidowed], sh[civilDivorced] / 1.6 * divorcedBoost(age)}
+	if age < 21 {
+		w[civilWidowed], w[civilDivorced] = 0, 0 // no time to have married at 18 and be divorced or widowed by now
+	}
 	x := b.r.Float64() * (w[0] + w[1] + w[2] + w[3])
 	for i, v := range w {
 		if x < v {
@@ -338,6 +344,9 @@ func (b *builder) grownChildren(anchor, age int) {
 		if partner >= 0 {
 			b.parentOf(partner, c)
 		}
+		if b.members[anchor].flags&flagImmigrant != 0 {
+			b.members[c].flags |= flagDescendant
+		}
 		if cAge < 21 && b.r.IntN(100) < 60 {
 			continue // still living at home
 		}
@@ -416,8 +425,8 @@ func (b *builder) parents(anchor, age int) {
 			g, a, da = pnr.Male, fAge, mAge
 		}
 		p := parent(a, g, true)
-		if a >= 55 {
-			b.link(p, parent(da, other(g), false), true) // widowed
+		if a >= 55 && b.r.IntN(100) < 80 {
+			b.link(p, parent(da, other(g), false), true) // widowed; otherwise never married to the other
 		}
 		b.alone(p)
 	}
@@ -425,12 +434,35 @@ func (b *builder) parents(anchor, age int) {
 
 func clampF(v, lo, hi float64) float64 { return max(lo, min(v, hi)) }
 
-// maybeImmigrant makes member i, aged age, an immigrant now and then (about one adult in ten). CPR
+// sameOrigin makes the partner p of an immigrant i an immigrant too, three times in four (the project's
+// choice: the reference has no figure of mixed couples); the detail pass gives the group one origin.
+func (b *builder) sameOrigin(i, p int) {
+	if b.members[i].flags&flagImmigrant != 0 && b.r.IntN(100) < 75 {
+		b.members[p].flags |= flagImmigrant
+	}
+}
+
+// immigrantPercent is the percentage of immigrants among adult anchors and mothers of an age: calibrated
+// so that the share of residents born abroad is Denmark's (TestRealism); the reference has no figure by
+// age, so the shape (most at 25-49) is the project's.
+func immigrantPercent(age int) int {
+	switch {
+	case age < 25:
+		return 28
+	case age < 50:
+		return 37
+	case age < 65:
+		return 18
+	}
+	return 8
+}
+
+// maybeImmigrant makes member i, aged age, an immigrant now and then (see immigrantPercent). CPR
 // registers an immigrant who does not know the birth date on 1 January of the birth year, with the date
 // marked uncertain; on the dates of CPR's no-control-digit list, someone registered after October 2007
 // gets a number without a control digit, as those dates' other numbers are gone.
 func (b *builder) maybeImmigrant(i, age int) {
-	if age < 18 || b.r.IntN(100) >= 10 {
+	if age < 18 || b.r.IntN(100) >= immigrantPercent(age) {
 		return
 	}
 	m := &b.members[i]
@@ -454,17 +486,19 @@ func (b *builder) family(age int) {
 	motherAtBirth := 18 + b.r.IntN(14) + b.r.IntN(13)
 	mAge := min(age+motherAtBirth, b.maxAgeNow())
 	mother := b.add(newMember(b.birthForAge(mAge), pnr.Female, StatusActive))
+	b.maybeImmigrant(mother, mAge)
 	father := -1
 	switch x := b.r.IntN(100); {
 	case x < 78: // living together
 		fAge := clamp(mAge+2+int(b.r.NormFloat64()*3), age+18, b.maxAgeNow())
 		father = b.add(newMember(b.birthForAge(fAge), pnr.Male, StatusActive))
+		b.sameOrigin(mother, father)
 		b.couple(mother, father, b.r.Float64() < marriedCouple(mAge, pnr.Female), 0)
 	case x < 92: // separated parents: the father lives elsewhere
 		fAge := clamp(mAge+2+int(b.r.NormFloat64()*3), age+18, b.maxAgeNow())
 		father = b.add(newMember(b.birthForAge(fAge), pnr.Male, StatusActive))
 		b.alone(father)
-		if b.r.IntN(2) == 0 {
+		if mAge >= 21 && b.r.IntN(2) == 0 { // divorced, if they had time to marry and divorce
 			b.divorce(mother, father)
 		}
 	default: // the father is unknown
@@ -506,6 +540,11 @@ func (b *builder) child(mother, father int, birth civil.Date) int {
 	}
 	if father >= 0 {
 		b.parentOf(father, c)
+	}
+	for _, par := range [2]int{mother, father} {
+		if par >= 0 && b.members[par].flags&flagImmigrant != 0 {
+			b.members[c].flags |= flagDescendant
+		}
 	}
 	return c
 }

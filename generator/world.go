@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"hash/fnv"
+	"math/rand/v2"
 	"sync"
 
 	"github.com/cprtestdata/cprtestdata/fixtures"
@@ -19,6 +20,43 @@ type world struct {
 	countries                  []fixtures.Country
 	foreignCountries           []int // indexes into countries: not Danmark
 	demog                      *demography
+	origins                    sampler            // over originCountry, by immigrants
+	originCountry              []int              // indexes into countries; -1 for the rest of the world
+	foreignShare               map[int][2]float64 // by country code: the foreign citizens among immigrants, descendants
+	restForeignShare           [2]float64
+}
+
+// origin draws the country an immigrant comes from, as Denmark's immigrants do: the main countries of
+// origin by their numbers, the rest of the world spread over every other country.
+func (w *world) origin(r *rand.Rand) fixtures.Country {
+	i := w.originCountry[w.origins.draw(r)]
+	if i < 0 {
+		i = w.foreignCountries[r.IntN(len(w.foreignCountries))]
+	}
+	return w.countries[i]
+}
+
+// country returns the country of code.
+func (w *world) country(code int) (fixtures.Country, bool) {
+	for _, c := range w.countries {
+		if c.Code == code {
+			return c, true
+		}
+	}
+	return fixtures.Country{}, false
+}
+
+// stillForeign returns the share of immigrants (or descendants) from country code who are foreign
+// citizens.
+func (w *world) stillForeign(code int, descendant bool) float64 {
+	sh, ok := w.foreignShare[code]
+	if !ok {
+		sh = w.restForeignShare
+	}
+	if descendant {
+		return sh[1]
+	}
+	return sh[0]
 }
 
 type names struct {
@@ -81,6 +119,31 @@ func buildWorld() (*world, error) {
 			w.foreignCountries = append(w.foreignCountries, i)
 		}
 	}
+	w.foreignShare = map[int][2]float64{}
+	var ow []float64
+	for _, o := range t.Origins {
+		sh := [2]float64{o.ForeignShareImmigrants, o.ForeignShareDescendants}
+		idx := -1
+		if o.Code == 0 {
+			w.restForeignShare = sh
+		} else {
+			for i, c := range t.Countries {
+				if c.Code == o.Code {
+					idx = i
+				}
+			}
+			if idx < 0 {
+				return nil, fmt.Errorf("reference tables: origin %d (%s) is not in the country table", o.Code, o.Name)
+			}
+			w.foreignShare[o.Code] = sh
+		}
+		w.originCountry = append(w.originCountry, idx)
+		ow = append(ow, float64(o.Immigrants))
+	}
+	if len(ow) == 0 {
+		return nil, fmt.Errorf("reference tables: no origins")
+	}
+	w.origins = newSampler(ow)
 	return w, nil
 }
 

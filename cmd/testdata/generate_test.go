@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -82,7 +83,7 @@ func TestGenerateDays(t *testing.T) {
 	}
 	trunc := filepath.Join(t.TempDir(), "truncated")
 	data, _ := os.ReadFile(series[0])
-	os.WriteFile(trunc, data[:len(data)/2], 0o644)
+	os.WriteFile(trunc, data[:bytes.LastIndexByte(data[:len(data)/2], '\n')+1], 0o644) // cut after a whole record
 	if _, stderr, code := runCLI(t, "", "apply", "--out", result+"2", trunc); code != exitInvalid || !strings.Contains(stderr, "end record") {
 		t.Errorf("apply of a truncated file: exit %d, %s", code, stderr)
 	}

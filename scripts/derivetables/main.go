@@ -41,6 +41,7 @@ func run(ref, out string) error {
 		func() error { return countries(ref, out) },
 		func() error { return demography(ref, out) },
 		func() error { return ages(ref, out) },
+		func() error { return origins(ref, out) },
 		func() error { return names(ref, out, "male_first_names.csv", "first_names_male.tsv", 600) },
 		func() error { return names(ref, out, "female_first_names.csv", "first_names_female.tsv", 600) },
 		func() error { return names(ref, out, "all_middle_names.csv", "middle_names.tsv", 300) },
@@ -311,12 +312,17 @@ func demography(ref, out string) error {
 	if err != nil {
 		return err
 	}
-	pop := map[string]float64{}
-	foreign := map[string]float64{}
+	pop, foreign, immigrants, descendants := map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
 	for _, r := range totals {
-		n, _ := strconv.ParseFloat(r[tc["total"]], 64)
-		f, _ := strconv.ParseFloat(r[tc["foreign_citizens"]], 64)
-		pop[r[tc["year"]]], foreign[r[tc["year"]]] = n, f
+		y := r[tc["year"]]
+		for m, col := range map[*map[string]float64]string{&pop: "total", &foreign: "foreign_citizens",
+			&immigrants: "immigrants", &descendants: "descendants"} {
+			v, err := strconv.ParseFloat(r[tc[col]], 64)
+			if err != nil {
+				return fmt.Errorf("folk2-1980-2025-origin-totals.csv: %s %s: %w", y, col, err)
+			}
+			(*m)[y] = v
+		}
 	}
 	meanPop := func(year string) (float64, error) {
 		y, err := strconv.Atoi(year)
@@ -379,6 +385,8 @@ func demography(ref, out string) error {
 		add(perThousand[m]+"_per_1000", "", round(1000*n/mp, 3), fmt.Sprintf("bev-yearly-denmark.csv %s: %.0f over %.0f", year, n, mp))
 	}
 	add("foreign_citizens_share", "", round(foreign["2025"]/pop["2025"], 4), "folk2-1980-2025-origin-totals.csv 2025")
+	add("immigrants_share", "", round(immigrants["2025"]/pop["2025"], 4), "folk2-1980-2025-origin-totals.csv 2025")
+	add("descendants_share", "", round(descendants["2025"]/pop["2025"], 4), "folk2-1980-2025-origin-totals.csv 2025")
 
 	fert, fc, err := read("fertility-and-mothers-age.csv")
 	if err != nil {
@@ -503,4 +511,154 @@ func ages(ref, out string) error {
 		table = append(table, row)
 	}
 	return writeTable(out, "ages.tsv", agesSource, table)
+}
+
+const originsSource = "Immigrants and descendants in Denmark by country of origin, 1 January 2025 (Statistics Denmark " +
+	"FOLK2; shared/reference/stats/folk2-2025-immigrants-descendants-by-origin.csv and " +
+	"folk2-2025-foreign-citizens-by-origin.csv, each a top 30), with the share of each who are foreign citizens. " +
+	"Codes from CPR's country table (codes/lande-MYNTYP30.csv). A country in the foreign-citizens top 30 only has " +
+	"its foreign-citizen immigrants and descendants as its counts (a lower bound) and shares of 1; a country in the " +
+	"origin top 30 only has the shares of the rest. FOLK2's former Yugoslavia has the table's active " +
+	"Jugoslavien,Forb.Rep (5758). Code 0 is the rest of the world."
+
+// origins derives origins.tsv: code, name, immigrants, descendants, and the shares of them who are foreign
+// citizens.
+func origins(ref, out string) error {
+	stats := filepath.Join(ref, "stats")
+	lande, err := readCSV(filepath.Join(ref, "codes", "lande-MYNTYP30.csv"), ',')
+	if err != nil {
+		return err
+	}
+	lc := columns(lande[0])
+	// The active code of that name, or else of a name that starts with it ("Tyskland,Forb.Rep").
+	code := func(name string) string {
+		prefixed := ""
+		for _, r := range lande[1:] {
+			n := r[lc["navn"]]
+			switch {
+			case r[lc["active_in_2012_table"]] != "True":
+			case n == name:
+				return r[lc["mynkod"]]
+			case strings.HasPrefix(n, name+",") && prefixed == "":
+				prefixed = r[lc["mynkod"]]
+			}
+		}
+		return prefixed
+	}
+	byOrigin, err := readStats(filepath.Join(stats, "folk2-2025-immigrants-descendants-by-origin.csv"))
+	if err != nil {
+		return err
+	}
+	foreign, err := readStats(filepath.Join(stats, "folk2-2025-foreign-citizens-by-origin.csv"))
+	if err != nil {
+		return err
+	}
+	type origin struct {
+		name                         string
+		imm, desc, fImm, fDesc       float64
+		known, knownForeign, defunct bool
+	}
+	var list []*origin
+	find := func(name string) *origin {
+		for _, o := range list {
+			if o.name == name {
+				return o
+			}
+		}
+		o := &origin{name: name}
+		list = append(list, o)
+		return o
+	}
+	num := func(file, v string) (float64, error) {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %q: %w", file, v, err)
+		}
+		return f, nil
+	}
+	var totImm, totDesc, totFImm, totFDesc float64
+	oc := columns(byOrigin[0])
+	for _, r := range byOrigin[1:] {
+		imm, err1 := num("folk2-2025-immigrants-descendants-by-origin.csv", r[oc["immigrants"]])
+		desc, err2 := num("folk2-2025-immigrants-descendants-by-origin.csv", r[oc["descendants"]])
+		if err := firstErr(err1, err2); err != nil {
+			return err
+		}
+		if r[oc["rank"]] == "" {
+			totImm, totDesc = imm, desc
+			continue
+		}
+		o := find(r[oc["origin_country"]])
+		o.imm, o.desc, o.known = imm, desc, true
+	}
+	fc := columns(foreign[0])
+	for _, r := range foreign[1:] {
+		imm, err1 := num("folk2-2025-foreign-citizens-by-origin.csv", r[fc["of_which_immigrants"]])
+		desc, err2 := num("folk2-2025-foreign-citizens-by-origin.csv", r[fc["of_which_descendants"]])
+		if err := firstErr(err1, err2); err != nil {
+			return err
+		}
+		if r[fc["rank"]] == "" {
+			totFImm, totFDesc = imm, desc
+			continue
+		}
+		o := find(r[fc["origin_country"]])
+		o.fImm, o.fDesc, o.knownForeign = imm, desc, true
+	}
+	if totImm == 0 || totFImm == 0 {
+		return fmt.Errorf("folk2-2025: no totals")
+	}
+	var sumImm, sumDesc, sumFImm, sumFDesc float64
+	for _, o := range list {
+		if !o.known {
+			o.imm, o.desc = o.fImm, o.fDesc
+		}
+		sumImm += o.imm
+		sumDesc += o.desc
+		if o.known && o.knownForeign {
+			sumFImm += o.fImm
+			sumFDesc += o.fDesc
+		}
+	}
+	// The rest of the world: what the top 30s leave, its shares those of every country not in both lists.
+	var bothImm, bothDesc float64
+	for _, o := range list {
+		if o.known && o.knownForeign {
+			bothImm += o.imm
+			bothDesc += o.desc
+		}
+	}
+	restFImm := (totFImm - sumFImm) / (totImm - bothImm)
+	restFDesc := (totFDesc - sumFDesc) / (totDesc - bothDesc)
+	table := [][]string{{"code", "name", "immigrants", "descendants", "foreign_share_immigrants", "foreign_share_descendants"}}
+	restImm, restDesc := totImm-sumImm, totDesc-sumDesc
+	for _, o := range list {
+		c := code(o.name)
+		if c == "" {
+			restImm += o.imm
+			restDesc += o.desc
+			continue
+		}
+		fi, fd := 1.0, 1.0
+		switch {
+		case o.known && o.knownForeign:
+			fi, fd = o.fImm/o.imm, o.fDesc/o.desc
+		case o.known:
+			fi, fd = restFImm, restFDesc
+		}
+		table = append(table, []string{c, o.name, strconv.Itoa(int(o.imm)), strconv.Itoa(int(o.desc)),
+			strconv.FormatFloat(round(fi, 4), 'f', -1, 64), strconv.FormatFloat(round(fd, 4), 'f', -1, 64)})
+	}
+	table = append(table, []string{"0", "rest of the world", strconv.Itoa(int(restImm)), strconv.Itoa(int(restDesc)),
+		strconv.FormatFloat(round(restFImm, 4), 'f', -1, 64), strconv.FormatFloat(round(restFDesc, 4), 'f', -1, 64)})
+	return writeTable(out, "origins.tsv", originsSource, table)
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
