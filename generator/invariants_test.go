@@ -309,8 +309,8 @@ func checkAddresses(t *testing.T, ps []*Person) {
 		if inGreenland != greenland[a.Municipality] {
 			t.Fatalf("person %d: status %02d in municipality %04d", p.Index, p.Status, a.Municipality)
 		}
-		if !special && a.Road != roadName(a.Municipality, (a.RoadCode-10)/3) {
-			t.Fatalf("person %d: road %04d of %04d is %q, want %q", p.Index, a.RoadCode, a.Municipality, a.Road, roadName(a.Municipality, (a.RoadCode-10)/3))
+		if want, _, _, _ := RoadOf(a.Municipality, a.RoadCode); !special && a.Road != want {
+			t.Fatalf("person %d: road %04d of %04d is %q, want %q", p.Index, a.RoadCode, a.Municipality, a.Road, want)
 		}
 	}
 }

@@ -2,9 +2,10 @@ package generator
 
 import (
 	"fmt"
-	"hash/fnv"
 	"math/rand/v2"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/cprtestdata/cprtestdata/fixtures"
 )
@@ -91,6 +92,16 @@ func buildWorld() (*world, error) {
 	if w.demog, err = newDemography(t.Demography); err != nil {
 		return nil, fmt.Errorf("reference tables: %w", err)
 	}
+	var endingList []string
+	var endingWeights []float64
+	for _, e := range t.RoadSuffixes {
+		endingList = append(endingList, e.Name)
+		endingWeights = append(endingWeights, float64(e.Count))
+	}
+	if len(endingList) == 0 {
+		return nil, fmt.Errorf("reference tables: no road endings")
+	}
+	endings := newSampler(endingWeights)
 	byMuni := map[int][]fixtures.Postcode{}
 	for _, p := range t.Postcodes {
 		byMuni[p.Municipality] = append(byMuni[p.Municipality], p)
@@ -101,9 +112,9 @@ func buildWorld() (*world, error) {
 		if len(pcs) == 0 {
 			return nil, fmt.Errorf("reference tables: municipality %04d has no postal code", m.Code)
 		}
-		roads := make([]string, clamp(m.Population/300, 40, 3000))
-		for i := range roads {
-			roads[i] = roadName(m.Code, i)
+		roads, err := roadNames(m.Code, clamp(m.Population/300, 40, 3000), endings, endingList)
+		if err != nil {
+			return nil, fmt.Errorf("reference tables: %w", err)
 		}
 		w.munis = append(w.munis, muni{code: m.Code, name: m.Name, roads: roads, postcodes: pcs})
 		wt := float64(m.Population)
@@ -161,37 +172,63 @@ func nameList(ns []fixtures.Name) names {
 // codes 9900-9999.
 func roadCode(i int) int { return 10 + 3*i }
 
-// Road names are made of a first part and an ending, both common in Danish road names; road i of a
-// municipality gets a pair no other road of it has.
+// Road names are a stem and an ending, the ending drawn by how often Danish road names end so
+// (fixtures/tables/road_suffixes.tsv: -vej about half); some take an old-style prefix ("Gammel
+// Skovvej"), some are named after a person ("Karen Blixens Vej").
 var (
-	roadFirst = []string{
+	roadStems = []string{
 		"Skov", "Strand", "Kirke", "Mølle", "Bøge", "Ege", "Birke", "Lind", "Ahorn", "Hassel", "Rosen", "Lærke",
 		"Vibe", "Svane", "Ørne", "Falke", "Høge", "Rådhus", "Skole", "Bane", "Hav", "Sø", "Å", "Eng", "Mark",
 		"Ager", "Bakke", "Dal", "Høj", "Klint", "Fjord", "Vig", "Næs", "Holm", "Lund", "Kær", "Mose", "Hede",
-		"Fælled", "Torve", "Kongens ", "Dronning ", "Prins ", "Nørre ", "Søndre ", "Øster ", "Vester ",
-		"Gammel ", "Ny ", "Lille ", "Store ", "H.C. Andersens ", "Grundtvigs ", "Frederiks", "Christians",
-		"Valdemars", "Absalons", "Tordenskjolds", "Niels Bohrs ", "Karen Blixens ", "Bernstorffs", "Tietgens",
-		"Rørholms", "Hyldebær", "Kastanje", "Valnødde", "Æble", "Blomme", "Kirsebær", "Hvede", "Rug", "Byg",
-		"Havre", "Hør", "Humle", "Krage", "Spurve", "Solsorte", "Drossel", "Stær", "Måge", "Terne", "Viol",
-		"Anemone", "Syren", "Jasmin", "Kløver", "Timian", "Enebær", "Gran", "Fyrre", "Pile", "Poppel",
-		"Elme", "Ask", "Tjørne", "Slåen", "Bregne", "Siv", "Tang", "Klit", "Sand", "Sten", "Flint", "Kridt",
-		"Ler", "Tegl", "Smedie", "Bager", "Brygger", "Skomager", "Møller", "Præste", "Degne", "Fogeds",
-		"Herregårds", "Slots", "Park", "Have", "Vænge", "Toft", "Gade",
+		"Fælled", "Torve", "Frederiks", "Christians", "Valdemars", "Absalons", "Tordenskjolds", "Bernstorffs",
+		"Tietgens", "Rørholms", "Hyldebær", "Kastanje", "Valnødde", "Æble", "Blomme", "Kirsebær", "Hvede", "Rug",
+		"Byg", "Havre", "Hør", "Humle", "Krage", "Spurve", "Solsorte", "Drossel", "Stær", "Måge", "Terne", "Viol",
+		"Anemone", "Syren", "Jasmin", "Kløver", "Timian", "Enebær", "Gran", "Fyrre", "Pile", "Poppel", "Elme",
+		"Ask", "Tjørne", "Slåen", "Bregne", "Siv", "Tang", "Klit", "Sand", "Sten", "Flint", "Kridt", "Ler",
+		"Tegl", "Smedie", "Bager", "Brygger", "Skomager", "Møller", "Præste", "Degne", "Fogeds", "Herregårds",
+		"Slots", "Park", "Have", "Nørre", "Søndre", "Øster", "Vester", "Kongens", "Dronningens", "Prinsens",
 	}
-	roadEnding = []string{
-		"vej", "gade", "alle", "stræde", "vænget", "parken", "toften", "højen", "bakken", "engen", "haven",
-		"stien", "gyden", "plads", "torvet", "kvarteret", "lunden", "marken", "ager", "holmen", "bo",
-		"vangen", "lykken", "krogen", "ringen", "buen", "løkken", "skrænten", "brinken",
-	}
+	roadPrefixes = []string{"Gammel", "Ny", "Lille", "Store", "Nørre", "Søndre", "Øster", "Vester"}
+	// personRoadEndings are the words after a person's name, as the reference's sample has them
+	// ("Willy Sørensens Plads", "Ellens Vænge", "Utzons Allé").
+	personRoadEndings = []string{"Vej", "Vej", "Vej", "Gade", "Allé", "Plads", "Stræde", "Vænge"}
+	roadPersons       = []string{"H.C. Andersens", "Grundtvigs", "Niels Bohrs", "Karen Blixens", "Ole Rømers",
+		"Tycho Brahes", "N.F.S. Grundtvigs", "Kaj Munks", "Steen Blichers", "Johannes V. Jensens"}
 )
 
-// roadName returns the name of road i of municipality code m. The world holds them all, made once.
-func roadName(m, i int) string {
-	h := fnv.New32a()
-	h.Write([]byte{byte(m >> 8), byte(m)})
-	off := int(h.Sum32() % uint32(len(roadFirst)*len(roadEnding)))
-	k := (off + i*7919) % (len(roadFirst) * len(roadEnding)) // 7919 is prime to the product: a permutation
-	return roadFirst[k%len(roadFirst)] + roadEnding[k/len(roadFirst)]
+// roadNames makes the n road names of municipality m, each different, the same whatever the seed.
+func roadNames(m, n int, endings sampler, list []string) ([]string, error) {
+	r := rand.New(rand.NewPCG(uint64(m), 0x70ad))
+	seen := make(map[string]bool, n)
+	out := make([]string, 0, n)
+	for tries := 0; len(out) < n; tries++ {
+		if tries > 100*n {
+			return nil, fmt.Errorf("municipality %04d: %d road names wanted, %d different ones made", m, n, len(out))
+		}
+		end := list[endings.draw(r)]
+		stem := roadStems[r.IntN(len(roadStems))]
+		var name string
+		switch x := r.IntN(100); {
+		case x < 6: // after a person
+			name = roadPersons[r.IntN(len(roadPersons))] + " " + personRoadEndings[r.IntN(len(personRoadEndings))]
+		case x < 16:
+			prefix := roadPrefixes[r.IntN(len(roadPrefixes))]
+			if prefix == stem {
+				continue
+			}
+			name = prefix + " " + stem + end
+		default:
+			name = stem + end
+		}
+		low := strings.ToLower(stem)
+		if seen[name] || strings.Contains(end, low) || strings.HasSuffix(low, end) || utf8.RuneCountInString(name) > 30 ||
+			utf8.RuneCountInString(RoadAddressingName(name)) > 20 || cutRoad(name) {
+			continue // "Skovskoven", "Dalvej"'s twin, too long to be usual, or one VEJADRNVN would cut
+		}
+		seen[name] = true
+		out = append(out, name)
+	}
+	return out, nil
 }
 
 // roadPostcode returns the postal code of road i of municipality mu.
@@ -233,3 +270,52 @@ func RoadOf(municipality, code int) (name string, postcode int, city string, ok 
 	}
 	return "", 0, "", false
 }
+
+// cutRoad reports whether VEJADRNVN would have to cut the name mid-word.
+func cutRoad(name string) bool {
+	short := RoadAddressingName(name)
+	words := strings.Fields(short)
+	full := strings.Fields(name)
+	return len(words) != len(full) || words[len(words)-1] != full[len(full)-1] && roadWordAbbreviations[full[len(full)-1]] != words[len(words)-1]
+}
+
+// RoadAddressingName is a road's VEJADRNVN, its name for addressing in at most 20 characters, as record
+// 003, the road register and CPR's services give it. The reference has no rule for it, only CPR's own
+// abbreviations in its sample ("Martin Christensens Vej" is "M. Christensens Vej", "Willy Sørensens
+// Plads" "Willy Sørensens Pl"); the rule here follows them: a name of 20 characters or fewer as it is;
+// otherwise the words before the last two become initials, from the first, until it fits; then a last
+// word that is a road word is shortened (Vej V, Gade G, Plads Pl, Stræde Str, Allé Al, Vænge Vg); then the
+// word before it becomes an initial; a name that still does not fit is cut (the road names the generator
+// makes always fit).
+func RoadAddressingName(road string) string {
+	const width = 20
+	if utf8.RuneCountInString(road) <= width {
+		return road
+	}
+	words := strings.Fields(road)
+	fits := func() bool { return utf8.RuneCountInString(strings.Join(words, " ")) <= width }
+	initial := func(i int) {
+		if r, _ := utf8.DecodeRuneInString(words[i]); r != utf8.RuneError && !strings.HasSuffix(words[i], ".") {
+			words[i] = string(r) + "."
+		}
+	}
+	last := len(words) - 1
+	for i := 0; i < last-1 && !fits(); i++ {
+		initial(i)
+	}
+	if short, ok := roadWordAbbreviations[words[last]]; ok && last > 0 && !fits() {
+		words[last] = short
+	}
+	if last > 0 && !fits() {
+		initial(last - 1)
+	}
+	s := strings.Join(words, " ")
+	if r := []rune(s); len(r) > width {
+		s = string(r[:width])
+	}
+	return s
+}
+
+// roadWordAbbreviations shorten a road name's last word when it does not fit in VEJADRNVN.
+var roadWordAbbreviations = map[string]string{"Vej": "V", "Gade": "G", "Plads": "Pl", "Stræde": "Str", "Allé": "Al",
+	"Vænge": "Vg"}

@@ -162,7 +162,7 @@ func (s *Sandbox) dfParts(p *generator.Person, history, complete bool, only map[
 	if a := p.Address; a != nil && p.Status.HasAddress() && want("Adresseoplysninger") {
 		o := dfObject{}
 		o.put("cprKommunekode", code4(a.Municipality)).put("cprKommunenavn", municipalityNames()[a.Municipality]).
-			put("cprVejkode", code4(a.RoadCode)).put("vejadresseringsnavn", a.Road).put("husnummer", a.HouseNumber).
+			put("cprVejkode", code4(a.RoadCode)).put("vejadresseringsnavn", generator.RoadAddressingName(a.Road)).put("husnummer", a.HouseNumber).
 			put("etage", a.Floor).put("sidedoer", a.Door).put("postnummer", code4(a.Postcode)).put("postdistrikt", a.City)
 		rec := dfObject{"CprAdresse": o}
 		rec.put("conavn", a.CareOf).put("tilflytningsdatoKommune", a.MunicipalityMovedIn).

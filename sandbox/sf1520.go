@@ -230,7 +230,7 @@ func (s *Sandbox) adresse(w *soap.Writer, p *generator.Person) {
 		optText(w, "vejnavn", a.Road)
 		optText(w, "standardadresse", extract.LabelledAddress(a))
 		optText(w, "adresseringsnavn", p.Name.Addressing)
-		optText(w, "vejadresseringsnavn", extract.RoadAddressingName(a.Road))
+		optText(w, "vejadresseringsnavn", generator.RoadAddressingName(a.Road))
 		dateElement(w, "tilflytningsdato", a.MovedIn, true)
 	}
 	w.End("aktuelAdresse")

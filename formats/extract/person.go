@@ -510,7 +510,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			l.text(f003HouseNumber, a.HouseNumber)
 			l.text(f003Floor, a.Floor)
 			l.right(f003Door, a.Door)
-			l.text(f003StreetAddressingName, RoadAddressingName(a.Road))
+			l.text(f003StreetAddressingName, generator.RoadAddressingName(a.Road))
 		}
 		pw.emit(l, dst)
 	},
@@ -766,21 +766,18 @@ func (pw *PersonWriter) upTo(n int) int { return min(n, pw.cur.layout.Max) }
 // addressLines is how many lines a foreign or guardian's address has (UDLANDADR1-5, RELADR1-5).
 const addressLines = f005ForeignAddress5 - f005ForeignAddress1 + 1
 
-// RoadAddressingName is a road's VEJADRNVN, its name for addressing in 20 characters, as record 003 and
-// the road register give it: the name cut at 20 (the reference has no rule for abbreviating).
-func RoadAddressingName(road string) string { return clip(road, 20) }
-
 // PostDistrictText is a postal district's POSTDISTTXT in 20 characters, as record 003 and the road
 // register give it.
 func PostDistrictText(city string) string { return clip(city, 20) }
 
-// LabelledAddress is STANDARDADR: "road number,floor door", as "Skovvej 77 A" or "Søgade 12,st mf".
+// LabelledAddress is STANDARDADR: "road number,floor door", as "Skovvej 77 A" or "Søgade 12,st mf",
+// with the road's addressing name (VEJADRNVN), as the reference gives the field.
 func LabelledAddress(a *generator.Address) string {
 	house := strings.TrimLeft(a.HouseNumber, "0")
 	if n := len(house); n > 0 && (house[n-1] < '0' || house[n-1] > '9') {
 		house = house[:n-1] + " " + house[n-1:]
 	}
-	s := a.Road + " " + house
+	s := generator.RoadAddressingName(a.Road) + " " + house
 	if a.Floor != "" {
 		floor := strings.TrimLeft(a.Floor, "0")
 		if floor == "" {

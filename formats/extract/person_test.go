@@ -165,7 +165,10 @@ func checkRecord(t *testing.T, rec *Record, p *generator.Person) {
 		if a := p.Address; a != nil && p.Status < 30 {
 			eq("PostCode", fmt.Sprintf("%04d", a.Postcode))
 			eq("LabelledAddress", LabelledAddress(a))
-			eq("StreetAddressingName", clip(a.Road, 20))
+			eq("StreetAddressingName", generator.RoadAddressingName(a.Road))
+			if !strings.HasPrefix(rec.Get("LabelledAddress"), rec.Get("StreetAddressingName")+" ") {
+				fail("LabelledAddress", rec.Get("LabelledAddress"), "the road as VEJADRNVN has it, "+rec.Get("StreetAddressingName"))
+			}
 		} else if rec.Get("PostCode") != "0000" || rec.Get("LabelledAddress") != "" {
 			fail("LabelledAddress", rec.Get("LabelledAddress"), "empty for status "+generator.StatusCode(p.Status))
 		}

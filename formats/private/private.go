@@ -125,7 +125,7 @@ func (e *Encoder) Encode(p *generator.Person, today civil.Date, emit func(l *ext
 			keep(put("STREET_NUMBER", a.HouseNumber))
 			keep(put("FLOOR", a.Floor))
 			keep(put("SIDE_NUMBER", a.Door))
-			keep(put("STREETADDRESS_NAME", extract.RoadAddressingName(a.Road)))
+			keep(put("STREETADDRESS_NAME", generator.RoadAddressingName(a.Road)))
 		case p.Status == generator.StatusDead && e.opts.DeceasedAddress && len(p.AddressHistory) > 0:
 			// the address at death: the history keeps its codes, not its names
 			h := p.AddressHistory[len(p.AddressHistory)-1]

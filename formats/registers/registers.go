@@ -199,7 +199,7 @@ func (c *Collector) WriteRoads(w io.Writer, opts Options) (int, error) {
 		road001Record.PutNumber(rec, r001Komkod, r.Municipality)
 		road001Record.PutNumber(rec, r001Vejkod, r.Code)
 		road001Record.PutDate(rec, r001Timestamp, opts.Production)
-		rw.put(rec, road001Record.PutText(rec, r001Vejadrnvn, extract.RoadAddressingName(r.Name)),
+		rw.put(rec, road001Record.PutText(rec, r001Vejadrnvn, generator.RoadAddressingName(r.Name)),
 			road001Record.PutText(rec, r001Vejnvn, r.Name))
 		for _, parity := range []string{"U", "L"} { // ulige (odd), lige (even)
 			rec := road004Record.Template()

@@ -42,6 +42,7 @@ func run(ref, out string) error {
 		func() error { return demography(ref, out) },
 		func() error { return ages(ref, out) },
 		func() error { return origins(ref, out) },
+		func() error { return roadSuffixes(ref, out) },
 		func() error { return names(ref, out, "male_first_names.csv", "first_names_male.tsv", 600) },
 		func() error { return names(ref, out, "female_first_names.csv", "first_names_female.tsv", 600) },
 		func() error { return names(ref, out, "all_middle_names.csv", "middle_names.tsv", 300) },
@@ -661,4 +662,32 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+const roadSuffixesSource = "Endings of Danish road names with their counts, over 2,019 distinct names of a DAWA " +
+	"sample (shared/reference/roads/road-name-suffix-distribution.csv: a few mostly rural and suburban " +
+	"municipalities, indicative only), the names without a common ending ((other)) left out."
+
+// roadSuffixes derives road_suffixes.tsv: ending (without the hyphen) and count.
+func roadSuffixes(ref, out string) error {
+	rows, err := readStats(filepath.Join(ref, "roads", "road-name-suffix-distribution.csv"))
+	if err != nil {
+		return err
+	}
+	col := columns(rows[0])
+	table := [][]string{{"suffix", "count"}}
+	for _, r := range rows[1:] {
+		suffix := r[col["suffix"]]
+		if !strings.HasPrefix(suffix, "-") {
+			continue // (other)
+		}
+		if _, err := strconv.Atoi(r[col["count"]]); err != nil {
+			return fmt.Errorf("road-name-suffix-distribution.csv: %s: %w", suffix, err)
+		}
+		table = append(table, []string{strings.TrimPrefix(suffix, "-"), r[col["count"]]})
+	}
+	if len(table) < 10 {
+		return fmt.Errorf("road-name-suffix-distribution.csv: %d endings", len(table)-1)
+	}
+	return writeTable(out, "road_suffixes.tsv", roadSuffixesSource, table)
 }
