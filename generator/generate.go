@@ -15,7 +15,7 @@ import (
 // It changes whenever the same Config could give other bytes in any output (a test pins the golden
 // outputs' SHA-256 to it), so the same DataVersion, Config and seed give the same output, byte for byte.
 // It is not the program's version, which the build records.
-const DataVersion = "6"
+const DataVersion = "7"
 
 // chunkGroups is how many family groups are made at a time: it bounds memory whatever the population.
 const chunkGroups = 2048
@@ -256,32 +256,37 @@ func (g *generation) skeleton(b *builder, gr *group) error {
 	gr.numbers = make([]pnr.Number, gr.base)
 	for i := range gr.members {
 		m := &gr.members[i]
+		birth := m.birth
 		if g.cfg.SafeNumbers {
-			m.birth = safeBirth(m.birth)
+			birth = safeBirth(birth)
 		}
 		var n pnr.Number
 		var err error
 		switch {
 		case m.flags&flagControlDigitZero != 0:
-			n, err = g.numbers.reserve(m.birth, m.gender, controlDigitZero)
+			n, err = g.numbers.reserve(birth, m.gender, controlDigitZero)
 		case m.flags&flagAdopted != 0:
-			n, err = g.numbers.reserve(m.birth, m.gender, adoptionSerial)
+			n, err = g.numbers.reserve(birth, m.gender, adoptionSerial)
 		default:
-			n, err = g.numbers.next(m.birth, m.gender, m.late)
+			n, err = g.numbers.next(birth, m.gender, m.late)
 		}
 		if err != nil {
 			return err
 		}
 		gr.numbers[i] = n
 	}
-	if g.sched == nil {
-		return nil
+	// The timeline runs on the births as without safe numbers (its rates go by age, and it looks again at
+	// each birthday), so that safe numbers change the numbers and the listed 1 January births only.
+	if g.sched != nil {
+		gr.happenings = append([]happening(nil), g.sched.schedule(gr.index, &gr.members)...)
 	}
-	gr.happenings = append([]happening(nil), g.sched.schedule(gr.index, &gr.members)...)
 	if g.cfg.SafeNumbers {
-		for i := gr.base; i < len(gr.members); i++ {
+		for i := range gr.members {
 			gr.members[i].birth = safeBirth(gr.members[i].birth)
 		}
+	}
+	if g.sched == nil {
+		return nil
 	}
 	for _, a := range g.arrivals[gr.index] {
 		gr.numbers = append(gr.numbers, a.number)

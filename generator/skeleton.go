@@ -90,6 +90,18 @@ func (b *builder) moveOut(members ...int) {
 // alone makes member i live elsewhere in a home of its own.
 func (b *builder) alone(i int) { b.members[i].elsewhere, b.members[i].household = true, 0 }
 
+// apart makes member i, aged age, live elsewhere after a separation: with a new partner as often as the
+// unmarried of its age live with one (see cohabiting), otherwise alone.
+func (b *builder) apart(i, age int) {
+	if b.members[i].partner >= 0 || b.r.Float64() >= cohabiting(age) {
+		b.alone(i)
+		return
+	}
+	p := b.partnerFor(i, age, 4)
+	b.couple(i, p, false, b.members[p].flags&flagPartnership)
+	b.moveOut(i, p)
+}
+
 // sameHousehold reports whether two members live at the same address.
 func sameHousehold(a, b *member) bool {
 	if a.elsewhere != b.elsewhere {
@@ -186,7 +198,7 @@ func (b *builder) deathDate(birth civil.Date) civil.Date {
 // some with a partner and children, and its parents in theirs.
 func (b *builder) household(ages sampler) {
 	age := min(ages.draw(b.r), b.maxAgeNow())
-	if age < 18 || age < 22 && b.r.IntN(100) < 50 { // half of those 18-21 still live with their parents
+	if age < 18 || age < 22 && b.r.IntN(100) < 65 { // two in three of those 18-21 still live with their parents
 		b.family(age)
 		return
 	}
@@ -208,13 +220,14 @@ func (b *builder) household(ages sampler) {
 	case civilDivorced:
 		exAge := clamp(age+int(b.r.NormFloat64()*3), 20, b.maxAgeNow())
 		ex := b.add(newMember(b.birthForAge(exAge), other(anchorG), StatusActive))
-		b.alone(ex)
 		b.divorce(anchor, ex)
 		if b.r.IntN(100) < 40 { // the former spouse has remarried
 			nAge := clamp(exAge+int(b.r.NormFloat64()*4), 20, b.maxAgeNow())
 			n := b.add(newMember(b.birthForAge(nAge), anchorG, StatusActive))
 			b.moveOut(ex, n)
 			b.couple(ex, n, true, 0)
+		} else {
+			b.apart(ex, exAge)
 		}
 		if b.r.Float64() < cohabiting(age) {
 			b.couple(anchor, b.partnerFor(anchor, age, 4), false, 0)
@@ -280,22 +293,22 @@ func divorcedBoost(age int) float64 {
 	return 1
 }
 
-// cohabiting is the share of the unmarried of an age who live with a partner (the project's choice: the
-// reference has no figure).
+// cohabiting is the share of the unmarried of an age who live with a partner (the project's choice,
+// calibrated on the households' size and share of one person, TestRealism: the reference has no figure).
 func cohabiting(age int) float64 {
 	switch {
 	case age < 20:
 		return 0.05
 	case age < 25:
-		return 0.25
-	case age < 35:
-		return 0.4
-	case age < 50:
 		return 0.3
+	case age < 35:
+		return 0.5
+	case age < 50:
+		return 0.45
 	case age < 70:
-		return 0.15
+		return 0.35
 	}
-	return 0.05
+	return 0.12
 }
 
 // partnerFor adds a partner for member i aged age, of about the same age (sd years apart); one couple
@@ -417,8 +430,8 @@ func (b *builder) parents(anchor, age int) {
 	case mAlive && fAlive:
 		mother, father := parent(mAge, pnr.Female, true), parent(fAge, pnr.Male, true)
 		b.divorce(mother, father)
-		b.alone(mother)
-		b.alone(father)
+		b.apart(mother, mAge)
+		b.apart(father, fAge)
 	case mAlive || fAlive:
 		g, a, da := pnr.Female, mAge, fAge
 		if fAlive {
@@ -497,7 +510,7 @@ func (b *builder) family(age int) {
 	case x < 92: // separated parents: the father lives elsewhere
 		fAge := clamp(mAge+2+int(b.r.NormFloat64()*3), age+18, b.maxAgeNow())
 		father = b.add(newMember(b.birthForAge(fAge), pnr.Male, StatusActive))
-		b.alone(father)
+		b.apart(father, fAge)
 		if mAge >= 21 && b.r.IntN(2) == 0 { // divorced, if they had time to marry and divorce
 			b.divorce(mother, father)
 		}

@@ -69,7 +69,7 @@ const (
 var yearly = [detailKinds]float64{
 	evDeath:           1,      // by age: see mortality
 	evBirth:           1,      // by age: see fertility
-	evMarriage:        0.088,  // per cohabiting unmarried couple
+	evMarriage:        0.054,  // per cohabiting unmarried couple
 	evDivorce:         0.0125, // per married couple
 	evEmigration:      0.0072, // per resident adult; partner and minor children go along
 	evReturn:          0.045,  // per emigrant

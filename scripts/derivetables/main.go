@@ -422,7 +422,7 @@ func demography(ref, out string) error {
 	for _, r := range hh {
 		m := r[hc["measure"]]
 		if r[hc["year"]] == "2022" && (m == "mean_persons_per_household" || m == "share_1_person_households" ||
-			m == "share_households_with_children") {
+			m == "share_2_person_households" || m == "share_3plus_person_households" || m == "share_households_with_children") {
 			v, _ := strconv.ParseFloat(r[hc["value"]], 64)
 			add(m, "", v, "households-2022.csv 2022")
 		}
