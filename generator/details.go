@@ -412,7 +412,18 @@ func (d *detailer) protections(m *member, p *Person) {
 	} else if adult && b.r.IntN(100) < 6 {
 		p.Protections = append(p.Protections, Protection{Type: ProtectionMarketing, Start: b.between(maxDate(m.birth, yearsBefore(b.asOf, 10)), b.asOf)})
 	}
+	// Credit warnings, since CPR began recording them on 1 January 2017 (cpr-formats.md §1.2).
+	if m.flags&flagCreditWarning != 0 || adult && b.r.IntN(creditWarningOneIn) == 0 {
+		p.CreditWarning = b.between(maxDate(creditWarningsSince, yearsBefore(m.birth, -18)), b.asOf)
+	}
 }
+
+// creditWarningsSince is when CPR's record 050 went into production.
+var creditWarningsSince = civil.Date{Year: 2017, Month: 1, Day: 1}
+
+// creditWarningOneIn: one adult in this many has a credit warning (the project's choice: the reference
+// has no figure).
+const creditWarningOneIn = 250
 
 // outsideParent describes a parent who is not in the population: by name and birth date, or unknown.
 func (d *detailer) outsideParent(m *member, g pnr.Gender) Parent {

@@ -233,6 +233,7 @@ func checkEventsWithinLife(t *testing.T, ps []*Person, end civil.Date) {
 			check("disappeared", d.Disappeared)
 			check("found", d.Found)
 		}
+		check("credit warning", p.CreditWarning)
 		check("citizenship", p.Citizenship.Start)
 		check("church", p.Church.Start)
 		for _, c := range p.ChurchHistory {

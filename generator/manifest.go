@@ -70,7 +70,8 @@ type Expected struct {
 	Children      []string   `json:"children,omitempty"`
 	Name          string     `json:"addressing_name"`
 	// NameMarkers are the markers of the first, middle and last name (blank for none), as "+*=".
-	NameMarkers string `json:"name_markers,omitempty"`
+	NameMarkers   string     `json:"name_markers,omitempty"`
+	CreditWarning civil.Date `json:"credit_warning,omitzero"` // record 050's start
 	// Corrections are the correction markers (ANNKOR) of the historic addresses, in record order, as
 	// "023:K"; records in order are not listed.
 	Corrections []string `json:"corrections,omitempty"`
@@ -130,6 +131,7 @@ func (m *Manifest) add(p *Person, scenario string) {
 		}
 		e.NameMarkers = mark(n.FirstMarker) + mark(n.MiddleMarker) + mark(n.LastMarker)
 	}
+	e.CreditWarning = p.CreditWarning
 	for _, h := range p.AddressHistory {
 		if h.Correction != "" {
 			e.Corrections = append(e.Corrections, "023:"+h.Correction)

@@ -62,6 +62,9 @@ type Person struct {
 	AddressHistory []HistoricAddress `json:"address_history,omitzero"`
 
 	Protections []Protection `json:"protections,omitzero"` // record 004, at most four
+	// CreditWarning is a kreditadvarsel (record 050, BESKYTTYPE 0005): the person has asked lenders to
+	// check identity before granting credit. Zero when none.
+	CreditWarning civil.Date `json:"credit_warning,omitzero"`
 
 	Emigration     *Emigration     `json:"emigration,omitzero"`     // record 005, status 80
 	Migrations     []Migration     `json:"migrations,omitzero"`     // record 024: earlier exits and returns
@@ -161,6 +164,7 @@ const (
 	ProtectionLocalDirectory = 2 // lokalvejviserbeskyttelse
 	ProtectionMarketing      = 3 // markedsføringsbeskyttelse
 	ProtectionResearch       = 4 // forskerbeskyttelse
+	ProtectionCreditWarning  = 5 // kreditadvarsel: record 050, not 004 (see Person.CreditWarning)
 )
 
 // Protection is a protection with its period; End is zero while it lasts.

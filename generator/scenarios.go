@@ -214,6 +214,11 @@ var catalogue = []*scenario{
 			i := b.tag(b.single(StatusActive, 18, 80), "other-protections")
 			b.members[i].flags |= flagOtherProtections
 		}},
+	{name: "credit-warning", quota: 2, persons: 1, description: "a credit warning (kreditadvarsel, record 050 with BESKYTTYPE 0005): in the extract with --records all,050, in Datafordeler's Beskyttelse, and to private customers whose agreement includes it",
+		build: func(b *builder) {
+			i := b.tag(b.single(StatusActive, 25, 80), "credit-warning")
+			b.members[i].flags |= flagCreditWarning
+		}},
 	{name: "emigrated", quota: 3, persons: 1, description: "emigrated (status 80) with a foreign address",
 		build: func(b *builder) { b.tag(b.single(StatusEmigrated, 20, 70), "emigrated") }},
 	{name: "emigrated-and-returned", quota: 2, persons: 1, description: "emigrated and returned: active, with the stay abroad in record 024",

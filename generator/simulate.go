@@ -376,7 +376,7 @@ func (s *sim) structural(h *happening) {
 			s.endAddress(q)
 			q.Status, q.StatusDate = StatusEmigrated, s.date
 			q.Emigration = &Emigration{Country: c.Code, Date: s.date, ForeignAddress: addr}
-			q.Protections = nil
+			q.Protections, q.CreditWarning = nil, civil.Date{}
 			s.mark(i, CodeEmigration, "", q.Number)
 		}
 	case evReturn:
@@ -395,7 +395,7 @@ func (s *sim) structural(h *happening) {
 	case evDisappearance:
 		s.endAddress(p)
 		p.Status, p.StatusDate, p.Disappeared = StatusDisappeared, s.date, s.date
-		p.Protections = nil
+		p.Protections, p.CreditWarning = nil, civil.Date{}
 		s.mark(h.who, CodeDisappearance, "", p.Number)
 	case evFound:
 		p.Disappearances = append(p.Disappearances, Disappearance{Disappeared: p.Disappeared, Found: s.date})
@@ -410,7 +410,7 @@ func (s *sim) death(i int) {
 	p := s.live[i]
 	s.endAddress(p)
 	p.Status, p.StatusDate = StatusDead, s.date
-	p.Protections, p.Separation = nil, nil
+	p.Protections, p.Separation, p.CreditWarning = nil, nil, civil.Date{}
 	s.mark(i, CodeDeath, "", p.Number)
 	married := p.Civil.Code == 'G' || p.Civil.Code == 'P'
 	spouse := p.Civil.Spouse
@@ -836,6 +836,18 @@ func (s *sim) detail(c *candidate) {
 		if j := s.member(g.Guardian); j >= 0 {
 			s.mark(j, CodeGuardianship, derivedGuardianGone, p.Number)
 		}
+	case evCreditWarning:
+		if !adult || !p.CreditWarning.IsZero() || p.Status != StatusActive && p.Status != StatusActiveSpecialRoad {
+			return
+		}
+		p.CreditWarning = s.date
+		s.mark(c.who, CodeProtection, "", p.Number)
+	case evCreditWarningEnd:
+		if p.CreditWarning.IsZero() {
+			return
+		}
+		p.CreditWarning = civil.Date{}
+		s.mark(c.who, CodeProtection, "", p.Number)
 	case evCustodyEnd:
 		if len(p.Custody) == 0 {
 			return

@@ -42,6 +42,7 @@ const (
 	flagControlDigitZero // a number whose control digit is 0
 	flagAdopted          // adopted from abroad 1976-1984: a number with 10 or 11 as digits 7-8
 	flagDescendant       // born in Denmark to an immigrant parent
+	flagCreditWarning    // a credit warning (record 050)
 )
 
 type member struct {

@@ -57,6 +57,8 @@ const (
 	evCitizenship
 	evGuardianship
 	evGuardianshipEnd
+	evCreditWarning
+	evCreditWarningEnd
 	detailKinds
 	// Automatic events, due on a date the person's records give.
 	evProtectionEnd evKind = iota
@@ -67,24 +69,26 @@ const (
 // scaled from Denmark's yearly figures per 6 million people: births 57,000, deaths 57,000, moves
 // 850,000, marriages 29,000, divorces 13,000, immigrations 80,000 (of which returns), emigrations 60,000.
 var yearly = [detailKinds]float64{
-	evDeath:           1,      // by age: see mortality
-	evBirth:           1,      // by age: see fertility
-	evMarriage:        0.054,  // per cohabiting unmarried couple
-	evDivorce:         0.0125, // per married couple
-	evEmigration:      0.0072, // per resident adult; partner and minor children go along
-	evReturn:          0.045,  // per emigrant
-	evImmigration:     0.0102, // per person with a number in use: a new immigrant joins the group
-	evNumberChange:    0.0001,
-	evDisappearance:   0.0002,
-	evFound:           0.5,   // per disappeared person
-	evMove:            0.094, // per resident; those living with the mover move along
-	evNameChange:      0.004,
-	evSeparation:      0.004, // per married couple
-	evProtection:      0.012,
-	evChurch:          0.008,
-	evCitizenship:     0.05, // per resident foreign citizen
-	evGuardianship:    0.0003,
-	evGuardianshipEnd: 0.05,
+	evDeath:            1,      // by age: see mortality
+	evBirth:            1,      // by age: see fertility
+	evMarriage:         0.054,  // per cohabiting unmarried couple
+	evDivorce:          0.0125, // per married couple
+	evEmigration:       0.0072, // per resident adult; partner and minor children go along
+	evReturn:           0.045,  // per emigrant
+	evImmigration:      0.0102, // per person with a number in use: a new immigrant joins the group
+	evNumberChange:     0.0001,
+	evDisappearance:    0.0002,
+	evFound:            0.5,   // per disappeared person
+	evMove:             0.094, // per resident; those living with the mover move along
+	evNameChange:       0.004,
+	evSeparation:       0.004, // per married couple
+	evProtection:       0.012,
+	evChurch:           0.008,
+	evCitizenship:      0.05, // per resident foreign citizen
+	evGuardianship:     0.0003,
+	evGuardianshipEnd:  0.05,
+	evCreditWarning:    0.0008, // per adult without one (the project's choice, as the share)
+	evCreditWarningEnd: 0.1,    // per person with one
 }
 
 // happening is a structural event of a group's timeline.

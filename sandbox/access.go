@@ -67,6 +67,7 @@ type PrivOptions struct {
 	NameFirstLast    bool `json:"name_first_last,omitempty"`
 	IncludeProtected bool `json:"include_protected,omitempty"`
 	DeceasedAddress  bool `json:"deceased_address,omitempty"`
+	CreditWarnings   bool `json:"credit_warnings,omitempty"` // record 050 (php-cpr-direkte drops such a person)
 }
 
 // Transaction codes of CPR Direkte: the public lookup, and the private.
@@ -260,7 +261,8 @@ func newCustomer(c CustomerConfig, start civil.Date) (*customer, error) {
 	if c.Private {
 		o := private.Options{}
 		if po := c.Priv; po != nil {
-			o = private.Options{NameFirstLast: po.NameFirstLast, IncludeProtected: po.IncludeProtected, DeceasedAddress: po.DeceasedAddress}
+			o = private.Options{NameFirstLast: po.NameFirstLast, IncludeProtected: po.IncludeProtected, DeceasedAddress: po.DeceasedAddress,
+				CreditWarnings: po.CreditWarnings}
 		}
 		cu.private = &o
 	} else if c.Priv != nil {

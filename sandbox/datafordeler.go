@@ -54,7 +54,8 @@ var dfCivil = map[generator.Code]string{'U': "ugift", 'G': "gift", 'F': "fraskil
 // dfProtection are the DLS words of the protection types; research protection (4) has none and is left
 // out.
 var dfProtection = map[int]string{generator.ProtectionNameAndAddress: "navne_og_adresse",
-	generator.ProtectionLocalDirectory: "lokal_vejviser", generator.ProtectionMarketing: "markedsfoering"}
+	generator.ProtectionLocalDirectory: "lokal_vejviser", generator.ProtectionMarketing: "markedsfoering",
+	generator.ProtectionCreditWarning: "kreditadvarsel"}
 
 var dfNameMarker = map[string]string{"+": "forkortet", "*": "indeholder_tegn_der_ikke_kan_indrapporteres_til_cpr",
 	"=": "utilstraekkeligt_dokumenteret"}
@@ -203,6 +204,10 @@ func (s *Sandbox) dfParts(p *generator.Person, history, complete bool, only map[
 		default:
 			protections = append(protections, dfRecord("Beskyttelse", dfObject{"beskyttelsestype": w}, "aktuel", pr.Start, pr.End))
 		}
+	}
+	if !p.CreditWarning.IsZero() && want("Beskyttelser") { // a credit warning is a Beskyttelse in DLS
+		protections = append(protections, dfRecord("Beskyttelse", dfObject{"beskyttelsestype": dfProtection[generator.ProtectionCreditWarning]},
+			"aktuel", p.CreditWarning, civil.Date{}))
 	}
 	if e := p.Emigration; e != nil && p.Status == generator.StatusEmigrated && want("UdrejseIndrejser") {
 		o := dfObject{}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -214,5 +215,50 @@ func TestPrivateSubscriptionExtract(t *testing.T) {
 	}
 	if got := privRecords(t, files[1].Data())["000"].Get("PreviousProductionDate"); got != files[0].Production.String()[:4]+files[0].Production.String()[5:7]+files[0].Production.String()[8:] {
 		t.Errorf("the second extract follows %s, not the first's production date", got)
+	}
+}
+
+// TestPRIVCreditWarning: a private customer whose agreement includes credit warnings gets record 050
+// (BESKYTTYPE 0005 and its start) after 001 for a person with one, read by the private reader; the
+// default customer 5678 does not; Datafordeler gives the warning as a Beskyttelse kreditadvarsel.
+func TestPRIVCreditWarning(t *testing.T) {
+	sb, err := New(context.Background(), Config{Generator: generator.Config{Persons: 2000, Seed: 4}, Customers: []CustomerConfig{
+		{Number: 4000, Private: true, Priv: &PrivOptions{CreditWarnings: true}, Users: []UserConfig{{ID: "BANK", Password: "Bank4000"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p *generator.Person
+	for _, q := range sb.persons {
+		if !q.CreditWarning.IsZero() && q.Status == generator.StatusActive {
+			p = q
+			break
+		}
+	}
+	if p == nil {
+		t.Fatal("no person with a credit warning (the credit-warning scenario makes two)")
+	}
+	dial := direkteServer(t, sb, false)
+	r := call(t, dial, phpLogon("PRIV", "4000", "BANK", "Bank4000"))
+	recs := privRecords(t, call(t, dial, phpLookup("PRIV", "4000", r.Token, "BANK", p.Number.String())).Data)
+	cw := recs["050"]
+	if cw == nil || cw.Get("PNR") != p.Number.String() || cw.Get("ProtectionType") != "0005" ||
+		cw.Get("StartDate") != p.CreditWarning.Time().Format("20060102")+extract.TimeOfDay {
+		t.Fatalf("050 for %s with a credit warning since %v: %v", p.Number, p.CreditWarning, cw)
+	}
+	sb2, err := New(context.Background(), Config{Generator: generator.Config{Persons: 2000, Seed: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dial2 := direkteServer(t, sb2, false)
+	r2 := call(t, dial2, phpLogon("PRIV", "5678", "PRIVUSER", "Test1234"))
+	if recs := privRecords(t, call(t, dial2, phpLookup("PRIV", "5678", r2.Token, "PRIVUSER", p.Number.String())).Data); recs["050"] != nil {
+		t.Error("050 to the default customer, whose agreement has no credit warnings")
+	}
+	h := NewHandler(sb)
+	req := httptest.NewRequest("GET", "/CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete?pnr.personnummer.eq="+p.Number.String(), nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if body := rec.Body.String(); !strings.Contains(body, `"beskyttelsestype":"kreditadvarsel"`) {
+		t.Errorf("Datafordeler: no Beskyttelse kreditadvarsel for %s: %.300s", p.Number, body)
 	}
 }

@@ -130,6 +130,7 @@ func generate(c *cli.Context) error {
 		if c.IsSet("format") && !strings.Contains(c.String("format"), "fixed") {
 			return usagef(c, "--product private writes the fixed-width files: give --format fixed")
 		}
+		opts.Private.CreditWarnings = eo.Records["050"] // the customer's agreement includes 050: --records all,050
 	default:
 		return usagef(c, "--product %q: want public or private", product)
 	}

@@ -378,6 +378,12 @@ var layouts = []*Layout{
 		{Name: "BlackBox10", Danish: "SORTFELT-10", Pos: 4, Len: 10, Kind: KindText},
 		{Name: "Counter", Danish: "TAELLER", Pos: 14, Len: 8, Kind: KindNumber},
 	}},
+	{Type: "050", Name: "CreditWarning", Title: "Kreditadvarsel", Length: 29, Min: 0, Max: 1, Fields: []Field{
+		{Name: "RecordType", Danish: "RECORDTYPE", Pos: 1, Len: 3, Kind: KindNumber},
+		{Name: "PNR", Danish: "PNR", Pos: 4, Len: 10, Kind: KindText},
+		{Name: "ProtectionType", Danish: "BESKYTTYPE", Pos: 14, Len: 4, Kind: KindNumber},
+		{Name: "StartDate", Danish: "START_TS", Pos: 18, Len: 12, Kind: KindTimestamp},
+	}},
 }
 
 // The fields of record 000 (StartRecord), by index in its Layout's Fields.
@@ -822,4 +828,12 @@ const (
 	f999RecordType = iota // RECORDTYPE
 	f999BlackBox10        // SORTFELT-10
 	f999Counter           // TAELLER
+)
+
+// The fields of record 050 (CreditWarning), by index in its Layout's Fields.
+const (
+	f050RecordType     = iota // RECORDTYPE
+	f050PNR                   // PNR
+	f050ProtectionType        // BESKYTTYPE
+	f050StartDate             // START_TS
 )

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -19,18 +20,25 @@ type Selection map[string]bool
 
 // PersonTypes are the person record types the generator fills, in type order.
 var PersonTypes = []string{"001", "002", "003", "004", "005", "007", "008", "009", "010", "011", "012", "013",
-	"014", "015", "016", "017", "022", "023", "024", "025", "026", "027", "028", "029", "030"}
+	"014", "015", "016", "017", "022", "023", "024", "025", "026", "027", "028", "029", "030", "050"}
 
-// AllRecords selects every person record type.
+// TaskTypes are the person record types CPR delivers only where the task enables them (cpr-formats.md
+// §15: the credit warning 050): not in AllRecords, selected by name ("all,050").
+var TaskTypes = []string{"050"}
+
+// AllRecords selects every person record type of CPR's standard task: all of PersonTypes but TaskTypes.
 func AllRecords() Selection {
 	s := Selection{}
 	for _, t := range PersonTypes {
-		s[t] = true
+		if !slices.Contains(TaskTypes, t) {
+			s[t] = true
+		}
 	}
 	return s
 }
 
-// ParseSelection parses a comma-separated list of record types, "001,002,003,008", or "all". 001 is
+// ParseSelection parses a comma-separated list of record types, "001,002,003,008", "all", or "all" with
+// the task's types ("all,050"). 001 is
 // added when missing; 002 brings 004 with it, as CPR delivers 002 only to customers who take 004.
 func ParseSelection(s string) (Selection, error) {
 	if strings.TrimSpace(s) == "" || s == "all" {
@@ -40,6 +48,9 @@ func ParseSelection(s string) (Selection, error) {
 	for _, t := range strings.Split(s, ",") {
 		t = strings.TrimSpace(t)
 		switch {
+		case t == "all":
+			maps.Copy(sel, AllRecords())
+			continue
 		case t == "000" || t == "999":
 			return nil, fmt.Errorf("record type %s: %w: start and end records are always written", t, ErrUnknownName)
 		case t == "099":
@@ -737,6 +748,15 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		}
 	},
 	"030": func(*PersonWriter, *generator.Person, string, *bufio.Writer) {}, // ended separations are not modelled
+	"050": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		if p.CreditWarning.IsZero() {
+			return
+		}
+		l := pw.startType(pw.cur, num)
+		l.num(f050ProtectionType, generator.ProtectionCreditWarning)
+		l.date(f050StartDate, p.CreditWarning)
+		pw.emit(l, dst)
+	},
 }
 
 // parentFields are one parent's fields in record 015.

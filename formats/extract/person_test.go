@@ -325,3 +325,47 @@ func TestMarkersWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestCreditWarningRecord: record 050 only where the task enables it ("all,050"), with BESKYTTYPE 0005
+// and the warning's start, for exactly the persons who have one.
+func TestCreditWarningRecord(t *testing.T) {
+	ps := population(t, 3000)
+	want := map[string]civil.Date{}
+	for _, p := range ps {
+		if !p.CreditWarning.IsZero() {
+			want[p.Number.String()] = p.CreditWarning
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("no credit warnings in 3,000 persons")
+	}
+	recs, _ := readAll(t, writeExtract(t, ps, FileOptions{}))
+	for _, rec := range recs {
+		if rec.Type() == "050" {
+			t.Fatal("050 written with the standard selection")
+		}
+	}
+	sel, err := ParseSelection("all,050")
+	if err != nil || !sel["050"] || !sel["030"] {
+		t.Fatalf("ParseSelection(all,050) = %v, %v", sel, err)
+	}
+	recs, _ = readAll(t, writeExtract(t, ps, FileOptions{Records: sel}))
+	got := map[string]bool{}
+	for _, rec := range recs {
+		if rec.Type() != "050" {
+			continue
+		}
+		n := rec.Get("PNR")
+		start, ok := want[n]
+		switch {
+		case !ok:
+			t.Errorf("050 for %s, who has no credit warning", n)
+		case rec.Get("ProtectionType") != "0005" || rec.Get("StartDate") != start.Time().Format("20060102")+TimeOfDay:
+			t.Errorf("050 for %s: type %q start %q, want 0005 and %v", n, rec.Get("ProtectionType"), rec.Get("StartDate"), start)
+		}
+		got[n] = true
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d 050 records, %d persons with a credit warning", len(got), len(want))
+	}
+}

@@ -31,13 +31,14 @@ var byType = func() map[string]*extract.Layout {
 	return m
 }()
 
-// LayoutOf returns the layout of a PRIV record type: 001, 002, 004 and 005 are PRIV's own, 000 and 999
-// Format A's; nil for any other.
+// LayoutOf returns the layout of a PRIV record type: 001, 002, 004 and 005 are PRIV's own; 000, 999 and
+// the credit warning 050 Format A's (PRIV's 050 has Format A's length, 29, in the reference's one
+// client, and no field table of its own: private-customers.md §3, [L]); nil for any other.
 func LayoutOf(t string) *extract.Layout {
 	if l, ok := byType[t]; ok {
 		return l
 	}
-	if t == "000" || t == "999" {
+	if t == "000" || t == "999" || t == "050" {
 		return extract.LayoutOf(t)
 	}
 	return nil
@@ -58,6 +59,10 @@ type Options struct {
 	IncludeProtected bool
 	// DeceasedAddress delivers the last address of a dead person; by default none.
 	DeceasedAddress bool
+	// CreditWarnings delivers record 050 for a person with a credit warning, where the customer's
+	// agreement includes it; by default not (as CPR delivers 050 only where the task enables it).
+	// php-cpr-direkte returns no person when a 050 is in the answer (private-customers.md §3).
+	CreditWarnings bool
 	// Lookup finds a person by number: a guardian given by number is delivered by their name and
 	// address. Nil: such a guardian is delivered without.
 	Lookup func(pnr.Number) (*generator.Person, bool)
@@ -71,8 +76,8 @@ type Encoder struct {
 // NewEncoder returns an encoder with the customer's options.
 func NewEncoder(o Options) *Encoder { return &Encoder{opts: o} }
 
-// Encode calls emit with each of p's records on day today, unframed: 001, and 002 and 005 when p has a
-// foreign address or a guardian.
+// Encode calls emit with each of p's records on day today, unframed, in type order: 001, and 002, 005
+// and 050 when p has a foreign address, a guardian, or a credit warning the customer receives.
 func (e *Encoder) Encode(p *generator.Person, today civil.Date, emit func(l *extract.Layout, rec []byte) error) error {
 	protected := !e.opts.IncludeProtected && active(p, generator.ProtectionNameAndAddress, today)
 	l := byType["001"]
@@ -181,6 +186,18 @@ func (e *Encoder) Encode(p *generator.Person, today civil.Date, emit func(l *ext
 				return err
 			}
 		}
+		if err := emit(l, rec); err != nil {
+			return err
+		}
+	}
+	if !p.CreditWarning.IsZero() && e.opts.CreditWarnings {
+		l := LayoutOf("050")
+		rec := l.Template()
+		if err := l.PutText(rec, l.Field("PNR"), p.Number.String()); err != nil {
+			return err
+		}
+		l.PutNumber(rec, l.Field("ProtectionType"), generator.ProtectionCreditWarning)
+		l.PutDate(rec, l.Field("StartDate"), p.CreditWarning)
 		if err := emit(l, rec); err != nil {
 			return err
 		}

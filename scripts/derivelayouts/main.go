@@ -28,7 +28,21 @@ var (
 	row     = regexp.MustCompile(`^\| (\d+) \| (\d+) \| ([NA]) \| ([^|]*)\| ([^|]*)\| ([^|]*)\|$`)
 	// A row of the record index: code, CPR Broker object, name, length, min..max occurs.
 	index = regexp.MustCompile(`^\| (\d{3}) \| [^|]+\| [^|]+\| (\d+) \| (\d+)\.\.(\d+) \|`)
+	// Records outside CPR Broker (050): a heading with the length only, and rows of position, length,
+	// format, field and notes.
+	inferredHeading = regexp.MustCompile("^#### (\\d{3}) – (.*?), length (\\d+)")
+	inferredRow     = regexp.MustCompile(`^\| (\d+) \| (\d+) \| ([NA]) \| ([^|]*)\| ([^|]*)\|$`)
 )
+
+// inferredFields names the fields of the records the reference describes without CPR Broker's names
+// (050): the Danish name (BESKYTTYPE as §2.4 calls type 0005; the start's name is not in the reference)
+// and the property, by the reference's field text.
+var inferredFields = map[string][2]string{
+	"RECORDTYPE":                   {"RECORDTYPE", "RecordType"},
+	"PNR":                          {"PNR", "PNR"},
+	"protection/warning type":      {"BESKYTTYPE", "ProtectionType"},
+	"start timestamp yyyyMMddHHmm": {"START_TS", "StartDate"},
+}
 
 type field struct {
 	pos, length        int
@@ -40,6 +54,7 @@ type record struct {
 	code, title, name string
 	length            int
 	fields            []field
+	inferred          bool // not in CPR Broker: the reference's own table (050)
 }
 
 // occurs is a row of the record index.
@@ -72,10 +87,11 @@ func main() {
 }
 
 // wanted are the record types of the U12170-P extract the project writes and reads: the person records,
-// 099 events, 910 error records and 997 receipts of the subscription extracts, 000 and 999.
+// 050 credit warnings, 099 events, 910 error records and 997 receipts of the subscription extracts, 000
+// and 999.
 func wanted(code string) bool {
 	n, _ := strconv.Atoi(code)
-	return n <= 30 || n == 99 || n == 910 || n == 997 || n == 999
+	return n <= 30 || n == 50 || n == 99 || n == 910 || n == 997 || n == 999
 }
 
 func run(ref, out string) error {
@@ -91,11 +107,33 @@ func run(ref, out string) error {
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if m := index.FindStringSubmatch(line); m != nil {
-			l, _ := strconv.Atoi(m[2])
-			lo, _ := strconv.Atoi(m[3])
-			hi, _ := strconv.Atoi(m[4])
-			counts[m[1]] = occurs{l, lo, hi}
+		// The index's 999 row and 050 row share a line in the reference ("… | 1..1 || 050 | …").
+		rows := strings.SplitAfter(line, "||")
+		for i := range rows[1:] {
+			rows[i] = strings.TrimSuffix(rows[i], "|")
+			rows[i+1] = "|" + rows[i+1]
+		}
+		indexed := false
+		for _, r := range rows {
+			if m := index.FindStringSubmatch(r); m != nil {
+				l, _ := strconv.Atoi(m[2])
+				lo, _ := strconv.Atoi(m[3])
+				hi, _ := strconv.Atoi(m[4])
+				counts[m[1]] = occurs{l, lo, hi}
+				indexed = true
+			}
+		}
+		if indexed {
+			continue
+		}
+		if m := inferredHeading.FindStringSubmatch(line); m != nil && !heading.MatchString(line) {
+			cur = nil
+			if wanted(m[1]) {
+				n, _ := strconv.Atoi(m[3])
+				title, _, _ := strings.Cut(m[2], " (")
+				cur = &record{code: m[1], title: strings.TrimSpace(title), name: "CreditWarning", length: n, inferred: true}
+				recs = append(recs, cur)
+			}
 			continue
 		}
 		if m := heading.FindStringSubmatch(line); m != nil {
@@ -111,6 +149,20 @@ func run(ref, out string) error {
 			cur = nil
 		}
 		if cur == nil {
+			continue
+		}
+		if m := inferredRow.FindStringSubmatch(line); m != nil && cur.inferred {
+			pos, _ := strconv.Atoi(m[1])
+			l, _ := strconv.Atoi(m[2])
+			names, ok := inferredFields[strings.TrimSpace(m[4])]
+			if !ok {
+				return fmt.Errorf("record %s: no name for the field %q", cur.code, strings.TrimSpace(m[4]))
+			}
+			note := strings.TrimSpace(m[5])
+			if strings.Contains(m[4], "yyyyMMddHHmm") {
+				note = "[yyyyMMddHHmm]"
+			}
+			cur.fields = append(cur.fields, field{pos: pos, length: l, numeric: m[3] == "N", danish: names[0], prop: names[1], note: note})
 			continue
 		}
 		if m := row.FindStringSubmatch(line); m != nil {

@@ -117,6 +117,9 @@ func TestNullsAgainstTheModel(t *testing.T) {
 	}
 
 	for _, typ := range extract.PersonTypes {
+		if !extract.AllRecords()[typ] {
+			continue // a task's type (050): not written without being selected
+		}
 		tb := tables.ForLayout(extract.LayoutOf(typ))
 		values, nulls := columnValues(t, files[tb.Name+".parquet"].Bytes())
 		recs := lines[typ]

@@ -903,6 +903,24 @@ func (r *row030) fill(line []byte) {
 	r.SeparationEndDateUncertainty = textAt(&r.v.SeparationEndDateUncertainty, line[47:48])
 }
 
+// row050 is a row of 050_credit_warning. Each column points into v, or is nil for null.
+type row050 struct {
+	Pnr            *string    `parquet:"pnr,optional"`
+	ProtectionType *int32     `parquet:"protection_type,optional"`
+	StartDate      *time.Time `parquet:"start_date,optional,timestamp(millisecond)"`
+	v              struct {
+		Pnr            string
+		ProtectionType int32
+		StartDate      time.Time
+	}
+}
+
+func (r *row050) fill(line []byte) {
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.ProtectionType = numberAt(&r.v.ProtectionType, line[13:17])
+	r.StartDate = timestampAt(&r.v.StartDate, line[17:29])
+}
+
 // row099 is a row of 099_events. Each column points into v, or is nil for null.
 type row099 struct {
 	Pnr           *string    `parquet:"pnr,optional"`
@@ -1003,6 +1021,9 @@ var tableMakers = map[string]func(io.Writer, ...parquet.WriterOption) table{
 	},
 	"030": func(w io.Writer, opts ...parquet.WriterOption) table {
 		return newTyped[row030](w, (*row030).fill, opts...)
+	},
+	"050": func(w io.Writer, opts ...parquet.WriterOption) table {
+		return newTyped[row050](w, (*row050).fill, opts...)
 	},
 	"099": func(w io.Writer, opts ...parquet.WriterOption) table {
 		return newTyped[row099](w, (*row099).fill, opts...)
