@@ -384,6 +384,24 @@ var layouts = []*Layout{
 		{Name: "ProtectionType", Danish: "BESKYTTYPE", Pos: 14, Len: 4, Kind: KindNumber},
 		{Name: "StartDate", Danish: "START_TS", Pos: 18, Len: 12, Kind: KindTimestamp},
 	}},
+	{Type: "052", Name: "DisempowermentWithType", Title: "Umyndiggørelse og værge med værgemålstype", Length: 287, Min: 0, Max: 1, Fields: []Field{
+		{Name: "RecordType", Danish: "RECORDTYPE", Pos: 1, Len: 3, Kind: KindNumber},
+		{Name: "PNR", Danish: "PNR", Pos: 4, Len: 10, Kind: KindText},
+		{Name: "DisempowermentStartDate", Danish: "START_DT-UMYNDIG", Pos: 14, Len: 10, Kind: KindDate},
+		{Name: "DisempowermentStartDateUncertainty", Danish: "START_DT_UMRK-UMYNDIG", Pos: 24, Len: 1, Kind: KindText},
+		{Name: "DisempowermentEndDate", Danish: "SLET_DT-UMYNDIG", Pos: 25, Len: 10, Kind: KindDate},
+		{Name: "GuardianRelationType", Danish: "UMYN_RELTYP", Pos: 35, Len: 4, Kind: KindNumber},
+		{Name: "RelationPNR", Danish: "RELPNR", Pos: 39, Len: 10, Kind: KindText},
+		{Name: "RelationPNRStartDate", Danish: "START_DT-RELPNR_PNR", Pos: 49, Len: 10, Kind: KindDate},
+		{Name: "GuardianName", Danish: "RELADRSAT_RELPNR_TXT", Pos: 59, Len: 34, Kind: KindText},
+		{Name: "GuardianAddressStartDate", Danish: "START_DT-RELPNR_TXT", Pos: 93, Len: 10, Kind: KindDate},
+		{Name: "RelationText1", Danish: "RELTXT1", Pos: 103, Len: 34, Kind: KindText},
+		{Name: "RelationText2", Danish: "RELTXT2", Pos: 137, Len: 34, Kind: KindText},
+		{Name: "RelationText3", Danish: "RELTXT3", Pos: 171, Len: 34, Kind: KindText},
+		{Name: "RelationText4", Danish: "RELTXT4", Pos: 205, Len: 34, Kind: KindText},
+		{Name: "RelationText5", Danish: "RELTXT5", Pos: 239, Len: 34, Kind: KindText},
+		{Name: "GuardianshipType", Danish: "VAERGEMAALS_TYPE", Pos: 273, Len: 15, Kind: KindText},
+	}},
 }
 
 // The fields of record 000 (StartRecord), by index in its Layout's Fields.
@@ -836,4 +854,24 @@ const (
 	f050PNR                   // PNR
 	f050ProtectionType        // BESKYTTYPE
 	f050StartDate             // START_TS
+)
+
+// The fields of record 052 (DisempowermentWithType), by index in its Layout's Fields.
+const (
+	f052RecordType                         = iota // RECORDTYPE
+	f052PNR                                       // PNR
+	f052DisempowermentStartDate                   // START_DT-UMYNDIG
+	f052DisempowermentStartDateUncertainty        // START_DT_UMRK-UMYNDIG
+	f052DisempowermentEndDate                     // SLET_DT-UMYNDIG
+	f052GuardianRelationType                      // UMYN_RELTYP
+	f052RelationPNR                               // RELPNR
+	f052RelationPNRStartDate                      // START_DT-RELPNR_PNR
+	f052GuardianName                              // RELADRSAT_RELPNR_TXT
+	f052GuardianAddressStartDate                  // START_DT-RELPNR_TXT
+	f052RelationText1                             // RELTXT1
+	f052RelationText2                             // RELTXT2
+	f052RelationText3                             // RELTXT3
+	f052RelationText4                             // RELTXT4
+	f052RelationText5                             // RELTXT5
+	f052GuardianshipType                          // VAERGEMAALS_TYPE
 )

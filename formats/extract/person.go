@@ -20,11 +20,12 @@ type Selection map[string]bool
 
 // PersonTypes are the person record types the generator fills, in type order.
 var PersonTypes = []string{"001", "002", "003", "004", "005", "007", "008", "009", "010", "011", "012", "013",
-	"014", "015", "016", "017", "022", "023", "024", "025", "026", "027", "028", "029", "030", "050"}
+	"014", "015", "016", "017", "022", "023", "024", "025", "026", "027", "028", "029", "030", "050", "052"}
 
 // TaskTypes are the person record types CPR delivers only where the task enables them (cpr-formats.md
-// §15: the credit warning 050): not in AllRecords, selected by name ("all,050").
-var TaskTypes = []string{"050"}
+// §15: the credit warning 050 and the guardianship with its type 052): not in AllRecords, selected by
+// name ("all,050,052").
+var TaskTypes = []string{"050", "052"}
 
 // AllRecords selects every person record type of CPR's standard task: all of PersonTypes but TaskTypes.
 func AllRecords() Selection {
@@ -639,25 +640,11 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		}
 	},
 	"017": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
-		g := p.Guardianship
-		if g == nil {
-			return
+		if g := p.Guardianship; g != nil {
+			l := pw.startType(pw.cur, num)
+			guardianFields(l, g)
+			pw.emit(l, dst)
 		}
-		l := pw.startType(pw.cur, num)
-		l.date(f017DisempowermentStartDate, g.Start)
-		if !g.Guardian.IsZero() {
-			l.num(f017GuardianRelationType, 1)
-			l.number(f017RelationPNR, g.Guardian)
-			l.date(f017RelationPNRStartDate, g.Start)
-		} else {
-			l.num(f017GuardianRelationType, 2)
-			l.text(f017GuardianName, clip(g.GuardianName, 34))
-			l.date(f017GuardianAddressStartDate, g.Start)
-			for i, s := range g.GuardianAddress[:min(len(g.GuardianAddress), addressLines)] {
-				l.text(f017RelationText1+i, clip(s, 34))
-			}
-		}
-		pw.emit(l, dst)
 	},
 	"022": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, o := range p.OldNumbers[:pw.upTo(len(p.OldNumbers))] {
@@ -748,6 +735,14 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		}
 	},
 	"030": func(*PersonWriter, *generator.Person, string, *bufio.Writer) {}, // ended separations are not modelled
+	"052": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		if g := p.Guardianship; g != nil {
+			l := pw.startType(pw.cur, num)
+			guardianFields(l, g) // 052's fields up to 272 are 017's, at the same indexes
+			l.text(f052GuardianshipType, GuardianshipType)
+			pw.emit(l, dst)
+		}
+	},
 	"050": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		if p.CreditWarning.IsZero() {
 			return
@@ -758,6 +753,30 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		pw.emit(l, dst)
 	},
 }
+
+// GuardianshipType is 052's VAERGEMAALS_TYPE: the only value the reference shows ("FULD", full
+// guardianship); the model has no other kind.
+const GuardianshipType = "FULD"
+
+// guardianFields fills a guardianship's fields of record 017, or of 052, whose first fields are 017's.
+func guardianFields(l *line, g *generator.Guardianship) {
+	l.date(f017DisempowermentStartDate, g.Start)
+	if !g.Guardian.IsZero() {
+		l.num(f017GuardianRelationType, 1)
+		l.number(f017RelationPNR, g.Guardian)
+		l.date(f017RelationPNRStartDate, g.Start)
+	} else {
+		l.num(f017GuardianRelationType, 2)
+		l.text(f017GuardianName, clip(g.GuardianName, 34))
+		l.date(f017GuardianAddressStartDate, g.Start)
+		for i, s := range g.GuardianAddress[:min(len(g.GuardianAddress), addressLines)] {
+			l.text(f017RelationText1+i, clip(s, 34))
+		}
+	}
+}
+
+// The fields of 052 that guardianFields fills are 017's, at the same indexes.
+var _ = [1]int{}[f052RelationText5-f017RelationText5]
 
 // parentFields are one parent's fields in record 015.
 type parentFields struct{ date, number, birthDate, name int }

@@ -369,3 +369,32 @@ func TestCreditWarningRecord(t *testing.T) {
 		t.Errorf("%d 050 records, %d persons with a credit warning", len(got), len(want))
 	}
 }
+
+// TestGuardianshipWithTypeRecord: with "all,052", every 017 has its 052 twin, the same bytes after the
+// record type up to 272, and VAERGEMAALS_TYPE FULD.
+func TestGuardianshipWithTypeRecord(t *testing.T) {
+	ps := population(t, 3000)
+	sel, err := ParseSelection("all,052")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := writeExtract(t, ps, FileOptions{Records: sel, WriterOptions: WriterOptions{Framing: LF}})
+	r17, r52 := map[string]string{}, map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(line, "017"):
+			r17[line[3:13]] = line
+		case strings.HasPrefix(line, "052"):
+			r52[line[3:13]] = line
+		}
+	}
+	if len(r17) == 0 || len(r17) != len(r52) {
+		t.Fatalf("%d 017 records, %d 052", len(r17), len(r52))
+	}
+	for n, a := range r17 {
+		b := r52[n]
+		if len(b) != 287 || b[3:272] != a[3:272] || strings.TrimSpace(b[272:]) != GuardianshipType {
+			t.Errorf("%s: 017 %q\n052 %q", n, a, b)
+		}
+	}
+}

@@ -42,6 +42,14 @@ var inferredFields = map[string][2]string{
 	"PNR":                          {"PNR", "PNR"},
 	"protection/warning type":      {"BESKYTTYPE", "ProtectionType"},
 	"start timestamp yyyyMMddHHmm": {"START_TS", "StartDate"},
+	"VAERGEMAALS_TYPE":             {"VAERGEMAALS_TYPE", "GuardianshipType"},
+}
+
+// inferredNames are the Go names of those records, and the record whose fields come first in it, where
+// the reference says so ("Positions 1–272 are identical to record 017").
+var inferredNames = map[string]struct{ name, prefix string }{
+	"050": {"CreditWarning", ""},
+	"052": {"DisempowermentWithType", "017"},
 }
 
 type field struct {
@@ -87,11 +95,11 @@ func main() {
 }
 
 // wanted are the record types of the U12170-P extract the project writes and reads: the person records,
-// 050 credit warnings, 099 events, 910 error records and 997 receipts of the subscription extracts, 000
+// 050 credit warnings, 052 guardianship with its type, 099 events, 910 error records and 997 receipts of the subscription extracts, 000
 // and 999.
 func wanted(code string) bool {
 	n, _ := strconv.Atoi(code)
-	return n <= 30 || n == 50 || n == 99 || n == 910 || n == 997 || n == 999
+	return n <= 30 || n == 50 || n == 52 || n == 99 || n == 910 || n == 997 || n == 999
 }
 
 func run(ref, out string) error {
@@ -131,7 +139,21 @@ func run(ref, out string) error {
 			if wanted(m[1]) {
 				n, _ := strconv.Atoi(m[3])
 				title, _, _ := strings.Cut(m[2], " (")
-				cur = &record{code: m[1], title: strings.TrimSpace(title), name: "CreditWarning", length: n, inferred: true}
+				in, ok := inferredNames[m[1]]
+				if !ok {
+					return fmt.Errorf("record %s: no name for it", m[1])
+				}
+				cur = &record{code: m[1], title: strings.TrimSpace(title), name: in.name, length: n, inferred: true}
+				if in.prefix != "" {
+					for _, r := range recs {
+						if r.code == in.prefix {
+							cur.fields = append(cur.fields, r.fields...)
+						}
+					}
+					if len(cur.fields) == 0 {
+						return fmt.Errorf("record %s: its first fields are record %s's, which comes later", m[1], in.prefix)
+					}
+				}
 				recs = append(recs, cur)
 			}
 			continue

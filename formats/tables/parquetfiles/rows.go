@@ -921,6 +921,60 @@ func (r *row050) fill(line []byte) {
 	r.StartDate = timestampAt(&r.v.StartDate, line[17:29])
 }
 
+// row052 is a row of 052_disempowerment_with_type. Each column points into v, or is nil for null.
+type row052 struct {
+	Pnr                                *string `parquet:"pnr,optional"`
+	DisempowermentStartDate            *int32  `parquet:"disempowerment_start_date,optional,date"`
+	DisempowermentStartDateUncertainty *string `parquet:"disempowerment_start_date_uncertainty,optional"`
+	DisempowermentEndDate              *int32  `parquet:"disempowerment_end_date,optional,date"`
+	GuardianRelationType               *int32  `parquet:"guardian_relation_type,optional"`
+	RelationPnr                        *string `parquet:"relation_pnr,optional"`
+	RelationPnrStartDate               *int32  `parquet:"relation_pnr_start_date,optional,date"`
+	GuardianName                       *string `parquet:"guardian_name,optional"`
+	GuardianAddressStartDate           *int32  `parquet:"guardian_address_start_date,optional,date"`
+	RelationText1                      *string `parquet:"relation_text1,optional"`
+	RelationText2                      *string `parquet:"relation_text2,optional"`
+	RelationText3                      *string `parquet:"relation_text3,optional"`
+	RelationText4                      *string `parquet:"relation_text4,optional"`
+	RelationText5                      *string `parquet:"relation_text5,optional"`
+	GuardianshipType                   *string `parquet:"guardianship_type,optional"`
+	v                                  struct {
+		Pnr                                string
+		DisempowermentStartDate            int32
+		DisempowermentStartDateUncertainty string
+		DisempowermentEndDate              int32
+		GuardianRelationType               int32
+		RelationPnr                        string
+		RelationPnrStartDate               int32
+		GuardianName                       string
+		GuardianAddressStartDate           int32
+		RelationText1                      string
+		RelationText2                      string
+		RelationText3                      string
+		RelationText4                      string
+		RelationText5                      string
+		GuardianshipType                   string
+	}
+}
+
+func (r *row052) fill(line []byte) {
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.DisempowermentStartDate = dateAt(&r.v.DisempowermentStartDate, line[13:23])
+	r.DisempowermentStartDateUncertainty = textAt(&r.v.DisempowermentStartDateUncertainty, line[23:24])
+	r.DisempowermentEndDate = dateAt(&r.v.DisempowermentEndDate, line[24:34])
+	r.GuardianRelationType = numberAt(&r.v.GuardianRelationType, line[34:38])
+	r.RelationPnr = textAt(&r.v.RelationPnr, line[38:48])
+	r.RelationPnrStartDate = dateAt(&r.v.RelationPnrStartDate, line[48:58])
+	r.GuardianName = textAt(&r.v.GuardianName, line[58:92])
+	r.GuardianAddressStartDate = dateAt(&r.v.GuardianAddressStartDate, line[92:102])
+	r.RelationText1 = textAt(&r.v.RelationText1, line[102:136])
+	r.RelationText2 = textAt(&r.v.RelationText2, line[136:170])
+	r.RelationText3 = textAt(&r.v.RelationText3, line[170:204])
+	r.RelationText4 = textAt(&r.v.RelationText4, line[204:238])
+	r.RelationText5 = textAt(&r.v.RelationText5, line[238:272])
+	r.GuardianshipType = textAt(&r.v.GuardianshipType, line[272:287])
+}
+
 // row099 is a row of 099_events. Each column points into v, or is nil for null.
 type row099 struct {
 	Pnr           *string    `parquet:"pnr,optional"`
@@ -1024,6 +1078,9 @@ var tableMakers = map[string]func(io.Writer, ...parquet.WriterOption) table{
 	},
 	"050": func(w io.Writer, opts ...parquet.WriterOption) table {
 		return newTyped[row050](w, (*row050).fill, opts...)
+	},
+	"052": func(w io.Writer, opts ...parquet.WriterOption) table {
+		return newTyped[row052](w, (*row052).fill, opts...)
 	},
 	"099": func(w io.Writer, opts ...parquet.WriterOption) table {
 		return newTyped[row099](w, (*row099).fill, opts...)
