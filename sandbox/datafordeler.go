@@ -3,6 +3,7 @@ package sandbox
 import (
 	"crypto/sha1"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -351,7 +352,7 @@ var dfFields = map[string][]string{
 }
 
 // parseDFQuery reads the query: the paging and format parameters and the filters, each field once.
-func parseDFQuery(r *http.Request) (conds []dfCondition, page, pageSize int, qe *dfQueryError) {
+func parseDFQuery(r *http.Request, entities map[string]struct{ list, kind, inner string }, fields map[string][]string) (conds []dfCondition, page, pageSize int, qe *dfQueryError) {
 	page, pageSize = 1, dfDefaultPageSize
 	seen := map[string]string{}
 	bad := func(format string, args ...any) *dfQueryError {
@@ -389,11 +390,12 @@ func parseDFQuery(r *http.Request) (conds []dfCondition, page, pageSize int, qe 
 		if len(parts) != 3 {
 			return nil, 0, 0, bad("parameter %q: want <entity>.<field>.<operator>, such as pnr.personnummer.eq", name)
 		}
-		if _, ok := dfEntities[parts[0]]; !ok {
-			return nil, 0, 0, bad("parameter %q: unknown entity %q; this service filters on pnr, person, navn, cadr, adropl and civ", name, parts[0])
+		if _, ok := entities[parts[0]]; !ok {
+			names := slices.Sorted(maps.Keys(entities))
+			return nil, 0, 0, bad("parameter %q: unknown entity %q; this service filters on %s", name, parts[0], strings.Join(names, ", "))
 		}
-		if !slices.Contains(dfFields[parts[0]], parts[1]) {
-			return nil, 0, 0, bad("parameter %q: %s has no field %q; it has %s", name, parts[0], parts[1], strings.Join(dfFields[parts[0]], ", "))
+		if !slices.Contains(fields[parts[0]], parts[1]) {
+			return nil, 0, 0, bad("parameter %q: %s has no field %q; it has %s", name, parts[0], parts[1], strings.Join(fields[parts[0]], ", "))
 		}
 		key := lower // a field once with each operator: nyborg-rpa sends person.foedselsdato.ge and .le
 		if other, dup := seen[key]; dup {
@@ -427,7 +429,7 @@ func dfMatch(d dfObject, conds []dfCondition) (bool, *dfQueryError) {
 	}
 	for key, cs := range groups {
 		var records []dfObject
-		if key == "person" {
+		if key == "person" || key == "haendelse" { // the document itself
 			records = []dfObject{d}
 		} else {
 			e := dfEntities[key]
@@ -541,13 +543,17 @@ func (h *handler) datafordeler(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, "no such path: "+r.URL.Path+"; Datafordeler's CPR services are /CPR/<service>/1/rest/<operation>")
 		return
 	}
+	if strings.EqualFold(parts[1]+"/"+parts[4], "CprHaendelse/CprHaendelse") {
+		h.haendelser(w, r)
+		return
+	}
 	op, ok := dfOperations[strings.ToLower(parts[1]+"/"+parts[4])]
 	if !ok {
 		fail(w, http.StatusNotFound, "no operation "+parts[1]+"/"+parts[4]+"; this sandbox has CprPersonFullComplete/PersonFullListComplete, "+
-			"CprPersonFullComplete/PersonFullCurrentListComplete, CprPersonFullSimple/PersonFullListSimple and CprPersonFullSimple/PersonFullCurrentListSimple")
+			"CprPersonFullComplete/PersonFullCurrentListComplete, CprPersonFullSimple/PersonFullListSimple, CprPersonFullSimple/PersonFullCurrentListSimple and CprHaendelse/CprHaendelse")
 		return
 	}
-	conds, page, pageSize, qe := parseDFQuery(r)
+	conds, page, pageSize, qe := parseDFQuery(r, dfEntities, dfFields)
 	if qe == nil && len(conds) == 0 {
 		qe = &dfQueryError{http.StatusBadRequest, "give at least one filter, such as pnr.personnummer.eq=0101011234 or cadr.cprkommunekode.eq=101"}
 	}

@@ -57,6 +57,7 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 			t.Errorf("Datafordeler's %s is not in openapi.json", op)
 		}
 	}
+	routed["get /CPR/CprHaendelse/1/rest/CprHaendelse"] = true // the events feed: TestCprHaendelse
 	for path, methods := range doc.Paths {
 		for m := range methods {
 			if !routed[m+" "+path] {

@@ -93,6 +93,7 @@ type File struct {
 	Persons            int        `json:"persons"`
 	SHA256             string     `json:"sha256"`
 	data               []byte
+	events             []dfObject // a change extract's CprHaendelse records
 }
 
 // Data returns the file's bytes; they must not be changed.
@@ -320,6 +321,7 @@ func (s *Sandbox) deliver(changes []generator.Change) ([]*File, error) {
 	}
 	before := s.before
 	s.before = nil
+	f.events = dfEvents(changes, before, f.Production)
 	if err := s.deliverToSubscribers(changes, before, previous); err != nil {
 		return made, err
 	}

@@ -70,6 +70,9 @@ func run(w io.Writer) error {
 			}
 		}
 	}
+	if err := sample("DfHaendelser", "/CPR/CprHaendelse/1/rest/CprHaendelse?pageSize=500"); err != nil {
+		return err
+	}
 	if err := sample("Clock", "/api/clock"); err != nil {
 		return err
 	}
