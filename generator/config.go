@@ -49,6 +49,9 @@ type Config struct {
 	// digit, links, scenarios - is as without it. Receivers that demand modulus-11 reject every such
 	// number, which is what CPR has asked them not to do since 2007.
 	SafeNumbers bool
+	// Events asks the timeline for that many more events of each kind (see EventKinds), each on a day of
+	// the timeline to a member who can carry it, listed in the manifest (Manifest.Forced). Needs Days.
+	Events map[string]int
 }
 
 // NoSubstitutes asks for an empty substitute-number dataset.
@@ -144,6 +147,17 @@ func (c Config) resolve() (*resolved, error) {
 	}
 	if err := c.Shard.check(); err != nil {
 		return nil, err
+	}
+	for name, n := range c.Events {
+		if _, ok := EventKinds[name]; !ok {
+			return nil, fmt.Errorf("event %q: %w: unknown; want one of %s", name, ErrConfig, strings.Join(EventKindNames(), ", "))
+		}
+		if n < 0 || n > c.Persons {
+			return nil, fmt.Errorf("event %s=%d: %w: want 0 to the population's %d", name, n, ErrConfig, c.Persons)
+		}
+		if n > 0 && c.Days == 0 {
+			return nil, fmt.Errorf("event %s=%d: %w: events happen on the timeline; give days", name, n, ErrConfig)
+		}
 	}
 	r := &resolved{Config: c}
 	for name := range c.Scenarios {

@@ -32,6 +32,8 @@ type group struct {
 	// The timeline: its structural events, the population indexes of the members it adds, the deliveries
 	// of each day and every member at the end.
 	happenings []happening
+	forced     []forcedEvent // the forced events its members carry (Config.Events)
+	forcedDone []ForcedEntry // those that happened, for the manifest
 	arrivals   []int
 	changes    []Change
 	final      []Person
@@ -72,7 +74,11 @@ func Run(ctx context.Context, cfg Config, h Handler) (*Manifest, error) {
 	g.plan = newPlan(r)
 	if r.Days > 0 {
 		g.sched = newScheduler(r.Seed, r.AsOf, r.Days, w.demog)
+		g.forced = newForcedPlan(r)
 		if g.arrivals, err = g.allocateArrivals(ctx, w); err != nil {
+			return nil, err
+		}
+		if err := g.forced.done(); err != nil {
 			return nil, err
 		}
 	}
@@ -129,6 +135,7 @@ func (g *generation) emit(gr *group, h Handler) error {
 			}
 		}
 	}
+	g.manifest.Forced = append(g.manifest.Forced, gr.forcedDone...)
 	for i := range gr.changes {
 		c := &gr.changes[i]
 		g.manifest.addChange(c)
@@ -225,6 +232,8 @@ type generation struct {
 	manifest *Manifest
 	sched    *scheduler        // the timeline's structural events; nil without one
 	arrivals map[int][]arrival // by group: the numbers and indexes of the persons the timeline adds
+	forced   *forcedPlan       // the forced events; nil without
+	placing  bool              // this pass places the forced events (allocateArrivals') rather than reads them
 }
 
 // arrival is the number and population index of a person the timeline adds.
@@ -278,6 +287,12 @@ func (g *generation) skeleton(b *builder, gr *group) error {
 	// The timeline runs on the births as without safe numbers (its rates go by age, and it looks again at
 	// each birthday), so that safe numbers change the numbers and the listed 1 January births only.
 	if g.sched != nil {
+		if g.placing {
+			gr.forced = g.forced.place(gr.index, gr.first, gr.members[:gr.base], g.cfg.AsOf)
+		} else if g.forced != nil {
+			gr.forced = g.forced.byGroup[gr.index]
+		}
+		g.sched.forced = gr.forced
 		gr.happenings = append([]happening(nil), g.sched.schedule(gr.index, &gr.members)...)
 	}
 	if g.cfg.SafeNumbers {
@@ -304,7 +319,7 @@ func (g *generation) skeleton(b *builder, gr *group) error {
 // timeline is.
 func (g *generation) allocateArrivals(ctx context.Context, w *world) (map[int][]arrival, error) {
 	a := &generation{cfg: g.cfg, world: w, numbers: newNumberer(g.cfg.SafeNumbers), plan: newPlan(g.cfg),
-		sched: newScheduler(g.cfg.Seed, g.cfg.AsOf, g.cfg.Days, w.demog)}
+		sched: newScheduler(g.cfg.Seed, g.cfg.AsOf, g.cfg.Days, w.demog), forced: g.forced, placing: true}
 	src := rand.NewPCG(0, 0)
 	b := &builder{r: rand.New(src), asOf: g.cfg.AsOf}
 	type need struct {

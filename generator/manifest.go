@@ -26,6 +26,10 @@ type Manifest struct {
 	Final         int            `json:"final,omitempty"`
 	FinalStatuses map[string]int `json:"final_statuses,omitempty"`
 	Days          []DayEntry     `json:"days,omitempty"`
+	// Events are Config.Events, the events asked for; Forced lists them as they happened, in population
+	// order.
+	Events        map[string]int `json:"events,omitempty"`
+	Forced        []ForcedEntry  `json:"forced_events,omitempty"`
 	index         map[string]int // scenario name → position in Scenarios
 	statuses      [100]int
 	finalStatuses [100]int
@@ -89,6 +93,14 @@ func newManifest(r *resolved) *Manifest {
 		Statuses: map[string]int{}, index: map[string]int{}}
 	if r.SafeNumbers {
 		m.NumberPolicy = NumberPolicySafe
+	}
+	for k, n := range r.Events {
+		if n > 0 {
+			if m.Events == nil {
+				m.Events = map[string]int{}
+			}
+			m.Events[k] = n
+		}
 	}
 	for d := 1; d <= r.Days; d++ {
 		m.Days = append(m.Days, DayEntry{Date: r.AsOf.AddDays(d), Events: map[string]int{}})

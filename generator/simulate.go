@@ -104,6 +104,11 @@ func (d *detailer) simulate(gr *group, seed uint64, days int, weekdays bool) {
 		s.byNum[p.Number] = i
 		s.start(i, 0)
 	}
+	for _, f := range gr.forced {
+		if f.kind == evMove {
+			s.q.push(candidate{who: f.who, kind: evMove, day: f.day, forced: true})
+		}
+	}
 	hs := gr.happenings
 	for {
 		day := s.days + 1
@@ -138,7 +143,7 @@ func (d *detailer) simulate(gr *group, seed uint64, days int, weekdays bool) {
 			s.q[i] = s.q[len(s.q)-1]
 			s.q = s.q[:len(s.q)-1]
 			s.detail(&c)
-			if c.kind < detailKinds {
+			if c.kind < detailKinds && !c.forced {
 				d, _ := gap(&c.src, yearly[c.kind], 0)
 				c.day += d
 				if c.day <= s.days {
@@ -351,6 +356,9 @@ func (s *sim) endCivil(p *Person) {
 func (s *sim) structural(h *happening) {
 	s.reseed(h.who, h.kind)
 	p := s.live[h.who]
+	if h.forced {
+		s.forcedDone(h.kind, p)
+	}
 	switch h.kind {
 	case evDeath:
 		s.death(h.who)
@@ -719,6 +727,15 @@ func (s *sim) renumber(i, ni int) {
 	}
 }
 
+// forcedDone records a forced event (Config.Events) that happens today to p, for the manifest.
+func (s *sim) forcedDone(k evKind, p *Person) {
+	for name, kind := range EventKinds {
+		if kind == k {
+			s.gr.forcedDone = append(s.gr.forcedDone, ForcedEntry{Kind: name, Day: s.day, Date: s.date.String(), Number: p.Number.String()})
+		}
+	}
+}
+
 // detail applies a detail or automatic event if it still fits the person.
 func (s *sim) detail(c *candidate) {
 	p := s.live[c.who]
@@ -732,6 +749,9 @@ func (s *sim) detail(c *candidate) {
 	case evMove:
 		if p.Address == nil {
 			return
+		}
+		if c.forced {
+			s.forcedDone(evMove, p)
 		}
 		from := *p.Address
 		a := *s.moveAddress(p.Status, from.Municipality)

@@ -93,22 +93,24 @@ var yearly = [detailKinds]float64{
 
 // happening is a structural event of a group's timeline.
 type happening struct {
-	day   int // days after the as-of date, 1 or more
-	kind  evKind
-	who   int   // the member it happens to
-	other int   // the partner (marriage, divorce) or the first member it adds (birth, immigration, number change); -1
-	added int   // members it adds
-	along []int // members who go along (emigration)
+	day    int  // days after the as-of date, 1 or more
+	forced bool // asked for by Config.Events
+	kind   evKind
+	who    int   // the member it happens to
+	other  int   // the partner (marriage, divorce) or the first member it adds (birth, immigration, number change); -1
+	added  int   // members it adds
+	along  []int // members who go along (emigration)
 }
 
 // candidate is the next time an event of one kind may happen to one member, with the member's random
 // stream for that kind.
 type candidate struct {
-	day  int
-	who  int
-	kind evKind
-	look bool // day is only a time to look again at the rate, not an event
-	src  rand.PCG
+	day    int
+	who    int
+	kind   evKind
+	look   bool // day is only a time to look again at the rate, not an event
+	forced bool // a forced event (Config.Events): happens once, on its day
+	src    rand.PCG
 }
 
 func (c *candidate) before(d *candidate) bool {
@@ -180,15 +182,16 @@ func (q *queue) pop() (candidate, bool) {
 
 // scheduler plans the structural events of one group at a time; it is reused from group to group.
 type scheduler struct {
-	demog *demography
-	seed  uint64
-	asOf  civil.Date
-	days  int
-	state []member // the members as the timeline goes
-	lastB []int    // day of each member's last birth
-	q     queue
-	out   []happening
-	r     *rand.Rand // for the choices an event makes (gender, twins), from the event's stream
+	demog  *demography
+	forced []forcedEvent // the group's forced events
+	seed   uint64
+	asOf   civil.Date
+	days   int
+	state  []member // the members as the timeline goes
+	lastB  []int    // day of each member's last birth
+	q      queue
+	out    []happening
+	r      *rand.Rand // for the choices an event makes (gender, twins), from the event's stream
 }
 
 func newScheduler(seed uint64, asOf civil.Date, days int, demog *demography) *scheduler {
@@ -215,6 +218,12 @@ func (s *scheduler) schedule(g int, members *[]member) []happening {
 	for i := range s.state {
 		s.addCandidates(g, i, 0)
 	}
+	for _, f := range s.forced {
+		if f.kind < structuralKinds {
+			s.q.push(candidate{day: f.day, who: f.who, kind: f.kind, forced: true,
+				src: eventStream(s.seed, g, f.who, f.kind+detailKinds)}) // a stream of its own
+		}
+	}
 	for {
 		c, ok := s.q.pop()
 		if !ok {
@@ -224,6 +233,9 @@ func (s *scheduler) schedule(g int, members *[]member) []happening {
 		if !c.look && s.valid(&c) {
 			s.r = rand.New(&src)
 			s.apply(g, &c, members)
+		}
+		if c.forced {
+			continue // once
 		}
 		c.src = src
 		s.next(&c)
@@ -292,6 +304,9 @@ func (s *scheduler) resident(i int) bool { return s.state[i].status == StatusAct
 
 func (s *scheduler) valid(c *candidate) bool {
 	m := &s.state[c.who]
+	if !c.forced && s.spared(c) {
+		return false
+	}
 	switch c.kind {
 	case evDeath:
 		return m.status.Active()
@@ -315,9 +330,32 @@ func (s *scheduler) valid(c *candidate) bool {
 	return false
 }
 
+// spared reports whether c, an event of the rates, would take away a forced event still to come: a
+// member with one is spared death, emigration, disappearance and a change of number before its day, and
+// a couple with a forced marriage its own marriage and divorce.
+func (s *scheduler) spared(c *candidate) bool {
+	for _, f := range s.forced {
+		if c.day >= f.day || f.kind >= structuralKinds && f.kind != evMove {
+			continue
+		}
+		who := f.who == c.who || f.kind == evMarriage && s.state[f.who].partner == c.who
+		switch c.kind {
+		case evDeath, evEmigration, evDisappearance, evNumberChange:
+			if who {
+				return true
+			}
+		case evMarriage, evDivorce:
+			if f.kind == evMarriage && who {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // apply carries out c on the members' state and records it; members it adds go to *members.
 func (s *scheduler) apply(g int, c *candidate, members *[]member) {
-	h := happening{day: c.day, kind: c.kind, who: c.who, other: -1}
+	h := happening{day: c.day, kind: c.kind, who: c.who, other: -1, forced: c.forced}
 	m := &s.state[c.who]
 	d := s.date(c.day)
 	switch c.kind {

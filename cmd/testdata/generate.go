@@ -51,6 +51,7 @@ Examples:
    testdata generate --out out --scenario no-control-digit=50 --scenario twins=10
    testdata generate --out out --format fixed --records 001,002,003,008 --framing lf --trim
    testdata generate --out out --days 30 --final-status
+   testdata generate --out out --days 30 --event number-change=3 --event death=2
    testdata generate --out bank --days 30 --product private --subscribe customers.txt
    testdata generate --out part0 --persons 10000000 --shard 0/4`,
 		Flags: append(append([]cli.Flag{
@@ -68,6 +69,7 @@ Examples:
 			&cli.IntFlag{Name: "task", Value: 900001, Usage: "task number (OPGAVENR) in the start record and the file name"},
 			&cli.BoolFlag{Name: "address-with-person", Usage: "keep each 003 record with its person instead of in a block at the end"},
 			&cli.IntFlag{Name: "days", Usage: "move the population on this many days after --as-of, writing a change extract per day to changes/ (0-3660)", EnvVars: []string{"CPRTESTDATA_DAYS"}},
+			&cli.StringSliceFlag{Name: "event", Usage: "KIND=N: with --days, make N more events of KIND within the timeline, listed in the manifest with the persons and days (" + strings.Join(generator.EventKindNames(), ", ") + "; repeatable)"},
 			&cli.BoolFlag{Name: "final-status", Usage: "with --days, also write the status extract as of the last day to final/"},
 			&cli.BoolFlag{Name: "weekdays", Usage: "with --days, deliver change extracts on weekdays only, as CPR does: a weekend's events come on Monday", EnvVars: []string{"CPRTESTDATA_WEEKDAYS"}},
 			&cli.StringFlag{Name: "product", Value: "public", Usage: "public (Format A, U12170) or private: the fixed-width files in CPR Direkte PRIV's layout (U09480P), as a bank's PNR subscriptions receive them"},
@@ -264,6 +266,24 @@ func generatorConfig(c *cli.Context) (generator.Config, error) {
 	}
 	if cfg.Days < 0 || cfg.Days > generator.MaxDays {
 		return cfg, usagef(c, "--days %d: want 0 to %d", cfg.Days, generator.MaxDays)
+	}
+	for _, s := range c.StringSlice("event") {
+		name, n, ok := strings.Cut(s, "=")
+		q, err := strconv.Atoi(n)
+		if !ok || err != nil || name == "" || q < 0 {
+			return cfg, usagef(c, "--event %q: want KIND=N, for example number-change=3", s)
+		}
+		if _, known := generator.EventKinds[name]; !known {
+			return cfg, usagef(c, "--event %q: no event kind %q%s; the kinds are %s", s, name,
+				didYouMean(name, generator.EventKindNames()), strings.Join(generator.EventKindNames(), ", "))
+		}
+		if cfg.Days == 0 {
+			return cfg, usagef(c, "--event needs --days: events happen on the timeline")
+		}
+		if cfg.Events == nil {
+			cfg.Events = map[string]int{}
+		}
+		cfg.Events[name] += q
 	}
 	cfg.Workers = c.Int("workers")
 	if cfg.Workers < 0 {

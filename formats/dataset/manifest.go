@@ -211,7 +211,8 @@ func previousFiles(dir string) []string {
 // the same bytes again (Workers, Progress and Force aside).
 func (m *Manifest) Options() (Options, error) {
 	cfg := generator.Config{Persons: m.Persons, Seed: m.Seed, AsOf: m.AsOf, Scenarios: map[string]int{},
-		Substitutes: m.Substitutes, Days: len(m.Days), Weekdays: m.Weekdays, SafeNumbers: m.NumberPolicy == generator.NumberPolicySafe}
+		Substitutes: m.Substitutes, Days: len(m.Days), Weekdays: m.Weekdays, SafeNumbers: m.NumberPolicy == generator.NumberPolicySafe,
+		Events: m.Events}
 	if cfg.Substitutes == 0 {
 		cfg.Substitutes = generator.NoSubstitutes
 	}

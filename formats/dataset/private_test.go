@@ -3,6 +3,7 @@ package dataset
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -75,5 +76,36 @@ func TestPrivateSeriesApplyToFinalStatus(t *testing.T) {
 		if m.Output.Product != ProductPrivate {
 			t.Errorf("manifest product %q", m.Output.Product)
 		}
+	}
+}
+
+// TestForcedEventsRoundTrip: a run with Config.Events records them in its manifest, and the manifest's
+// options make the same bytes again (what serve --dir relies on).
+func TestForcedEventsRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	cfg := generator.Config{Persons: 1500, Seed: 2, Days: 10, Events: map[string]int{"number-change": 2, "move": 3}}
+	m, err := Write(context.Background(), dir, Options{Generator: cfg, Formats: []Format{FormatFixed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Forced) != 5 || m.Events["move"] != 3 {
+		t.Fatalf("manifest: events %v, forced %v", m.Events, m.Forced)
+	}
+	read, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := read.Options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Write(context.Background(), t.TempDir(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(m.Files)
+	b, _ := json.Marshal(again.Files)
+	if string(a) != string(b) {
+		t.Errorf("the manifest's options make other files:\n%s\n%s", a, b)
 	}
 }
