@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -314,5 +315,40 @@ func TestGeneratePrivate(t *testing.T) {
 	os.WriteFile(bad, []byte("0101650001\n12\n"), 0o644)
 	if _, stderr, code := runCLI(t, "", "generate", "--out", t.TempDir(), "--product", "private", "--format", "fixed", "--subscribe", bad); code != exitUsage || !strings.Contains(stderr, "bad.txt:2") {
 		t.Errorf("a bad subscription file: exit %d, %q", code, stderr)
+	}
+}
+
+// TestGenerateEvents: --event makes that many events, listed in the manifest; a wrong kind, a missing
+// --days and more than the population are usage errors.
+func TestGenerateEvents(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ev")
+	if _, stderr, code := runCLI(t, "", "generate", "--out", dir, "--persons", "2000", "--days", "10", "--format", "fixed",
+		"--event", "number-change=2", "--event", "move=3"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	var m struct {
+		Events map[string]int `json:"events"`
+		Forced []struct {
+			Kind   string `json:"kind"`
+			Number string `json:"number"`
+		} `json:"forced_events"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil || len(m.Forced) != 5 || m.Events["number-change"] != 2 {
+		t.Fatalf("manifest events %v forced %v (%v)", m.Events, m.Forced, err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--days", "5", "--event", "deth=1"}, "did you mean death"},
+		{[]string{"--event", "death=1"}, "--event needs --days"},
+		{[]string{"--days", "5", "--persons", "50", "--event", "marriage=40"}, "no one left to carry"},
+		{[]string{"--days", "5", "--event", "death"}, "want KIND=N"},
+	} {
+		_, stderr, code := runCLI(t, "", append([]string{"generate", "--out", filepath.Join(t.TempDir(), "x")}, tt.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, %s", tt.args, code, stderr)
+		}
 	}
 }
