@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"unicode/utf8"
@@ -234,6 +235,18 @@ func checkEventsWithinLife(t *testing.T, ps []*Person, end civil.Date) {
 			check("found", d.Found)
 		}
 		check("credit warning", p.CreditWarning)
+		for _, h := range p.SeparationHistory {
+			check("separation history start", h.Start)
+			check("separation history end", h.End)
+			if h.Start.Before(h.Marriage) || h.End.Before(h.Start) {
+				t.Fatalf("person %d: separation %v-%v of the marriage of %v", p.Index, h.Start, h.End, h.Marriage)
+			}
+			if !slices.ContainsFunc(p.CivilHistory, func(c CivilStatus) bool {
+				return p.SeparatedIn(c) && c.Start == h.Marriage && c.End == h.End
+			}) {
+				t.Fatalf("person %d: separation %v-%v of a marriage of %v that is not in the history ending then: %+v", p.Index, h.Start, h.End, h.Marriage, p.CivilHistory)
+			}
+		}
 		check("citizenship", p.Citizenship.Start)
 		check("church", p.Church.Start)
 		for _, c := range p.ChurchHistory {

@@ -14,6 +14,16 @@ type pairDates struct {
 	sep               uint32
 }
 
+// separatedBefore is when a divorced couple separated before the divorce, for a third of them (the
+// project's choice: the reference has no figure), both spouses alike; zero when they did not.
+func (pd pairDates) separatedBefore() civil.Date {
+	span := pd.divorced.DayNumber() - pd.married.DayNumber()
+	if pd.sep%3 != 0 || span < 60 {
+		return civil.Date{}
+	}
+	return pd.divorced.AddDays(-30 - int(pd.sep/3)%min(span-30, 540))
+}
+
 func (pd pairDates) separated(asOf civil.Date) bool {
 	return pd.sep%100 == 0 && pd.married.Before(asOf.AddDays(-60))
 }
@@ -104,6 +114,9 @@ func (d *detailer) civil(members []member, persons []Person, i int, cache *coupl
 		ex := persons[m.ex].Number
 		hist = append(hist, CivilStatus{Code: married, Spouse: ex, Start: pd.married, End: pd.divorced})
 		p.Civil = CivilStatus{Code: dissolved, Spouse: ex, Start: pd.divorced}
+		if sep := pd.separatedBefore(); !sep.IsZero() {
+			p.SeparationHistory = []HistoricSeparation{{Marriage: pd.married, Start: sep, End: pd.divorced}}
+		}
 	}
 	if m.partner >= 0 && m.married {
 		pd := d.coupleDates(members, i, m.partner, cache, false)

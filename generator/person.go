@@ -79,9 +79,10 @@ type Person struct {
 	Church        Church   `json:"church,omitzero"` // record 011
 	ChurchHistory []Church `json:"church_history,omitzero"`
 
-	Civil        CivilStatus   `json:"civil,omitzero"` // record 012
-	CivilHistory []CivilStatus `json:"civil_history,omitzero"`
-	Separation   *Separation   `json:"separation,omitzero"` // record 013
+	Civil             CivilStatus          `json:"civil,omitzero"` // record 012
+	CivilHistory      []CivilStatus        `json:"civil_history,omitzero"`
+	Separation        *Separation          `json:"separation,omitzero"`         // record 013
+	SeparationHistory []HistoricSeparation `json:"separation_history,omitzero"` // record 030
 
 	Children []pnr.Number `json:"children,omitzero"` // record 014
 	Mother   Parent       `json:"mother,omitzero"`   // record 015
@@ -243,6 +244,29 @@ type CivilStatus struct {
 // Separation is a current separation of a marriage.
 type Separation struct {
 	Start civil.Date `json:"start,omitzero"`
+}
+
+// HistoricSeparation is an ended separation (record 030): of the marriage that began on Marriage (its
+// civil status's start, which SEP_HENVIS refers to), from Start to End (the divorce or the death that
+// ended it).
+type HistoricSeparation struct {
+	Marriage civil.Date `json:"marriage,omitzero"`
+	Start    civil.Date `json:"start,omitzero"`
+	End      civil.Date `json:"end,omitzero"`
+}
+
+// SeparatedIn reports whether an ended separation refers to the marriage or partnership c of the civil
+// history (by its start, as SEP_HENVIS does).
+func (p *Person) SeparatedIn(c CivilStatus) bool {
+	if c.Code != 'G' && c.Code != 'P' {
+		return false
+	}
+	for _, h := range p.SeparationHistory {
+		if h.Marriage == c.Start {
+			return true
+		}
+	}
+	return false
 }
 
 // Parent is a mother or father: by number when in CPR, by name and birth date when not, or unknown.

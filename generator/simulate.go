@@ -344,6 +344,16 @@ func (s *sim) moveTo(p *Person, a Address) {
 	p.Address = &a
 }
 
+// endSeparation moves a current separation to the history (record 030), ended today, before the civil
+// status it belongs to ends.
+func (s *sim) endSeparation(p *Person) {
+	if p.Separation == nil {
+		return
+	}
+	p.SeparationHistory = append(slices.Clip(p.SeparationHistory), HistoricSeparation{Marriage: p.Civil.Start, Start: p.Separation.Start, End: s.date})
+	p.Separation = nil
+}
+
 // endCivil puts the current civil status in the history, ended today (an unmarried start is not kept).
 func (s *sim) endCivil(p *Person) {
 	if p.Civil.Code != 'U' && p.Civil.Code != 0 {
@@ -418,7 +428,8 @@ func (s *sim) death(i int) {
 	p := s.live[i]
 	s.endAddress(p)
 	p.Status, p.StatusDate = StatusDead, s.date
-	p.Protections, p.Separation, p.CreditWarning = nil, nil, civil.Date{}
+	s.endSeparation(p)
+	p.Protections, p.CreditWarning = nil, civil.Date{}
 	s.mark(i, CodeDeath, "", p.Number)
 	married := p.Civil.Code == 'G' || p.Civil.Code == 'P'
 	spouse := p.Civil.Spouse
@@ -434,8 +445,8 @@ func (s *sim) death(i int) {
 			if code == 'P' {
 				widow = 'L'
 			}
+			s.endSeparation(q)
 			q.Civil = CivilStatus{Code: widow, Spouse: p.Number, Start: s.date}
-			q.Separation = nil
 			mk, _, _ := spouseMarks(code)
 			s.mark(j, CodeDeath, mk, p.Number)
 		}
@@ -590,9 +601,9 @@ func (s *sim) divorce(a, b int) {
 	_, _, former := spouseMarks(pa.Civil.Code)
 	for _, x := range [2]*Person{pa, pb} {
 		spouse := x.Civil.Spouse
+		s.endSeparation(x)
 		s.endCivil(x)
 		x.Civil = CivilStatus{Code: code, Spouse: spouse, Start: s.date}
-		x.Separation = nil
 	}
 	s.mark(a, CodeCivilStatus, "", pa.Number)
 	s.mark(b, CodeCivilStatus, former, pa.Number)

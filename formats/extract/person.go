@@ -731,10 +731,21 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			l.number(f029SpousePNR, c.Spouse)
 			l.date(f029CivilStatusStartDate, c.Start)
 			l.date(f029CivilStatusEndDate, c.End)
+			if p.SeparatedIn(c) {
+				l.date(f029ReferenceToAnySeparation, c.Start) // as 012 refers to a current one
+			}
 			pw.emit(l, dst)
 		}
 	},
-	"030": func(*PersonWriter, *generator.Person, string, *bufio.Writer) {}, // ended separations are not modelled
+	"030": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		for _, h := range p.SeparationHistory[:pw.upTo(len(p.SeparationHistory))] {
+			l := pw.startType(pw.cur, num)
+			l.date(f030ReferenceToAnyMaritalStatus, h.Marriage)
+			l.date(f030SeparationStartDate, h.Start)
+			l.date(f030SeparationEndDate, h.End)
+			pw.emit(l, dst)
+		}
+	},
 	"052": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		if g := p.Guardianship; g != nil {
 			l := pw.startType(pw.cur, num)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,6 +89,13 @@ func TestWriteReadEqualsModel(t *testing.T) {
 		}
 		checkRecord(t, rec, p)
 	}
+	separations := 0
+	for _, p := range ps {
+		separations += len(p.SeparationHistory)
+	}
+	if separations == 0 {
+		t.Error("no ended separation (record 030) in 5,000 persons")
+	}
 	for _, p := range ps {
 		got := seen[p.Number.String()]
 		for _, one := range []string{"001", "003", "008", "009", "010", "011", "012", "015"} {
@@ -99,7 +107,8 @@ func TestWriteReadEqualsModel(t *testing.T) {
 			t.Fatalf("person %v status %02d has %d records 002", p.Number, p.Status, got["002"])
 		}
 		if got["004"] > 4 || got["014"] != len(p.Children) || got["022"] != len(p.OldNumbers) ||
-			got["023"] != len(p.AddressHistory) || got["026"] != len(p.NameHistory) || got["029"] != len(p.CivilHistory) {
+			got["023"] != len(p.AddressHistory) || got["026"] != len(p.NameHistory) || got["029"] != len(p.CivilHistory) ||
+			got["030"] != len(p.SeparationHistory) {
 			t.Fatalf("person %v: record counts %v", p.Number, got)
 		}
 	}
@@ -190,6 +199,26 @@ func checkRecord(t *testing.T, rec *Record, p *generator.Person) {
 		eqDate("CivilStatusStartDate", p.Civil.Start)
 	case "013":
 		eqDate("SeparationStartDate", p.Separation.Start)
+	case "029":
+		start := rec.Get("CivilStatusStartDate")
+		i := slices.IndexFunc(p.CivilHistory, func(c generator.CivilStatus) bool {
+			return c.Start.Time().Format("20060102")+TimeOfDay == start && string(rune(c.Code)) == rec.Get("CivilStatusCode")
+		})
+		if i < 0 {
+			fail("CivilStatusStartDate", start, p.CivilHistory)
+			break
+		}
+		if want := p.SeparatedIn(p.CivilHistory[i]); want != (rec.Get("ReferenceToAnySeparation") == start) ||
+			!want && rec.Get("ReferenceToAnySeparation") != "" {
+			fail("ReferenceToAnySeparation", rec.Get("ReferenceToAnySeparation"), p.SeparationHistory)
+		}
+	case "030":
+		start, end := date(t, rec, "SeparationStartDate"), date(t, rec, "SeparationEndDate")
+		if !slices.ContainsFunc(p.SeparationHistory, func(h generator.HistoricSeparation) bool {
+			return h.Start == start && h.End == end && rec.Get("ReferenceToAnyMaritalStatus") == h.Marriage.Time().Format("20060102")+TimeOfDay
+		}) {
+			fail("SeparationStartDate", rec.Get("SeparationStartDate"), p.SeparationHistory)
+		}
 	case "014":
 		found := false
 		for _, c := range p.Children {
