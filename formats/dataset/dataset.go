@@ -336,20 +336,25 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		return nil, err
 	}
 
-	mf, err := out.Create(ManifestFile)
-	if err != nil {
-		return nil, err
-	}
-	enc := json.NewEncoder(mf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(m); err != nil {
+	if err := writeManifest(out, m); err != nil {
 		return nil, err
 	}
 	if opts.Progress != nil {
 		opts.Progress(total, total)
 	}
 	return m, nil
+}
+
+// writeManifest writes manifest.json, the last file of a run.
+func writeManifest(out *outdir.Dir, m *Manifest) error {
+	mf, err := out.Create(ManifestFile)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(mf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(m)
 }
 
 // writeRegisters writes the road register and the authority table of the codes the run used.

@@ -102,7 +102,11 @@ func (pw *PersonWriter) WriteAfter(p *generator.Person, key int) error {
 	d := pw.late
 	pw.persons++
 	e := lateEntry{key: key, main: section{off: d.main.offset()}, block: section{off: d.block.offset()}}
-	if err := pw.encode(p, d.main.w, d.block.w); err != nil {
+	block := d.block.w
+	if pw.block == nil { // 003 records stand with their persons
+		block = d.main.w
+	}
+	if err := pw.encode(p, d.main.w, block); err != nil {
 		return err
 	}
 	e.main.n, e.block.n = d.main.offset()-e.main.off, d.block.offset()-e.block.off

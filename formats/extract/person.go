@@ -347,29 +347,7 @@ func (pw *PersonWriter) emit(ln *line, dst *bufio.Writer) {
 		}
 		return
 	}
-	b := ln.b
-	if pw.opts.Trim && pw.opts.Framing != Stream {
-		for len(b) > 0 && b[len(b)-1] == ' ' {
-			b = b[:len(b)-1]
-		}
-	}
-	if pw.opts.Encoding == UTF8 {
-		for _, c := range b {
-			if c < 0x80 {
-				dst.WriteByte(c)
-			} else {
-				dst.WriteRune(rune(c))
-			}
-		}
-	} else {
-		dst.Write(b)
-	}
-	switch pw.opts.Framing {
-	case LF:
-		dst.WriteByte('\n')
-	case CRLF:
-		dst.WriteString("\r\n")
-	}
+	writeFramed(dst, ln.b, pw.opts.WriterOptions)
 	pw.records++
 }
 

@@ -194,3 +194,8 @@ func AppendCSVString(dst []byte, s string) []byte {
 	dst = append(dst, strings.ReplaceAll(s, `"`, `""`)...)
 	return append(dst, '"')
 }
+
+// Runs says in which order a table merged from several files of it takes their rows: yield(k, n)
+// takes the next n rows of file k. A sharded run's tables are merged with one run per shard; the
+// events table, which lists a timeline's events day by day, with one run per day and shard.
+type Runs func(yield func(k, n int) bool)

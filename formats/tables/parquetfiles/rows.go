@@ -1086,3 +1086,35 @@ var tableMakers = map[string]func(io.Writer, ...parquet.WriterOption) table{
 		return newTyped[row099](w, (*row099).fill, opts...)
 	},
 }
+
+// tableMergers copy the rows of each record type's table from other files of it.
+var tableMergers = map[string]merger{
+	"001": mergeRows[row001],
+	"002": mergeRows[row002],
+	"003": mergeRows[row003],
+	"004": mergeRows[row004],
+	"005": mergeRows[row005],
+	"007": mergeRows[row007],
+	"008": mergeRows[row008],
+	"009": mergeRows[row009],
+	"010": mergeRows[row010],
+	"011": mergeRows[row011],
+	"012": mergeRows[row012],
+	"013": mergeRows[row013],
+	"014": mergeRows[row014],
+	"015": mergeRows[row015],
+	"016": mergeRows[row016],
+	"017": mergeRows[row017],
+	"022": mergeRows[row022],
+	"023": mergeRows[row023],
+	"024": mergeRows[row024],
+	"025": mergeRows[row025],
+	"026": mergeRows[row026],
+	"027": mergeRows[row027],
+	"028": mergeRows[row028],
+	"029": mergeRows[row029],
+	"030": mergeRows[row030],
+	"050": mergeRows[row050],
+	"052": mergeRows[row052],
+	"099": mergeRows[row099],
+}

@@ -1,0 +1,243 @@
+package extract
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// writeFramed writes rec, a record's ISO-8859-1 bytes, to dst as opts frame it: trailing blanks trimmed
+// where asked, in the encoding, with the line end. It is the one place a record's framing is decided.
+func writeFramed(dst *bufio.Writer, rec []byte, opts WriterOptions) {
+	if opts.Trim && opts.Framing != Stream {
+		rec = bytes.TrimRight(rec, " ")
+	}
+	if opts.Encoding == UTF8 {
+		for _, c := range rec {
+			if c < utf8.RuneSelf {
+				dst.WriteByte(c)
+			} else {
+				dst.WriteRune(rune(c))
+			}
+		}
+	} else {
+		dst.Write(rec)
+	}
+	switch opts.Framing {
+	case LF:
+		dst.WriteByte('\n')
+	case CRLF:
+		dst.WriteString("\r\n")
+	}
+}
+
+// Span is where one record, or a run of records, stands in a file: its first byte and its length,
+// framing included.
+type Span struct{ Off, Len int64 }
+
+// End is the offset just after the span.
+func (s Span) End() int64 { return s.Off + s.Len }
+
+// PersonSpan is the records of one person in a file: contiguous, all with the person's number.
+type PersonSpan struct {
+	Span
+	PNR string
+}
+
+// Sections is an extract cut at its parts, as the writers of this package lay a file out: the start
+// record, the persons' records (each person's together), the block of 003 records at the end (when
+// 003 records are not written with their persons), the end record.
+type Sections struct {
+	Start, End Span
+	Persons    []PersonSpan // the persons' records before the 003 block, person by person
+	Block      []PersonSpan // the 003 block, person by person
+	Records    int          // between the start and end records, as the end record counts them
+}
+
+// ErrSections is wrapped by the errors of ReadSections: the file is not laid out as this package writes.
+var ErrSections = errors.New("not an extract as testdata writes it")
+
+// ReadSections reads an extract written with opts (any framing, trimmed or not, either encoding) and
+// cuts it into its sections without decoding a field. It checks the frame: a start record first, an
+// end record last whose counter holds the records between, and the 003 block, when there is one, after
+// every other person record.
+func ReadSections(r io.Reader, opts FileOptions) (*Sections, error) {
+	sc := &scanner{r: bufio.NewReaderSize(r, 256<<10), opts: opts.WriterOptions}
+	s := &Sections{}
+	var (
+		n    int
+		last string // the type of the last record read
+	)
+	for {
+		off := sc.off
+		rec, err := sc.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		t, span := string(rec[:3]), Span{off, sc.off - off}
+		switch {
+		case n == 0 && t != "000":
+			return nil, fmt.Errorf("%w: byte %d: record %s first, not the start record 000", ErrSections, off, t)
+		case n == 0:
+			s.Start = span
+		case last == "999":
+			return nil, fmt.Errorf("%w: byte %d: record %s after the end record", ErrSections, off, t)
+		case t == "999":
+			s.End = span
+			count, ok := endCount(rec)
+			if !ok || count != s.Records {
+				return nil, fmt.Errorf("%w: byte %d: the end record counts %q, the file has %d records between", ErrSections, off, rec[:min(len(rec), 23)], s.Records)
+			}
+		case t == "000":
+			return nil, fmt.Errorf("%w: byte %d: a second start record", ErrSections, off)
+		default:
+			if len(rec) < 13 {
+				return nil, fmt.Errorf("%w: byte %d: record %s of %d bytes has no PNR", ErrSections, off, t, len(rec))
+			}
+			pnr := string(rec[3:13])
+			part := &s.Persons
+			if t == "003" && !opts.AddressWithPerson {
+				part = &s.Block
+			} else if len(s.Block) > 0 {
+				return nil, fmt.Errorf("%w: byte %d: record %s of %s after the 003 block", ErrSections, off, t, pnr)
+			}
+			if k := len(*part); k > 0 && (*part)[k-1].PNR == pnr && (*part)[k-1].End() == off {
+				(*part)[k-1].Len += span.Len
+			} else {
+				*part = append(*part, PersonSpan{Span: span, PNR: pnr})
+			}
+			s.Records++
+		}
+		n++
+		last = t
+	}
+	if last != "999" {
+		return nil, fmt.Errorf("%w: no end record 999 at the end", ErrSections)
+	}
+	return s, nil
+}
+
+// endCount reads the counter of an end record.
+func endCount(rec []byte) (int, bool) {
+	l := LayoutOf("999")
+	f := l.Fields[f999Counter]
+	if len(rec) < f.Pos-1+f.Len {
+		return 0, false
+	}
+	n := 0
+	for _, c := range rec[f.Pos-1 : f.Pos-1+f.Len] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// scanner reads records as they stand, framing and all.
+type scanner struct {
+	r    *bufio.Reader
+	opts WriterOptions
+	off  int64
+	rec  []byte // the record's ISO-8859-1 bytes (without line end), valid until the next call
+}
+
+// next reads one record and returns its bytes without the line end; off moves past its framing.
+func (sc *scanner) next() ([]byte, error) {
+	if sc.opts.Framing != Stream {
+		line, err := sc.r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			return nil, fmt.Errorf("%w: byte %d: a line longer than any record", ErrSections, sc.off)
+		}
+		if len(line) == 0 && err == io.EOF {
+			return nil, io.EOF
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		sc.off += int64(len(line))
+		body := bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
+		if len(body) < 3 || LayoutOf(string(body[:3])) == nil {
+			return nil, fmt.Errorf("%w: byte %d: %q is not a record", ErrSections, sc.off-int64(len(line)), printable(body[:min(len(body), 16)]))
+		}
+		return body, nil
+	}
+	head, err := sc.r.Peek(3)
+	if len(head) == 0 && err == io.EOF {
+		return nil, io.EOF
+	}
+	l := (*Layout)(nil)
+	if len(head) == 3 {
+		l = LayoutOf(string(head))
+	}
+	if l == nil {
+		return nil, fmt.Errorf("%w: byte %d: %q is not a record type", ErrSections, sc.off, printable(head))
+	}
+	width := l.Length
+	if sc.opts.Encoding == UTF8 {
+		buf, _ := sc.r.Peek(4 * l.Length)
+		width = 0
+		for k := 0; k < l.Length; k++ {
+			if width >= len(buf) {
+				return nil, fmt.Errorf("%w: byte %d: record %s cut short", ErrSections, sc.off, l.Type)
+			}
+			_, size := utf8.DecodeRune(buf[width:])
+			width += size
+		}
+	}
+	buf, err := sc.r.Peek(width)
+	if err != nil {
+		return nil, fmt.Errorf("%w: byte %d: record %s cut short", ErrSections, sc.off, l.Type)
+	}
+	sc.rec = append(sc.rec[:0], buf...)
+	sc.r.Discard(width)
+	sc.off += int64(width)
+	return sc.rec, nil
+}
+
+// Piece is a run of bytes of a source file.
+type Piece struct {
+	Src io.ReaderAt
+	Span
+}
+
+// WriteJoined writes an extract to w: the start record start as it stands, the pieces in order (whole
+// records, framed as opts say), and an end record counting records, framed as opts say. Pieces of one
+// source that follow each other in it are copied as one.
+func WriteJoined(w io.Writer, start Piece, pieces []Piece, records int, opts WriterOptions) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	put := func(p Piece) error {
+		_, err := io.Copy(bw, io.NewSectionReader(p.Src, p.Off, p.Len))
+		return err
+	}
+	if err := put(start); err != nil {
+		return err
+	}
+	var run *Piece
+	for i := range pieces {
+		p := pieces[i]
+		if run != nil && run.Src == p.Src && run.End() == p.Off {
+			run.Len += p.Len
+			continue
+		}
+		if run != nil {
+			if err := put(*run); err != nil {
+				return err
+			}
+		}
+		run = &p
+	}
+	if run != nil {
+		if err := put(*run); err != nil {
+			return err
+		}
+	}
+	writeFramed(bw, AppendEnd(nil, records), opts)
+	return bw.Flush()
+}
