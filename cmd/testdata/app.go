@@ -97,7 +97,7 @@ Exit codes: 0 ok, 1 invalid input found, 2 usage error, 3 failure, 130 interrupt
 		ExitErrHandler:       func(*cli.Context, error) {}, // run picks the exit code
 		OnUsageError:         onUsageError,
 		Action:               unknownCommand,
-		Commands: []*cli.Command{generateCommand(), inspectCommand(), applyCommand(), serveCommand(), healthcheckCommand(), scenariosCommand(), pnrCommand(),
+		Commands: []*cli.Command{generateCommand(), inspectCommand(), applyCommand(), mergeCommand(), serveCommand(), healthcheckCommand(), scenariosCommand(), pnrCommand(),
 			helpCommand(), completionCommand()},
 	}
 }

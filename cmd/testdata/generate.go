@@ -183,15 +183,20 @@ func generate(c *cli.Context) error {
 	}
 	if !c.Bool("quiet") {
 		fmt.Fprintf(c.App.ErrWriter, "testdata generate: %d persons in %s (%s)\n", m.Made, out, time.Since(start).Round(time.Millisecond))
-		width := 0
-		for _, f := range m.Files {
-			width = max(width, len(f.Name))
-		}
-		for _, f := range m.Files {
-			fmt.Fprintf(c.App.ErrWriter, "  %-*s %9d records %12d bytes  sha256 %s\n", width, f.Name, f.Records, f.Bytes, f.SHA256[:16])
-		}
+		printFiles(c, m)
 	}
 	return nil
+}
+
+// printFiles lists the files of a run with their records, bytes and SHA-256.
+func printFiles(c *cli.Context, m *dataset.Manifest) {
+	width := 0
+	for _, f := range m.Files {
+		width = max(width, len(f.Name))
+	}
+	for _, f := range m.Files {
+		fmt.Fprintf(c.App.ErrWriter, "  %-*s %9d records %12d bytes  sha256 %s\n", width, f.Name, f.Records, f.Bytes, f.SHA256[:16])
+	}
 }
 
 // populationFlags are the flags that say which population to make, shared by generate and serve.

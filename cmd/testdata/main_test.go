@@ -285,7 +285,7 @@ func TestCLIConventions(t *testing.T) {
 		want string
 	}{{[]string{"--generate-bash-completion"}, "generate\nserve\n"}, {[]string{"generate", "--per", "--generate-bash-completion"}, "--persons"}} {
 		out, err := exec.Command(binary(t), tt.args...).Output()
-		if err != nil || !strings.Contains(strings.ReplaceAll(string(out), "inspect\napply\n", ""), tt.want) {
+		if err != nil || !strings.Contains(strings.ReplaceAll(string(out), "inspect\napply\nmerge\n", ""), tt.want) {
 			t.Errorf("%v: %v, %q", tt.args, err, out)
 		}
 	}
