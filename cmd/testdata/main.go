@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -32,6 +33,30 @@ func main() {
 		fmt.Fprintln(os.Stderr, "testdata: interrupted")
 		os.Exit(exitInterrupted)
 	}()
+	stopProfile := startProfile()
 	code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
+	stopProfile()
 	os.Exit(code)
+}
+
+// startProfile starts the CPU profiler when CPRTESTDATA_CPUPROFILE names a file to write the profile
+// to (for go tool pprof), and returns what stops it. It is for finding where a command's time goes
+// (scripts/bench-extract.sh PROFILE=1), not a feature, so no flag shows it.
+func startProfile() func() {
+	name := os.Getenv("CPRTESTDATA_CPUPROFILE")
+	if name == "" {
+		return func() {}
+	}
+	f, err := os.Create(name)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "testdata: CPRTESTDATA_CPUPROFILE: %v\n", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }

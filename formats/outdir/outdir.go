@@ -197,13 +197,24 @@ func (d *Dir) Create(name string) (*File, error) {
 	return file, nil
 }
 
-// drain hashes and writes the buffers handed to it until the channel closes.
+// writebackChunk is how many bytes a file writes before it has the kernel start writing them to disk.
+const writebackChunk = 8 << 20
+
+// drain hashes and writes the buffers handed to it until the channel closes, and has the kernel start
+// writing each chunk to disk as it completes.
 func (f *File) drain() {
-	var err error
+	var (
+		err              error
+		written, flushed int64
+	)
 	for b := range f.full {
 		if err == nil {
 			f.hash.Write(b)
 			_, err = f.f.Write(b)
+			if written += int64(len(b)); written-flushed >= writebackChunk {
+				startWriteback(f.f, flushed, written-flushed)
+				flushed = written
+			}
 		}
 		f.free <- b[:0]
 	}
