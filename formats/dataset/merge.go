@@ -332,11 +332,12 @@ type extractMerge struct {
 	statusPersons, statusBlock []int
 }
 
-// sections reads the sections of each shard's file name.
-func (e *extractMerge) sections(srcs []*os.File, name string) ([]*extract.Sections, error) {
+// sections reads the sections of each shard's file name, listing the persons after the first
+// skip(k) of shard k's main part and skipBlock(k) of its 003 block.
+func (e *extractMerge) sections(srcs []*os.File, skip, skipBlock func(k int) int) ([]*extract.Sections, error) {
 	secs := make([]*extract.Sections, len(srcs))
 	for k, f := range srcs {
-		s, err := extract.ReadSections(f, e.opts)
+		s, err := extract.ReadSections(f, e.opts, skip(k), skipBlock(k))
 		if err != nil {
 			return nil, fmt.Errorf("shard %s: %w", e.shards[k].m.Shard, err)
 		}
@@ -345,35 +346,39 @@ func (e *extractMerge) sections(srcs []*os.File, name string) ([]*extract.Sectio
 	return secs, nil
 }
 
+func listNone(int) int { return extract.ListNone }
+func listAll(int) int  { return extract.ListAll }
+
 // write merges the shards' file name: a status or change extract.
 func (e *extractMerge) write(dst io.Writer, name string) (int, error) {
 	return withSources(e.shards, name, func(srcs []*os.File) (int, error) {
-		secs, err := e.sections(srcs, name)
+		secs, err := e.sections(srcs, listNone, listNone)
 		if err != nil {
 			return 0, err
 		}
 		if status, _ := e.shards[0].m.StatusExtract(); name == status {
 			e.statusPersons, e.statusBlock = make([]int, len(secs)), make([]int, len(secs))
 			for k, s := range secs {
-				e.statusPersons[k], e.statusBlock[k] = len(s.Persons), len(s.Block)
+				e.statusPersons[k], e.statusBlock[k] = s.Persons, s.BlockPersons
 			}
 		}
 		var main, block []extract.Piece
 		records := 0
 		for k, s := range secs {
-			main = appendPieces(main, srcs[k], s.Persons)
-			block = appendPieces(block, srcs[k], s.Block)
+			main = append(main, extract.Piece{Src: srcs[k], Span: s.Main})
+			block = append(block, extract.Piece{Src: srcs[k], Span: s.Block})
 			records += s.Records
 		}
 		return records + 2, extract.WriteJoined(dst, extract.Piece{Src: srcs[0], Span: secs[0].Start}, append(main, block...), records, e.opts.WriterOptions)
 	})
 }
 
-func appendPieces(dst []extract.Piece, src io.ReaderAt, persons []extract.PersonSpan) []extract.Piece {
-	for _, p := range persons {
-		dst = append(dst, extract.Piece{Src: src, Span: p.Span})
+// before is the part of span before the first listed person, or all of it when none is listed.
+func before(span extract.Span, listed []extract.PersonSpan) extract.Span {
+	if len(listed) > 0 {
+		span.Len = listed[0].Off - span.Off
 	}
-	return dst
+	return span
 }
 
 // final merges the shards' final status extracts. Each lists the persons of its status extract first,
@@ -386,7 +391,7 @@ func (e *extractMerge) final(dst io.Writer, name string) (int, error) {
 		return 0, fmt.Errorf("%w: a final status without the status extract", ErrManifest)
 	}
 	return withSources(e.shards, name, func(srcs []*os.File) (int, error) {
-		secs, err := e.sections(srcs, name)
+		secs, err := e.sections(srcs, func(k int) int { return e.statusPersons[k] }, func(k int) int { return e.statusBlock[k] })
 		if err != nil {
 			return 0, err
 		}
@@ -402,13 +407,12 @@ func (e *extractMerge) final(dst io.Writer, name string) (int, error) {
 			records     int
 		)
 		for k, s := range secs {
-			rp, rb := e.statusPersons[k], e.statusBlock[k]
-			if len(s.Persons) < rp || len(s.Block) < rb {
+			if s.Persons < e.statusPersons[k] || s.BlockPersons < e.statusBlock[k] {
 				return 0, fmt.Errorf("shard %s: %w: fewer persons than its status extract", e.shards[k].m.Shard, ErrMismatch)
 			}
-			main = appendPieces(main, srcs[k], s.Persons[:rp])
-			block = appendPieces(block, srcs[k], s.Block[:rb])
-			lm, lb := s.Persons[rp:], s.Block[rb:]
+			main = append(main, extract.Piece{Src: srcs[k], Span: before(s.Main, s.Listed)})
+			block = append(block, extract.Piece{Src: srcs[k], Span: before(s.Block, s.BlockListed)})
+			lm, lb := s.Listed, s.BlockListed
 			switch {
 			case len(lm) == len(lb) || len(lb) == 0:
 				for i := range lm {
@@ -471,12 +475,12 @@ func (e *extractMerge) firstDelivered(first map[string]int) error {
 			continue
 		}
 		_, err := withSources(e.shards, day.File, func(srcs []*os.File) (int, error) {
-			secs, err := e.sections(srcs, day.File)
+			secs, err := e.sections(srcs, listAll, listAll)
 			if err != nil {
 				return 0, err
 			}
 			for _, s := range secs {
-				for _, part := range [][]extract.PersonSpan{s.Persons, s.Block} {
+				for _, part := range [][]extract.PersonSpan{s.Listed, s.BlockListed} {
 					for _, p := range part {
 						if n, ok := first[p.PNR]; ok && n == 0 {
 							first[p.PNR] = d + 1

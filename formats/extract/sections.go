@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"unicode/utf8"
 )
 
@@ -51,22 +52,41 @@ type PersonSpan struct {
 // record, the persons' records (each person's together), the block of 003 records at the end (when
 // 003 records are not written with their persons), the end record.
 type Sections struct {
-	Start, End Span
-	Persons    []PersonSpan // the persons' records before the 003 block, person by person
-	Block      []PersonSpan // the 003 block, person by person
-	Records    int          // between the start and end records, as the end record counts them
+	Start, End  Span
+	Main, Block Span // the persons' records before the 003 block, and the block
+	// Persons and BlockPersons count the persons in each; Listed and BlockListed are the persons after
+	// the first ones ReadSections was asked to skip, one by one.
+	Persons, BlockPersons int
+	Listed, BlockListed   []PersonSpan
+	Records               int // between the start and end records, as the end record counts them
 }
 
 // ErrSections is wrapped by the errors of ReadSections: the file is not laid out as this package writes.
 var ErrSections = errors.New("not an extract as testdata writes it")
 
+// ListAll, as ReadSections' skip, lists every person.
+const ListAll = 0
+
+// ListNone, as ReadSections' skip, lists no one: the sections are all a copy needs.
+const ListNone = math.MaxInt
+
 // ReadSections reads an extract written with opts (any framing, trimmed or not, either encoding) and
-// cuts it into its sections without decoding a field. It checks the frame: a start record first, an
-// end record last whose counter holds the records between, and the 003 block, when there is one, after
-// every other person record.
-func ReadSections(r io.Reader, opts FileOptions) (*Sections, error) {
+// cuts it into its sections without decoding a field, listing the persons after the first skip of
+// the main part and after the first skipBlock of the 003 block; memory grows only with those listed.
+// It checks the frame: a start record first, an end record last whose counter holds the records
+// between, and the 003 block, when there is one, after every other person record.
+func ReadSections(r io.Reader, opts FileOptions, skip, skipBlock int) (*Sections, error) {
 	sc := &scanner{r: bufio.NewReaderSize(r, 256<<10), opts: opts.WriterOptions}
 	s := &Sections{}
+	type part struct {
+		span   *Span
+		count  *int
+		listed *[]PersonSpan
+		skip   int
+		last   [10]byte // the PNR of the last person
+	}
+	main := &part{span: &s.Main, count: &s.Persons, listed: &s.Listed, skip: skip}
+	block := &part{span: &s.Block, count: &s.BlockPersons, listed: &s.BlockListed, skip: skipBlock}
 	var (
 		n    int
 		last string // the type of the last record read
@@ -100,17 +120,29 @@ func ReadSections(r io.Reader, opts FileOptions) (*Sections, error) {
 			if len(rec) < 13 {
 				return nil, fmt.Errorf("%w: byte %d: record %s of %d bytes has no PNR", ErrSections, off, t, len(rec))
 			}
-			pnr := string(rec[3:13])
-			part := &s.Persons
+			p := main
 			if t == "003" && !opts.AddressWithPerson {
-				part = &s.Block
-			} else if len(s.Block) > 0 {
-				return nil, fmt.Errorf("%w: byte %d: record %s of %s after the 003 block", ErrSections, off, t, pnr)
+				p = block
+			} else if s.BlockPersons > 0 {
+				return nil, fmt.Errorf("%w: byte %d: record %s of %s after the 003 block", ErrSections, off, t, rec[3:13])
 			}
-			if k := len(*part); k > 0 && (*part)[k-1].PNR == pnr && (*part)[k-1].End() == off {
-				(*part)[k-1].Len += span.Len
+			if *p.count == 0 {
+				*p.span = span
+			} else if p.span.End() != off {
+				return nil, fmt.Errorf("%w: byte %d: record %s of %s apart from the records before it", ErrSections, off, t, rec[3:13])
 			} else {
-				*part = append(*part, PersonSpan{Span: span, PNR: pnr})
+				p.span.Len += span.Len
+			}
+			if *p.count > 0 && [10]byte(rec[3:13]) == p.last {
+				if *p.count > p.skip {
+					(*p.listed)[len(*p.listed)-1].Len += span.Len
+				}
+			} else {
+				*p.count++
+				p.last = [10]byte(rec[3:13])
+				if *p.count > p.skip {
+					*p.listed = append(*p.listed, PersonSpan{Span: span, PNR: string(rec[3:13])})
+				}
 			}
 			s.Records++
 		}
@@ -222,6 +254,9 @@ func WriteJoined(w io.Writer, start Piece, pieces []Piece, records int, opts Wri
 	var run *Piece
 	for i := range pieces {
 		p := pieces[i]
+		if p.Len == 0 {
+			continue
+		}
 		if run != nil && run.Src == p.Src && run.End() == p.Off {
 			run.Len += p.Len
 			continue
