@@ -52,7 +52,7 @@ func (c *Clock) compute(ctx context.Context, days int) error {
 	var start []*Person
 	changes := make([][]Change, days)
 	m, err := Run(ctx, cfg, Handler{
-		Person: func(p *Person) error {
+		Person: func(p *Person, _ []byte) error {
 			q := *p
 			start = append(start, &q)
 			return nil

@@ -37,6 +37,9 @@ type group struct {
 	arrivals   []int
 	changes    []Change
 	final      []Person
+	// What Handler.Prepare made of the persons: person i's is prepared[prepEnd[i-1]:prepEnd[i]].
+	prepared []byte
+	prepEnd  []int
 }
 
 // Generate makes the population cfg describes and calls emit with each person, in index order, from one
@@ -45,15 +48,21 @@ type group struct {
 // (q := *p) keeps it. Memory is bounded by the chunk size and the number of birth dates, not by the
 // population size.
 func Generate(ctx context.Context, cfg Config, emit func(*Person) error) (*Manifest, error) {
-	return Run(ctx, cfg, Handler{Person: emit})
+	return Run(ctx, cfg, Handler{Person: func(p *Person, _ []byte) error { return emit(p) }})
 }
 
-// Handler receives what Run makes. Its functions are called from one goroutine, family group by family
-// group in population order: the group's persons as of the start (Person), then its deliveries day by
-// day (Change), then its persons at the end of the timeline (Final), those it added last. Each may be
-// nil. What they are given is valid until they return; a shallow copy keeps it.
+// Handler receives what Run makes. Its functions but Prepare are called from one goroutine, family group
+// by family group in population order: the group's persons as of the start (Person), then its
+// deliveries day by day (Change), then its persons at the end of the timeline (Final), those it added
+// last. Each may be nil. What they are given is valid until they return; a shallow copy keeps it.
 type Handler struct {
-	Person func(*Person) error
+	// Prepare is called by the workers, several at once and in no order, with each person of the
+	// population as soon as it is made, and appends to dst what Person will need of it (its encoded
+	// records, say): work that depends only on the person so runs on every core. It must be safe for
+	// concurrent use and must not keep p.
+	Prepare func(p *Person, dst []byte) []byte
+	// Person gets each person of the population with what Prepare appended for it (nil without Prepare).
+	Person func(p *Person, prepared []byte) error
 	Change func(*Change) error
 	Final  func(*Person) error
 }
@@ -70,7 +79,7 @@ func Run(ctx context.Context, cfg Config, h Handler) (*Manifest, error) {
 		return nil, err
 	}
 	g := &generation{cfg: r, world: w, numbers: newNumberer(r.SafeNumbers), manifest: newManifest(r),
-		arenas: make(chan []Person, 8)}
+		arenas: make(chan []Person, 8), handler: h}
 	g.plan = newPlan(r)
 	if r.Days > 0 {
 		g.sched = newScheduler(r.Seed, r.AsOf, r.Days, w.demog)
@@ -130,10 +139,18 @@ func (g *generation) emit(gr *group, h Handler) error {
 		p := &gr.persons[i]
 		g.manifest.add(p, gr.members[i].scenario)
 		if h.Person != nil {
-			if err := h.Person(p); err != nil {
+			var prepared []byte
+			if gr.prepEnd != nil {
+				prepared = gr.prepared[prepStart(gr.prepEnd, i):gr.prepEnd[i]]
+			}
+			if err := h.Person(p, prepared); err != nil {
 				return err
 			}
 		}
+	}
+	if gr.prepared != nil {
+		g.prepBufs.Put(gr.prepared[:0])
+		gr.prepared, gr.prepEnd = nil, nil
 	}
 	g.manifest.Forced = append(g.manifest.Forced, gr.forcedDone...)
 	for i := range gr.changes {
@@ -157,6 +174,25 @@ func (g *generation) emit(gr *group, h Handler) error {
 	}
 	gr.changes, gr.final = nil, nil
 	return nil
+}
+
+// prepStart is where person i's prepared bytes begin.
+func prepStart(ends []int, i int) int {
+	if i == 0 {
+		return 0
+	}
+	return ends[i-1]
+}
+
+// prepare has h.Prepare make what it will need of the group's persons.
+func (g *generation) prepare(gr *group) {
+	buf, _ := g.prepBufs.Get().([]byte)
+	gr.prepEnd = make([]int, len(gr.persons))
+	for i := range gr.persons {
+		buf = g.handler.Prepare(&gr.persons[i], buf)
+		gr.prepEnd[i] = len(buf)
+	}
+	gr.prepared = buf
 }
 
 // produce makes skeletons and numbers for the groups up to person hi, and sends on those whose first
@@ -234,6 +270,8 @@ type generation struct {
 	arrivals map[int][]arrival // by group: the numbers and indexes of the persons the timeline adds
 	forced   *forcedPlan       // the forced events; nil without
 	placing  bool              // this pass places the forced events (allocateArrivals') rather than reads them
+	handler  Handler
+	prepBufs sync.Pool // buffers for Handler.Prepare, []byte
 }
 
 // arrival is the number and population index of a person the timeline adds.
@@ -397,6 +435,9 @@ func (g *generation) fillAll(ctx context.Context, in <-chan *chunk) <-chan *chun
 				for i := range gr.persons {
 					gr.persons[i].Index = gr.first + i
 					gr.persons[i].Group = gr.index
+				}
+				if g.handler.Prepare != nil {
+					g.prepare(gr)
 				}
 				if g.cfg.Days > 0 {
 					d.simulate(gr, g.cfg.Seed, g.cfg.Days, g.cfg.Weekdays)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -244,6 +245,30 @@ func TestSubstitutes(t *testing.T) {
 	for i := range got {
 		if got[i] != again[i] {
 			t.Fatalf("substitute %d differs between runs", i)
+		}
+	}
+}
+
+// TestPrepare checks that what Handler.Prepare makes of a person in the workers reaches Person with
+// that person, for every person and whatever the workers, with and without a timeline.
+func TestPrepare(t *testing.T) {
+	for _, cfg := range []Config{{Persons: 5000, Workers: 1}, {Persons: 5000, Workers: 4}, {Persons: 2000, Workers: 3, Days: 20}} {
+		var prepared, seen atomic.Int64
+		_, err := Run(context.Background(), cfg, Handler{
+			Prepare: func(p *Person, dst []byte) []byte {
+				prepared.Add(1)
+				return fmt.Appendf(dst, "%d:%s", p.Index, p.Number)
+			},
+			Person: func(p *Person, b []byte) error {
+				seen.Add(1)
+				if want := fmt.Sprintf("%d:%s", p.Index, p.Number); string(b) != want {
+					return fmt.Errorf("person %d got %q, want %q", p.Index, b, want)
+				}
+				return nil
+			},
+		})
+		if err != nil || prepared.Load() != int64(cfg.Persons) || seen.Load() != int64(cfg.Persons) {
+			t.Errorf("%+v: %v; %d prepared, %d seen", cfg, err, prepared.Load(), seen.Load())
 		}
 	}
 }

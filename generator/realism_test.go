@@ -63,7 +63,7 @@ func measureRealism(t testing.TB, cfg Config) *realism {
 		menDeathsByAge: map[int]int{}, startAge: map[pnr.Number]int{}, civilByBand: map[string][5]int{}, byOrigin: map[int]int{},
 		households: map[string]int{}}
 	_, err := Run(context.Background(), cfg, Handler{
-		Person: func(p *Person) error {
+		Person: func(p *Person, _ []byte) error {
 			if !resident(p.Status) {
 				return nil
 			}

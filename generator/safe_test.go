@@ -67,7 +67,7 @@ func TestSafeNumbersKeepEverythingElse(t *testing.T) {
 	run := func(safe bool) (start, final []*Person, m *Manifest) {
 		cfg := Config{Persons: 20_000, Seed: 5, Days: 60, SafeNumbers: safe}
 		m, err := Run(context.Background(), cfg, Handler{
-			Person: func(p *Person) error { q := *p; start = append(start, &q); return nil },
+			Person: func(p *Person, _ []byte) error { q := *p; start = append(start, &q); return nil },
 			Change: func(c *Change) error {
 				if safe {
 					checkSafe(t, "delivered on "+c.Date.String(), c.Person)

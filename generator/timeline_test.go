@@ -158,7 +158,7 @@ func TestTimelineConfigErrors(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			called := false
-			_, err := Run(context.Background(), tt.cfg, Handler{Person: func(*Person) error { called = true; return nil }})
+			_, err := Run(context.Background(), tt.cfg, Handler{Person: func(*Person, []byte) error { called = true; return nil }})
 			if !errors.Is(err, ErrConfig) || called {
 				t.Errorf("Run(%+v) = %v, persons made: %v; want ErrConfig before any person", tt.cfg, err, called)
 			}

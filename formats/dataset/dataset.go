@@ -233,7 +233,12 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		}
 		tl.codes = codes // an area run's change extracts carry movers' addresses outside it
 	}
-	gm, err := generator.Run(ctx, cfg, generator.Handler{Change: tl.change, Final: final, Person: func(p *generator.Person) error {
+	h := generator.Handler{Change: tl.change, Final: final}
+	prep := newPreparing(opts, csvw, pqw != nil)
+	if prep != nil {
+		h.Prepare = prep.prepare
+	}
+	h.Person = func(p *generator.Person, prepared []byte) error {
 		if tl.area != nil && !tl.area.person(p) {
 			return nil
 		}
@@ -248,7 +253,12 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 				return fmt.Errorf("write %s: %w", fixedFile.Name, err)
 			}
 		}
-		if csvw != nil {
+		switch {
+		case prep != nil:
+			if err := prep.writeCSV(p, prepared); err != nil {
+				return err
+			}
+		case csvw != nil:
 			if err := csvw.Write(p); err != nil {
 				return err
 			}
@@ -262,7 +272,8 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 			return js.Write(p)
 		}
 		return nil
-	}})
+	}
+	gm, err := generator.Run(ctx, cfg, h)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cprtestdata/cprtestdata/generator"
@@ -134,5 +135,33 @@ func TestForceLeavesOneRun(t *testing.T) {
 	}
 	if err := m.Verify(dir); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestPreparedCSVSameBytes checks that the CSV rows the workers make (a run without Parquet) are the
+// bytes the writer makes itself (a run with Parquet, which does not prepare them), whatever the workers.
+func TestPreparedCSVSameBytes(t *testing.T) {
+	cfg := generator.Config{Persons: 3000, Seed: 8}
+	direct := t.TempDir()
+	if _, err := Write(context.Background(), direct, Options{Generator: cfg, Formats: []Format{FormatCSV, FormatParquet}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 3} {
+		cfg.Workers = workers
+		prepared := t.TempDir()
+		m, err := Write(context.Background(), prepared, Options{Generator: cfg, Formats: []Format{FormatCSV}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range m.Files {
+			if !strings.HasPrefix(f.Name, "csv/") {
+				continue
+			}
+			a, _ := os.ReadFile(filepath.Join(direct, f.Name))
+			b, _ := os.ReadFile(filepath.Join(prepared, f.Name))
+			if len(a) == 0 || !bytes.Equal(a, b) {
+				t.Errorf("%d workers: %s: %d bytes prepared, %d written directly", workers, f.Name, len(b), len(a))
+			}
+		}
 	}
 }
