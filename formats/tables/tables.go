@@ -159,6 +159,16 @@ func (c Column) AppendCSV(dst, line []byte, l *extract.Layout) []byte {
 
 // AppendCSVLatin1 appends ISO-8859-1 bytes as an RFC 4180 cell in UTF-8.
 func AppendCSVLatin1(dst, b []byte) []byte {
+	plain := true // ASCII with nothing to quote: most cells, copied whole
+	for _, c := range b {
+		if c >= 0x80 || c == ',' || c == '"' || c == '\n' || c == '\r' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return append(dst, b...)
+	}
 	quote := false
 	for _, c := range b {
 		if c == ',' || c == '"' || c == '\n' || c == '\r' {
@@ -187,12 +197,22 @@ func AppendCSVLatin1(dst, b []byte) []byte {
 
 // AppendCSVString appends a UTF-8 string as an RFC 4180 cell.
 func AppendCSVString(dst []byte, s string) []byte {
-	if !strings.ContainsAny(s, ",\"\r\n") {
+	if !needsQuotes(s) {
 		return append(dst, s...)
 	}
 	dst = append(dst, '"')
 	dst = append(dst, strings.ReplaceAll(s, `"`, `""`)...)
 	return append(dst, '"')
+}
+
+// needsQuotes reports whether s holds a character RFC 4180 quotes a cell for.
+func needsQuotes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ',' || c == '"' || c == '\r' || c == '\n' {
+			return true
+		}
+	}
+	return false
 }
 
 // Runs says in which order a table merged from several files of it takes their rows: yield(k, n)
