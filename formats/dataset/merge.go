@@ -10,8 +10,10 @@ import (
 	"path"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/formats/outdir"
@@ -142,7 +144,10 @@ func fileNames(m *Manifest) []string {
 	return names
 }
 
-// merge writes every file of the shards' run, in the order their manifests list them, and the manifest.
+// merge writes every file of the shards' run, and the manifest listing them in the order the shards'
+// manifests do. The files are merged at once, as many as there are cores: Parquet's rows are decoded
+// and compressed again, the rest is copied and hashed. The final status extract waits for the status
+// extract, whose persons it lists first.
 func merge(ctx context.Context, out *outdir.Dir, shards []*shard) (*Manifest, error) {
 	m0 := shards[0].m
 	opts, err := m0.Options()
@@ -150,59 +155,70 @@ func merge(ctx context.Context, out *outdir.Dir, shards []*shard) (*Manifest, er
 		return nil, err
 	}
 	m := &Manifest{Manifest: mergeManifests(shards), Output: m0.Output}
-	status, _ := m0.StatusExtract()
+	status, hasStatus := m0.StatusExtract()
 	ex := &extractMerge{shards: shards, opts: opts.Extract}
+	statusDone := make(chan struct{})
+	if !hasStatus {
+		close(statusDone)
+	}
 	for _, f := range m0.Files {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		if f.Name == status {
+			break
 		}
-		dst, err := out.Create(f.Name)
-		if err != nil {
-			return nil, err
+		if path.Dir(f.Name) == FinalDir { // Write lists the status extract first; the final waits for it
+			return nil, fmt.Errorf("%w: %s listed before the status extract", ErrManifest, f.Name)
 		}
-		var n int
-		switch dir, base := path.Split(f.Name); {
-		case f.Name == status:
-			n, err = ex.write(dst, f.Name)
-		case dir == ChangesDir+"/":
-			n, err = ex.write(dst, f.Name)
-		case dir == FinalDir+"/":
-			n, err = ex.final(dst, f.Name)
-		case dir == "csv/":
-			n, err = withSources(shards, f.Name, func(srcs []*os.File) (int, error) {
-				return csvfiles.Merge(dst, readers(srcs), tableRuns(shards, f.Name, base == csvfiles.EventsFile))
-			})
-		case dir == "parquet/":
-			n, err = withSources(shards, f.Name, func(srcs []*os.File) (int, error) {
-				ss := make([]parquetfiles.Source, len(srcs))
-				for k, src := range srcs {
-					ss[k] = parquetfiles.Source{R: src, Size: fileSize(shards[k].m, f.Name)}
+	}
+	type result struct {
+		dst *outdir.File
+		n   int
+		err error
+	}
+	var (
+		results = make([]result, len(m0.Files))
+		jobs    = make(chan int)
+		mu      sync.Mutex // out.Create
+		wg      sync.WaitGroup
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range jobs {
+				f := m0.Files[i]
+				mu.Lock()
+				dst, err := out.Create(f.Name)
+				mu.Unlock()
+				r := result{dst: dst, err: err}
+				if err == nil {
+					r.n, r.err = mergeFile(ctx, dst, f, shards, ex, opts, statusDone)
 				}
-				return parquetfiles.Merge(dst, base, ss, tableRuns(shards, f.Name, base == parquetfiles.EventsFile), opts.Compression)
-			})
-		case f.Name == PersonsFile:
-			n, err = withSources(shards, f.Name, func(srcs []*os.File) (int, error) {
-				if _, err := io.Copy(dst, io.MultiReader(readers(srcs)...)); err != nil {
-					return 0, err
+				if f.Name == status {
+					close(statusDone)
 				}
-				return sumRecords(shards, f.Name), nil
-			})
-		case dir == RegistersDir+"/":
-			n, err = withSources(shards, f.Name, func(srcs []*os.File) (int, error) {
-				return registers.Merge(dst, base, readers(srcs), registers.Options{Production: m0.AsOf.AddDays(len(m0.Days))})
-			})
-		case f.Name == SubstitutesFile: // shard 0 carries the whole dataset
-			n, err = withSources(shards[:1], f.Name, func(srcs []*os.File) (int, error) {
-				_, err := io.Copy(dst, srcs[0])
-				return f.Records, err
-			})
-		default:
-			err = fmt.Errorf("%w: a file merge does not know", ErrManifest)
+				if r.err == nil {
+					r.err = dst.Close() // here, so that the files' syncs overlap too
+				}
+				results[i] = r
+			}
+		})
+	}
+	for i := range m0.Files {
+		if ctx.Err() != nil {
+			break
 		}
-		if err != nil {
-			return nil, fmt.Errorf("merge %s: %w", f.Name, err)
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i, r := range results {
+		if r.err != nil {
+			return nil, fmt.Errorf("merge %s: %w", m0.Files[i].Name, r.err)
 		}
-		if err := m.add(dst, n); err != nil {
+	}
+	for _, r := range results {
+		if err := m.add(r.dst, r.n); err != nil {
 			return nil, err
 		}
 	}
@@ -210,6 +226,53 @@ func merge(ctx context.Context, out *outdir.Dir, shards []*shard) (*Manifest, er
 		return nil, err
 	}
 	return m, nil
+}
+
+// mergeFile writes to dst the file f of the shards' run and returns its records.
+func mergeFile(ctx context.Context, dst io.Writer, f FileInfo, shards []*shard, ex *extractMerge, opts Options, statusDone <-chan struct{}) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	m0 := shards[0].m
+	status, _ := m0.StatusExtract()
+	switch dir, base := path.Split(f.Name); {
+	case f.Name == status:
+		return ex.write(dst, f.Name)
+	case dir == ChangesDir+"/":
+		return ex.write(dst, f.Name)
+	case dir == FinalDir+"/":
+		<-statusDone
+		return ex.final(dst, f.Name)
+	case dir == "csv/":
+		return withSources(shards, f.Name, func(srcs []*os.File) (int, error) {
+			return csvfiles.Merge(dst, readers(srcs), tableRuns(shards, f.Name, base == csvfiles.EventsFile))
+		})
+	case dir == "parquet/":
+		return withSources(shards, f.Name, func(srcs []*os.File) (int, error) {
+			ss := make([]parquetfiles.Source, len(srcs))
+			for k, src := range srcs {
+				ss[k] = parquetfiles.Source{R: src, Size: fileSize(shards[k].m, f.Name)}
+			}
+			return parquetfiles.Merge(dst, base, ss, tableRuns(shards, f.Name, base == parquetfiles.EventsFile), opts.Compression)
+		})
+	case f.Name == PersonsFile:
+		return withSources(shards, f.Name, func(srcs []*os.File) (int, error) {
+			if _, err := io.Copy(dst, io.MultiReader(readers(srcs)...)); err != nil {
+				return 0, err
+			}
+			return sumRecords(shards, f.Name), nil
+		})
+	case dir == RegistersDir+"/":
+		return withSources(shards, f.Name, func(srcs []*os.File) (int, error) {
+			return registers.Merge(dst, base, readers(srcs), registers.Options{Production: m0.AsOf.AddDays(len(m0.Days))})
+		})
+	case f.Name == SubstitutesFile: // shard 0 carries the whole dataset
+		return withSources(shards[:1], f.Name, func(srcs []*os.File) (int, error) {
+			_, err := io.Copy(dst, srcs[0])
+			return f.Records, err
+		})
+	}
+	return 0, fmt.Errorf("%w: a file merge does not know", ErrManifest)
 }
 
 // mergeManifests adds up the shards' generator manifests: what the run made whole records.
