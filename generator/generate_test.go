@@ -219,12 +219,36 @@ func TestSubstitutes(t *testing.T) {
 	schemes := map[string]int{}
 	for _, s := range got {
 		n, err := pnr.Parse(s.Number.String())
-		if err != nil || n.Kind() != pnr.Substitute {
-			t.Fatalf("substitute %v: %v, kind %v", s.Number, err, n.Kind())
+		if err != nil {
+			t.Fatalf("substitute %v: %v", s.Number, err)
 		}
-		if n.BirthDate() != s.BirthDate || n.Gender() != s.Gender || n.Scheme().String() != s.Scheme {
-			t.Errorf("substitute %v decodes to %v %v %v, dataset says %v %v %v", s.Number, n.BirthDate(), n.Gender(),
-				n.Scheme(), s.BirthDate, s.Gender, s.Scheme)
+		if n.Gender() != s.Gender {
+			t.Errorf("substitute %v: gender %v, dataset says %v", s.Number, n.Gender(), s.Gender)
+		}
+		switch s.Scheme {
+		case SchemeRegionTemporary: // the day it was made, and digits: a personnummer to every reader
+			if n.Kind() == pnr.Substitute || s.Municipality != 999 || s.Number.String()[:6] != fmt.Sprintf("%02d%02d%02d", s.Issued.Day, int(s.Issued.Month), s.Issued.Year%100) {
+				t.Errorf("temporary number %v (kind %v, municipality %d) issued %v", s.Number, n.Kind(), s.Municipality, s.Issued)
+			}
+		default:
+			if n.Kind() != pnr.Substitute || n.BirthDate() != s.BirthDate || n.Scheme().String() != s.Scheme || s.Municipality != 0 {
+				t.Errorf("substitute %v decodes to %v %v %v, dataset says %v %v %v", s.Number, n.Kind(), n.BirthDate(),
+					n.Scheme(), s.BirthDate, s.Scheme, s.Municipality)
+			}
+		}
+		first, last := initials(s.FirstName, 2), initials(s.LastName, 1)
+		switch text := s.Number.String(); s.Scheme {
+		case "health-d-ecpr":
+			if text[7:9] != last+first[:1] {
+				t.Errorf("D-eCPR %v of %s %s: letters not the initials, surname first", s.Number, s.FirstName, s.LastName)
+			}
+		case "education-kot":
+			if s.Issued.Before(yearsBefore(s.BirthDate, -16)) {
+				t.Errorf("KOT %v made before its applicant was 16: %v", s.Number, s.Issued)
+			}
+			if text[6:9] != first+last || text[9] != "12"[map[pnr.Gender]int{pnr.Male: 0, pnr.Female: 1}[s.Gender]] {
+				t.Errorf("KOT %v of %s %s (%v): not two letters of the first name, one of the surname, then 1/2", s.Number, s.FirstName, s.LastName, s.Gender)
+			}
 		}
 		if s.Issued.Before(s.BirthDate) || s.Issued.After(DefaultAsOf) {
 			t.Errorf("substitute %v issued %v", s.Number, s.Issued)
@@ -235,11 +259,19 @@ func TestSubstitutes(t *testing.T) {
 		seen[s.Number.String()] = true
 		schemes[s.Scheme]++
 	}
-	for _, sc := range []string{"cpr-day-plus-60", "health-x-ecpr", "health-d-ecpr"} {
+	for _, sc := range []string{"cpr-day-plus-60", "health-x-ecpr", "health-d-ecpr", "education-kot", SchemeRegionTemporary} {
 		if schemes[sc] == 0 {
 			t.Errorf("no %s substitute among %v", sc, schemes)
 		}
 	}
+	safe := cfg
+	safe.SafeNumbers = true
+	_ = GenerateSubstitutes(context.Background(), safe, func(s *Substitute) error {
+		if s.Scheme == SchemeRegionTemporary {
+			t.Errorf("safe numbers: temporary number %v, all digits like a personnummer", s.Number)
+		}
+		return nil
+	})
 	var again []Substitute
 	_ = GenerateSubstitutes(context.Background(), cfg, func(s *Substitute) error { again = append(again, *s); return nil })
 	for i := range got {
@@ -269,6 +301,20 @@ func TestPrepare(t *testing.T) {
 		})
 		if err != nil || prepared.Load() != int64(cfg.Persons) || seen.Load() != int64(cfg.Persons) {
 			t.Errorf("%+v: %v; %d prepared, %d seen", cfg, err, prepared.Load(), seen.Load())
+		}
+	}
+}
+
+// TestInitials checks the letters the regions' and KOT's numbers take from names: A-Z, Æ and Å as A, Ø as
+// O (cpr-numbers.md §5.2), accents dropped, other characters skipped.
+func TestInitials(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		n    int
+		want string
+	}{{"Ærø", 1, "A"}, {"Øster", 1, "O"}, {"Åse", 2, "AS"}, {"Émile", 2, "EM"}, {"O'Brien", 2, "OB"}, {"jo", 2, "JO"}, {"Li", 3, "LI"}, {"-", 1, ""}} {
+		if got := initials(tt.name, tt.n); got != tt.want {
+			t.Errorf("initials(%q, %d) = %q, want %q", tt.name, tt.n, got, tt.want)
 		}
 	}
 }

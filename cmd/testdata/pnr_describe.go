@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -17,8 +18,10 @@ func pnrDescribeCommand() *cli.Command {
 		Name:      "describe",
 		Usage:     "say what each number is: valid or not and why, kind, birth date, gender",
 		ArgsUsage: "NUMBER...",
-		Description: `Each NUMBER is DDMMYYSSSS or DDMMYY-SSSS. Substitute numbers are recognised: CPR's scheme (day + 60)
-and the health sector's D-eCPR and X-eCPR (two letters in positions 8-9). Exits 1 if any is invalid.
+		Description: `Each NUMBER is DDMMYYSSSS or DDMMYY-SSSS. Substitute numbers are recognised: CPR's scheme (day + 60),
+the health sector's D-eCPR and X-eCPR (two letters in positions 8-9) and KOT's (three letters in positions
+7-9, then 1 or 2; no century digit, so years 00-29 are read as 2000s and 30-99 as 1900s). Exits 1 if any
+is invalid.
 
 Examples:
    $ testdata pnr describe 070761-4285 0101650001 2902001234 670381-1234
@@ -92,6 +95,8 @@ func describeRow(d pnr.Description) []string {
 	}
 	note := ""
 	switch {
+	case d.Kind == pnr.Substitute && d.CenturyAssumed:
+		note = "substitute scheme " + d.Scheme.String() + "; no century in the number, " + strconv.Itoa(d.Century) + "s assumed"
 	case d.Kind == pnr.Substitute:
 		note = "substitute scheme " + d.Scheme.String()
 	case d.OnNoControlDigitList:

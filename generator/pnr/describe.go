@@ -10,18 +10,20 @@ import (
 // Description is everything the rules say about one text that claims to be a personnummer. It is the
 // shape of `testdata pnr describe --json`.
 type Description struct {
-	Number               string     `json:"number"` // as given
-	Valid                bool       `json:"valid"`
-	Kind                 Kind       `json:"kind"`             // empty when invalid
-	Scheme               Scheme     `json:"scheme,omitempty"` // the substitute scheme
-	BirthDate            civil.Date `json:"birth_date"`
-	Century              int        `json:"century,omitempty"` // 1800, 1900 or 2000
-	Gender               Gender     `json:"gender"`
-	ControlDigit         bool       `json:"control_digit"` // satisfies modulus-11
-	OnNoControlDigitList bool       `json:"on_no_control_digit_list"`
-	Error                string     `json:"error,omitempty"`        // why it is invalid
-	Position             int        `json:"position,omitempty"`     // 1-based position where the problem starts
-	PositionEnd          int        `json:"position_end,omitempty"` // and where it ends
+	Number    string     `json:"number"` // as given
+	Valid     bool       `json:"valid"`
+	Kind      Kind       `json:"kind"`             // empty when invalid
+	Scheme    Scheme     `json:"scheme,omitempty"` // the substitute scheme
+	BirthDate civil.Date `json:"birth_date"`
+	Century   int        `json:"century,omitempty"` // 1800, 1900 or 2000
+	// CenturyAssumed: the number carries no century (a KOT number), and Century is KOTCenturyPivot's.
+	CenturyAssumed       bool   `json:"century_assumed,omitempty"`
+	Gender               Gender `json:"gender"`
+	ControlDigit         bool   `json:"control_digit"` // satisfies modulus-11
+	OnNoControlDigitList bool   `json:"on_no_control_digit_list"`
+	Error                string `json:"error,omitempty"`        // why it is invalid
+	Position             int    `json:"position,omitempty"`     // 1-based position where the problem starts
+	PositionEnd          int    `json:"position_end,omitempty"` // and where it ends
 }
 
 // Describe parses s and describes it. It never fails: an invalid s gives Valid false and the reason.
@@ -49,6 +51,7 @@ func Describe(s string) Description {
 		Scheme:               n.scheme,
 		BirthDate:            birth,
 		Century:              birth.Year - birth.Year%100,
+		CenturyAssumed:       n.scheme == SchemeKOT,
 		Gender:               gender,
 		ControlDigit:         n.HasControlDigit(),
 		OnNoControlDigitList: n.scheme == NotSubstitute && OnNoControlDigitList(birth),

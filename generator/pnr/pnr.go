@@ -114,7 +114,16 @@ const (
 	// SchemeXECPR is the national X-eCPR of Sundhedsdatastyrelsen, DDMMYY C AA G with C 1 (1900–1999) or 7
 	// (2000–2099).
 	SchemeXECPR
+	// SchemeKOT is the number Optagelse.dk (KOT) constructs for an applicant without a personnummer:
+	// DDMMYY, the first two letters of the first name and the first of the surname, then 1 for a man or 2
+	// for a woman. It carries no century: see KOTCenturyPivot.
+	SchemeKOT
 )
+
+// KOTCenturyPivot is how a KOT number's two-digit year is read, as the reference is silent on it (KOT
+// numbers carry no century digit): years below it are 2000s, the others 1900s. It is the project's
+// choice, made for applicants to higher education: born 1930-2029.
+const KOTCenturyPivot = 30
 
 // String returns the scheme's name as the command line and JSON write it, or "" for NotSubstitute.
 func (s Scheme) String() string {
@@ -125,6 +134,8 @@ func (s Scheme) String() string {
 		return "health-d-ecpr"
 	case SchemeXECPR:
 		return "health-x-ecpr"
+	case SchemeKOT:
+		return "education-kot"
 	}
 	return ""
 }
@@ -212,6 +223,9 @@ func (n Number) two(i int) int { return int(n.b[i]-'0')*10 + int(n.b[i+1]-'0') }
 
 func (n Number) hasLetters() bool { return n.b[7] >= 'A' && n.b[7] <= 'Z' }
 
+// isKOT reports whether n has KOT's letters: three, from position 7.
+func (n Number) isKOT() bool { return n.b[6] >= 'A' && n.b[6] <= 'Z' }
+
 // Scheme returns the substitute scheme n follows, or NotSubstitute for a real personnummer.
 func (n Number) Scheme() Scheme { return n.scheme }
 
@@ -231,6 +245,8 @@ func (n *Number) decode() {
 	day := n.two(0)
 	n.scheme = NotSubstitute
 	switch {
+	case n.isKOT():
+		n.scheme = SchemeKOT
 	case n.hasLetters():
 		n.scheme = SchemeDECPR
 		if c := n.b[6]; c == '1' || c == '7' {
@@ -257,6 +273,12 @@ func (n *Number) decode() {
 
 func (n Number) birthYear() int {
 	yy := n.two(4)
+	if n.isKOT() {
+		if yy < KOTCenturyPivot {
+			return 2000 + yy
+		}
+		return 1900 + yy
+	}
 	c := int(n.b[6] - '0')
 	if n.hasLetters() {
 		switch c {
@@ -411,9 +433,10 @@ func parseSlow(s string) (Number, error) {
 			return Number{}, perr(s, pos, pos, ErrCharacter, "'-' must be followed by four digits (DDMMYY-SSSS has 11 characters)")
 		case r == '-' && pos == 7: // hyphen, or a wrong length the check below reports
 		case isLetter(r) && (digitIndex == 7 || digitIndex == 8):
+		case isLetter(r) && digitIndex == 6: // KOT's first letter; check says whether the rest is KOT's
 		case r == '-':
 			return Number{}, perr(s, pos, pos, ErrCharacter, "'-' is only allowed at position 7 (DDMMYY-SSSS)")
-		case r >= 'a' && r <= 'z' && (digitIndex == 7 || digitIndex == 8):
+		case r >= 'a' && r <= 'z' && (digitIndex >= 6 && digitIndex <= 8):
 			return Number{}, perr(s, pos, pos, ErrCharacter, fmt.Sprintf("%q is lower case; letters in a substitute number are A-Z", r))
 		case r > utf8.RuneSelf:
 			return Number{}, perr(s, pos, pos, ErrCharacter, fmt.Sprintf("%q (U+%04X) is not an ASCII digit", r, r))
@@ -431,6 +454,14 @@ func parseSlow(s string) (Number, error) {
 		copy(n.b[6:], s[7:])
 	} else {
 		copy(n.b[:], s)
+	}
+	if isLetter(rune(n.b[6])) && (!isLetter(rune(n.b[7])) || !isLetter(rune(n.b[8]))) {
+		i := 7
+		if isLetter(rune(n.b[7])) {
+			i = 8
+		}
+		p := inputPos(s, i)
+		return Number{}, perr(s, p, p, ErrCharacter, fmt.Sprintf("%q is not a letter; a KOT number has letters at positions 7 to 9", n.b[i]))
 	}
 	if isLetter(rune(n.b[7])) != isLetter(rune(n.b[8])) {
 		i := 7
@@ -473,7 +504,12 @@ func (n Number) check(s string) error {
 		return perr(s, 3, 4, ErrMonth, fmt.Sprintf("month %02d is not 01-12", month))
 	}
 	c := int(n.b[6] - '0')
-	if letters {
+	if n.isKOT() {
+		if c := n.b[9]; c != '1' && c != '2' {
+			p := inputPos(s, 9)
+			return perr(s, p, p, ErrCharacter, fmt.Sprintf("%q is not 1 (man) or 2 (woman), as a KOT number ends", c))
+		}
+	} else if letters {
 		switch c {
 		case 0, 1, 5, 6, 7:
 		default:

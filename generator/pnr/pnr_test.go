@@ -41,6 +41,10 @@ func TestParseValid(t *testing.T) {
 		{"D-eCPR with hyphen", "150643-0SJ1", Substitute, SchemeDECPR, date(1943, 6, 15), Male, false},
 		{"D-eCPR 2000s", "150605-6SJ2", Substitute, SchemeDECPR, date(2005, 6, 15), Female, false},
 		{"D-eCPR 1800s", "1506805AB2", Substitute, SchemeDECPR, date(1880, 6, 15), Female, false},
+		{"KOT example shape", "150395JOH1", Substitute, SchemeKOT, date(1995, 3, 15), Male, false},
+		{"KOT, a woman of the 2000s", "150305JOH2", Substitute, SchemeKOT, date(2005, 3, 15), Female, false},
+		{"KOT, 29 February 2000 (no century: the pivot)", "290200ABC2", Substitute, SchemeKOT, date(2000, 2, 29), Female, false},
+		{"KOT, year 30 is 1930", "010130ABC1", Substitute, SchemeKOT, date(1930, 1, 1), Male, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,6 +115,10 @@ func TestParseInvalid(t *testing.T) {
 		{"serial 0000", "0101650000", ErrSerial, 7},
 		{"health century digit", "0203292WQ3", ErrCentury, 7},
 		{"health gender letter", "0203291WQZ", ErrCharacter, 10},
+		{"KOT ends 3", "150395JOH3", ErrCharacter, 10},
+		{"KOT with two letters and a digit", "150395J0H1", ErrCharacter, 8},
+		{"KOT lower case", "150395joh1", ErrCharacter, 7},
+		{"KOT of 29 February 2029", "290229ABC1", ErrDate, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
