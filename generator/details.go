@@ -236,6 +236,9 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 		}
 		d.civil(members, persons, i, &marriages)
 	}
+	for i := range persons {
+		d.laterCorrections(&members[i], &persons[i])
+	}
 	d.custody(members, persons)
 	d.couples = marriages
 }
@@ -376,6 +379,58 @@ func (d *detailer) corrections(m *member, p *Person, arrived civil.Date) {
 			HouseNumber: e.house, Floor: e.floor, Door: e.door, MovedIn: day, MovedOut: day})
 	}
 	p.AddressHistory = append(hist, p.AddressHistory[1:]...)
+}
+
+// laterCorrections gives the names and civil statuses CPR's correction markers, once they are all made:
+// the corrected-history scenario's person, and one in two hundred others with a name history, a
+// historic name as first registered, misspelt and marked "K" (corrected), beside the corrected one (the
+// scenario's person gets one for the current name when there is no history); and one in a hundred
+// with a civil history, the scenario's person too, the oldest marked "Æ" (a technical change: the content
+// stands). The reference marks Æ as of medium confidence and gives no rates: these are the project's.
+func (d *detailer) laterCorrections(m *member, p *Person) {
+	b := &d.b
+	scenario := m.flags&flagCorrectedHistory != 0
+	// Who is picked is decided by the number, not drawn: the group's random stream, and so every
+	// other person, stays as it was.
+	pick := numberHash(p.Number)
+	switch {
+	case len(p.NameHistory) > 0 && (scenario || pick%200 == 0):
+		h := p.NameHistory[0]
+		wrong := h
+		wrong.Last, wrong.Correction = misspelt(h.Last), "K"
+		p.NameHistory = append([]HistoricName{wrong}, p.NameHistory...)
+	case scenario:
+		wrong := HistoricName{Name: p.Name, End: p.Name.Start.AddDays(int(pick % uint64(max(1, b.asOf.DayNumber()-p.Name.Start.DayNumber())))), Correction: "K"}
+		wrong.Last = misspelt(p.Name.Last)
+		p.NameHistory = append([]HistoricName{wrong}, p.NameHistory...)
+	}
+	if len(p.CivilHistory) > 0 && (scenario || pick/200%100 == 0) {
+		p.CivilHistory[0].Correction = "Æ"
+	}
+}
+
+// numberHash is FNV-1a of a personnummer: a choice by the person that takes nothing from a random stream.
+func numberHash(n pnr.Number) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range n.String() {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	return h
+}
+
+// misspelt is a surname as a clerk might have mistyped it: two letters swapped, or one doubled.
+func misspelt(name string) string {
+	r := []rune(name)
+	for i := 1; i+1 < len(r); i++ {
+		if r[i] != r[i+1] {
+			r[i], r[i+1] = r[i+1], r[i]
+			return string(r)
+		}
+	}
+	if len(r) == 0 {
+		return "X"
+	}
+	return string(append(r, r[len(r)-1]))
 }
 
 // atoi is the leading digits of s as a number.

@@ -420,7 +420,13 @@ func TestScenarioQuotas(t *testing.T) {
 					}
 				}
 			}
-			return k == 1 && a == 1
+			if k != 1 || a != 1 || len(p.NameHistory) < 1 || p.NameHistory[0].Correction != "K" || len(p.CivilHistory) > 0 && p.CivilHistory[0].Correction != "Æ" {
+				return false
+			}
+			if len(p.NameHistory) > 1 && p.NameHistory[1].Start != p.NameHistory[0].Start {
+				return false // the corrected name comes before its correction, from the same day
+			}
+			return true
 		},
 	}
 	for _, e := range m.Scenarios {

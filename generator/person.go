@@ -122,6 +122,8 @@ type Name struct {
 type HistoricName struct {
 	Name
 	End civil.Date `json:"end,omitzero"`
+	// Correction is ANNKOR, as HistoricAddress's.
+	Correction string `json:"correction,omitzero"`
 }
 
 // Address is a Danish or Greenlandic address.
@@ -147,8 +149,9 @@ type Address struct {
 // HistoricAddress is an address a person has left.
 type HistoricAddress struct {
 	// Correction is ANNKOR (cpr-formats.md §1.1): "K" the record was corrected (a corrected version
-	// follows it), "A" it was undone (registered in error); empty for a record in order. A receiver
-	// must not take an undone address as one the person lived at.
+	// follows it), "A" it was undone (registered in error), "Æ" it was changed for technical reasons
+	// (its content stands); empty for a record in order. A receiver must not take an undone address as
+	// one the person lived at.
 	Correction   string     `json:"correction,omitzero"`
 	Municipality int        `json:"municipality,omitzero"`
 	RoadCode     int        `json:"road_code,omitzero"`
@@ -239,6 +242,8 @@ type CivilStatus struct {
 	SpouseBirthDate civil.Date `json:"spouse_birth_date,omitzero"`
 	Start           civil.Date `json:"start,omitzero"`
 	End             civil.Date `json:"end,omitzero"`
+	// Correction is ANNKOR, as HistoricAddress's: in the civil history (record 029) only.
+	Correction string `json:"correction,omitzero"`
 }
 
 // Separation is a current separation of a marriage.

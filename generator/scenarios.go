@@ -333,7 +333,7 @@ var catalogue = []*scenario{
 			b.members[i].flags |= flagNameMarkers
 		}},
 	{name: "corrected-history", quota: 2, persons: 1,
-		description: "an address history with CPR's correction markers (ANNKOR): a corrected record (K) beside its correction, and a move registered in error and undone (A)",
+		description: "history with CPR's correction markers (ANNKOR): an address and a name as first registered (K) beside their corrections, a move registered in error and undone (A), and the oldest civil status, where there is one, changed for technical reasons (Æ)",
 		build: func(b *builder) {
 			i := b.tag(b.single(StatusActive, 30, 70), "corrected-history")
 			b.members[i].flags |= flagCorrectedHistory

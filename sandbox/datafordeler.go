@@ -62,7 +62,7 @@ var dfNameMarker = map[string]string{"+": "forkortet", "*": "indeholder_tegn_der
 	"=": "utilstraekkeligt_dokumenteret"}
 
 // dfCorrection is the record status of a history record by its ANNKOR.
-var dfCorrection = map[string]string{"": "historisk", "K": "rettet", "A": "fortrudt"}
+var dfCorrection = map[string]string{"": "historisk", "K": "rettet", "A": "fortrudt", "Æ": "teknisk_aendring"}
 
 var municipalityNames = sync.OnceValue(func() map[int]string {
 	out := map[int]string{}
@@ -247,7 +247,7 @@ func (s *Sandbox) dfParts(p *generator.Person, history, complete bool, only map[
 			numbers = append(numbers, dfRecord("Personnummer", dfObject{"personnummer": o.Number.String()}, "historisk", o.Start, o.End))
 		}
 		for _, n := range p.NameHistory[:len(p.NameHistory)*boolInt(want("Navne"))] {
-			names = append(names, dfObject{"Navn": dfName(n.Name, "historisk", n.Start, n.End)})
+			names = append(names, dfObject{"Navn": dfName(n.Name, dfCorrection[n.Correction], n.Start, n.End)})
 		}
 		for _, a := range p.AddressHistory[:len(p.AddressHistory)*boolInt(want("Adresseoplysninger"))] {
 			o := dfObject{}
@@ -256,7 +256,7 @@ func (s *Sandbox) dfParts(p *generator.Person, history, complete bool, only map[
 			addresses = append(addresses, dfRecord("Adresseoplysninger", dfObject{"CprAdresse": o}, dfCorrection[a.Correction], a.MovedIn, a.MovedOut))
 		}
 		for _, c := range p.CivilHistory[:len(p.CivilHistory)*boolInt(want("Civilstande"))] {
-			civils = append(civils, civilRecord(c, "historisk"))
+			civils = append(civils, civilRecord(c, dfCorrection[c.Correction]))
 		}
 		for _, m := range p.Migrations[:len(p.Migrations)*boolInt(want("UdrejseIndrejser"))] {
 			o := dfObject{}

@@ -681,6 +681,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			l.text(f026LastNameMarker, h.LastMarker)
 			l.date(f026NameStartDate, h.Start)
 			l.date(f026NameEndDate, h.End)
+			l.text(f026CorrectionMarker, h.Correction)
 			pw.emit(l, dst)
 		}
 	},
@@ -709,6 +710,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			l.number(f029SpousePNR, c.Spouse)
 			l.date(f029CivilStatusStartDate, c.Start)
 			l.date(f029CivilStatusEndDate, c.End)
+			l.text(f029CorrectionMarker, c.Correction)
 			if p.SeparatedIn(c) {
 				l.date(f029ReferenceToAnySeparation, c.Start) // as 012 refers to a current one
 			}

@@ -342,13 +342,13 @@ func TestMarkersWritten(t *testing.T) {
 			if m := rec.Get("FirstNameMarker") + rec.Get("MiddleNameMarker") + rec.Get("LastNameMarker"); m != "" {
 				found["008 "+m] = true
 			}
-		case "023":
+		case "023", "026", "029":
 			if c := rec.Get("CorrectionMarker"); c != "" {
-				found["023 "+c] = true
+				found[rec.Type()+" "+c] = true
 			}
 		}
 	}
-	for _, want := range []string{"008 +*=", "023 K", "023 A"} {
+	for _, want := range []string{"008 +*=", "023 K", "023 A", "026 K", "029 Æ"} {
 		if !found[want] {
 			t.Errorf("no record %s in the extract; found %v", want, found)
 		}
