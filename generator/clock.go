@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // ErrEndOfTime is returned by Clock.Step when the next day would pass the last date the timeline can
@@ -122,4 +123,34 @@ func (c *Clock) Step(ctx context.Context) ([]Change, error) {
 func (c *Clock) Reset() {
 	c.day = 0
 	c.current = append(c.current[:0:0], c.start...)
+}
+
+// Force asks for an event of kind (one of EventKinds) on the next day to each of persons, indexes of the
+// population as of the start, and computes the timeline again from the request: the days already passed
+// are as they were (Config.EventsOn spares nothing before its day). An event its person can no longer
+// carry on the day does not happen; the next day's deliveries and Manifest().Forced show what did.
+func (c *Clock) Force(ctx context.Context, kind string, persons []int) error {
+	reqs := append(slices.Clip(c.cfg.EventsOn), EventRequest{Kind: kind, Day: c.day + 1, Persons: slices.Clone(persons)})
+	return c.SetRequests(ctx, reqs)
+}
+
+// Requests returns the event requests made with Force (or SetRequests), in order.
+func (c *Clock) Requests() []EventRequest { return slices.Clone(c.cfg.EventsOn) }
+
+// SetRequests replaces the event requests and computes the timeline again, as far as before and to the
+// next day at least; the clock stays on its day. Requests that only differ after the current day leave
+// the days passed as they were; to go back to requests of an earlier state, Reset and step again.
+func (c *Clock) SetRequests(ctx context.Context, reqs []EventRequest) error {
+	cfg := c.cfg
+	cfg.EventsOn = slices.Clone(reqs)
+	if _, err := cfg.resolve(); err != nil {
+		return err
+	}
+	old := c.cfg
+	c.cfg.EventsOn = cfg.EventsOn
+	if err := c.compute(ctx, max(c.cfg.Days, c.day+1)); err != nil {
+		c.cfg = old
+		return err
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/cprtestdata/cprtestdata/generator/civil"
@@ -79,5 +80,102 @@ func TestClockEndOfTime(t *testing.T) {
 	}
 	if _, err := clock.Step(context.Background()); !errors.Is(err, ErrEndOfTime) {
 		t.Errorf("stepping past 2057-12-31: %v, want ErrEndOfTime", err)
+	}
+}
+
+// TestClockForce asks a running clock for events on the next day - a death, an emigration, a change of
+// number, a disappearance and a move, each to a resident adult of the start - and checks that they
+// happen that day to those persons, that the days passed are delivered as before (by a clock asked
+// nothing), and that a clock given the same requests from the start delivers the same days.
+func TestClockForce(t *testing.T) {
+	ctx := context.Background()
+	cfg := Config{Persons: 3000, Seed: 12}
+	plain, err := NewClock(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forced, _ := NewClock(ctx, cfg)
+	same := func(a, b any) bool {
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		return string(ja) == string(jb)
+	}
+	var days [][]Change
+	for day := 1; day <= 20; day++ {
+		want, _ := plain.Step(ctx)
+		got, err := forced.Step(ctx)
+		if err != nil || !same(got, want) {
+			t.Fatalf("day %d before any request: %v", day, err)
+		}
+		days = append(days, got)
+	}
+	kinds := []string{"death", "emigration", "number-change", "disappearance", "move"}
+	asked := map[string]string{} // number → kind
+	next := 0
+	for _, kind := range kinds {
+		for next < len(forced.Start()) {
+			p := forced.Persons()[next]
+			next++
+			if p.Status == StatusActive && len(p.Scenarios) == 0 && ageAt(p.BirthDate, DefaultAsOf.AddDays(20)) >= 18 {
+				if err := forced.Force(ctx, kind, []int{p.Index}); err != nil {
+					t.Fatal(err)
+				}
+				asked[p.Number.String()] = kind
+				break
+			}
+		}
+	}
+	if len(forced.Requests()) != len(kinds) {
+		t.Fatalf("%d requests", len(forced.Requests()))
+	}
+	for day := 1; day <= 20; day++ { // the recomputed timeline's days passed are as delivered
+		if !same(forced.changes[day-1], days[day-1]) {
+			t.Fatalf("day %d changed by requests for day 21", day)
+		}
+	}
+	day21, err := forced.Step(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	happened := map[string]bool{}
+	for _, f := range forced.Manifest().Forced {
+		if f.Day != 21 || asked[f.Number] != f.Kind {
+			t.Errorf("forced %+v, asked %v", f, asked)
+		}
+		happened[f.Number] = true
+	}
+	for n, kind := range asked {
+		if !happened[n] {
+			t.Errorf("%s of %s did not happen on day 21", kind, n)
+		}
+		found := false
+		for _, c := range day21 {
+			found = found || c.Person.Number.String() == n || slices.ContainsFunc(c.Person.OldNumbers, func(o PreviousNumber) bool { return o.Number.String() == n })
+		}
+		if !found {
+			t.Errorf("%s of %s is not in day 21's deliveries", kind, n)
+		}
+	}
+	fresh := cfg
+	fresh.EventsOn = forced.Requests()
+	again, err := NewClock(ctx, fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for day := 1; day <= 21; day++ {
+		got, _ := again.Step(ctx)
+		want := day21
+		if day <= 20 {
+			want = days[day-1]
+		}
+		if !same(got, want) {
+			t.Fatalf("day %d of a clock given the requests from the start differs", day)
+		}
+	}
+	if err := forced.Force(ctx, "deth", []int{0}); !errors.Is(err, ErrConfig) {
+		t.Errorf("unknown kind: %v", err)
+	}
+	if err := forced.Force(ctx, "death", []int{cfg.Persons}); !errors.Is(err, ErrConfig) {
+		t.Errorf("a person not in the start: %v", err)
 	}
 }

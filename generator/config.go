@@ -52,6 +52,19 @@ type Config struct {
 	// Events asks the timeline for that many more events of each kind (see EventKinds), each on a day of
 	// the timeline to a member who can carry it, listed in the manifest (Manifest.Forced). Needs Days.
 	Events map[string]int
+	// EventsOn asks for forced events on given days to given persons, as a sandbox does when asked while
+	// its clock runs. Unlike Events, nothing is spared for them: no request changes a day before its own
+	// (an event its person can no longer carry on the day does not happen), and a later request never
+	// changes an earlier one. A request past Days waits for a longer timeline.
+	EventsOn []EventRequest
+}
+
+// EventRequest is a request of Config.EventsOn: an event of Kind on Day to each of Persons, population
+// indexes of the population as of the start.
+type EventRequest struct {
+	Kind    string
+	Day     int // days after the as-of date, 1 or more
+	Persons []int
 }
 
 // NoSubstitutes asks for an empty substitute-number dataset.
@@ -157,6 +170,19 @@ func (c Config) resolve() (*resolved, error) {
 		}
 		if n > 0 && c.Days == 0 {
 			return nil, fmt.Errorf("event %s=%d: %w: events happen on the timeline; give days", name, n, ErrConfig)
+		}
+	}
+	for _, q := range c.EventsOn {
+		if _, ok := EventKinds[q.Kind]; !ok {
+			return nil, fmt.Errorf("event %q: %w: unknown; want one of %s", q.Kind, ErrConfig, strings.Join(EventKindNames(), ", "))
+		}
+		if q.Day < 1 || q.Day > MaxDays {
+			return nil, fmt.Errorf("event %s on day %d: %w: want day 1 to %d", q.Kind, q.Day, ErrConfig, MaxDays)
+		}
+		for _, i := range q.Persons {
+			if i < 0 || i >= c.Persons {
+				return nil, fmt.Errorf("event %s on day %d: %w: person %d is not in the population of %d as of the start", q.Kind, q.Day, ErrConfig, i, c.Persons)
+			}
 		}
 	}
 	r := &resolved{Config: c}

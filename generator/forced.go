@@ -2,12 +2,13 @@ package generator
 
 import (
 	"fmt"
-
-	"github.com/cprtestdata/cprtestdata/generator/civil"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/cprtestdata/cprtestdata/generator/civil"
 )
 
 // Forced events: Config.Events asks the timeline for COUNT events of a kind on top of what the rates
@@ -41,10 +42,11 @@ func EventKindNames() []string {
 
 // forcedEvent is one forced event of a group: member who, kind, on day.
 type forcedEvent struct {
-	who  int
-	kind evKind
-	day  int
-	name string
+	who   int
+	kind  evKind
+	day   int
+	name  string
+	dated bool // an EventsOn request's: nothing is spared for it
 }
 
 // ForcedEntry is a forced event in the manifest: what, on which day, to whom.
@@ -55,46 +57,69 @@ type ForcedEntry struct {
 	Number string `json:"number"`
 }
 
-// forcedPlan places the forced events while allocateArrivals walks the groups in order.
+// forcedPlan places the forced events while allocateArrivals walks the groups in order. Its queues are
+// Config.Events' kinds in name order, then Config.EventsOn's requests in order; a group's members go to
+// the queues in that order, so a later queue never takes a member an earlier one would have had.
 type forcedPlan struct {
-	// targets by kind: population indexes still to place, ascending, and the days they happen on.
-	kinds   []string
-	targets map[string][]int
-	days    map[string][]int
-	carry   map[string][]int // days of targets passed on to the next member who can carry them
+	queues  []*forcedQueue
 	byGroup map[int][]forcedEvent
 }
 
+// forcedQueue is one kind's events, or one request's: population indexes still to place, ascending,
+// the days they happen on, and the days of targets passed on to the next member who can carry them.
+type forcedQueue struct {
+	name    string
+	kind    evKind
+	targets []int
+	days    []int
+	carry   []int
+	dated   bool // an EventsOn request: its very persons, nothing spared
+}
+
 func newForcedPlan(r *resolved) *forcedPlan {
-	if len(r.Events) == 0 || r.Days == 0 {
+	if r.Days == 0 || len(r.Events) == 0 && len(r.EventsOn) == 0 {
 		return nil
 	}
-	fp := &forcedPlan{targets: map[string][]int{}, days: map[string][]int{}, carry: map[string][]int{},
-		byGroup: map[int][]forcedEvent{}}
+	fp := &forcedPlan{byGroup: map[int][]forcedEvent{}}
+	kinds := make([]string, 0, len(r.Events))
 	for k := range r.Events {
-		fp.kinds = append(fp.kinds, k)
+		kinds = append(kinds, k)
 	}
-	sort.Strings(fp.kinds)
-	for _, k := range fp.kinds {
-		n := r.Events[k]
+	sort.Strings(kinds)
+	for _, k := range kinds {
 		rng := rand.New(rand.NewPCG(r.Seed^0xf0cced, splitmix(uint64(EventKinds[k])+1)))
-		seen := map[int]bool{}
-		var ts []int
-		for len(ts) < n && len(ts) < r.Persons {
-			t := rng.IntN(r.Persons)
-			if !seen[t] {
-				seen[t] = true
-				ts = append(ts, t)
-			}
+		q := &forcedQueue{name: k, kind: EventKinds[k], targets: drawTargets(rng, r.Events[k], r.Persons)}
+		for range q.targets {
+			q.days = append(q.days, 1+rng.IntN(r.Days))
 		}
-		slices.Sort(ts)
-		days := make([]int, len(ts))
-		for i := range days {
-			days[i] = 1 + rng.IntN(r.Days)
+		fp.queues = append(fp.queues, q)
+	}
+	for _, req := range r.EventsOn {
+		if req.Day > r.Days {
+			continue // past this timeline: it waits for a longer one
 		}
-		fp.targets[k], fp.days[k] = ts, days
+		q := &forcedQueue{name: req.Kind, kind: EventKinds[req.Kind], targets: slices.Sorted(slices.Values(req.Persons)), dated: true}
+		for range q.targets {
+			q.days = append(q.days, req.Day)
+		}
+		fp.queues = append(fp.queues, q)
 	}
 	return fp
+}
+
+// drawTargets draws n different population indexes below persons, ascending.
+func drawTargets(rng *rand.Rand, n, persons int) []int {
+	seen := map[int]bool{}
+	var ts []int
+	for len(ts) < n && len(ts) < persons {
+		t := rng.IntN(persons)
+		if !seen[t] {
+			seen[t] = true
+			ts = append(ts, t)
+		}
+	}
+	slices.Sort(ts)
+	return ts
 }
 
 // place gives group gr (its members as of the start, the first at population index first) the forced
@@ -105,27 +130,31 @@ func (fp *forcedPlan) place(gr int, first int, members []member, asOf civil.Date
 	}
 	var out []forcedEvent
 	taken := map[int]bool{}
-	for _, k := range fp.kinds {
-		kind := EventKinds[k]
-		ts, days := fp.targets[k], fp.days[k]
-		for len(ts) > 0 && ts[0] < first+len(members) {
-			fp.carry[k] = append(fp.carry[k], days[0])
-			ts, days = ts[1:], days[1:]
+	for _, q := range fp.queues {
+		if q.dated {
+			for len(q.targets) > 0 && q.targets[0] < first+len(members) {
+				out = append(out, forcedEvent{who: q.targets[0] - first, kind: q.kind, day: q.days[0], name: q.name, dated: true})
+				q.targets, q.days = q.targets[1:], q.days[1:]
+			}
+			continue
 		}
-		fp.targets[k], fp.days[k] = ts, days
+		for len(q.targets) > 0 && q.targets[0] < first+len(members) {
+			q.carry = append(q.carry, q.days[0])
+			q.targets, q.days = q.targets[1:], q.days[1:]
+		}
 		for i := range members {
-			if len(fp.carry[k]) == 0 {
+			if len(q.carry) == 0 {
 				break
 			}
-			if taken[i] || !canCarry(members, i, kind, asOf) {
+			if taken[i] || !canCarry(members, i, q.kind, asOf) {
 				continue
 			}
-			if kind == evMarriage {
+			if q.kind == evMarriage {
 				taken[members[i].partner] = true
 			}
 			taken[i] = true
-			out = append(out, forcedEvent{who: i, kind: kind, day: fp.carry[k][0], name: k})
-			fp.carry[k] = fp.carry[k][1:]
+			out = append(out, forcedEvent{who: i, kind: q.kind, day: q.carry[0], name: q.name})
+			q.carry = q.carry[1:]
 		}
 	}
 	if len(out) > 0 {
@@ -139,14 +168,18 @@ func (fp *forcedPlan) done() error {
 	if fp == nil {
 		return nil
 	}
-	var left []string
-	for _, k := range fp.kinds {
-		if n := len(fp.carry[k]) + len(fp.targets[k]); n > 0 {
-			left = append(left, fmt.Sprintf("%s: %d", k, n))
+	left := map[string]int{}
+	for _, q := range fp.queues {
+		if n := len(q.carry) + len(q.targets); n > 0 {
+			left[q.name] += n
 		}
 	}
 	if len(left) > 0 {
-		return fmt.Errorf("events: %w: no one left to carry %s; ask for fewer or for a larger population", ErrConfig, strings.Join(left, ", "))
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(left)) {
+			parts = append(parts, fmt.Sprintf("%s: %d", k, left[k]))
+		}
+		return fmt.Errorf("events: %w: no one left to carry %s; ask for fewer or for a larger population", ErrConfig, strings.Join(parts, ", "))
 	}
 	return nil
 }

@@ -335,7 +335,7 @@ func (s *scheduler) valid(c *candidate) bool {
 // a couple with a forced marriage its own marriage and divorce.
 func (s *scheduler) spared(c *candidate) bool {
 	for _, f := range s.forced {
-		if c.day >= f.day || f.kind >= structuralKinds && f.kind != evMove {
+		if c.day >= f.day || f.dated || f.kind >= structuralKinds && f.kind != evMove {
 			continue
 		}
 		who := f.who == c.who || f.kind == evMarriage && s.state[f.who].partner == c.who
