@@ -52,6 +52,8 @@ var openAPI []byte
 //	POST /admin/faults/drop?count=N                  close the next N connections without an answer
 //	GET  /admin/journal                              the newest requests received, HTTP and CPR Direkte
 //	POST /admin/snapshot, POST /admin/restore?id=I   keep the state; go back to it
+//	POST /admin/events?kind=K&count=N                N events of kind K tomorrow, to resident adults
+//	GET  /admin/events                               the events asked for, and whether they happened
 //
 // The faults touch /api and CPR Direkte only: /healthz and /admin always answer.
 func NewHandler(s *Sandbox) http.Handler {
@@ -113,6 +115,8 @@ func (h *handler) routes() (*http.ServeMux, []string) {
 		entries, total := s.Journal()
 		writeJSON(w, http.StatusOK, map[string]any{"total": total, "entries": entries})
 	})
+	handle("POST /admin/events", h.forceEvents)
+	handle("GET /admin/events", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.ForcedEvents()) })
 	handle("POST /admin/snapshot", func(w http.ResponseWriter, r *http.Request) {
 		today, day := s.Today()
 		writeJSON(w, http.StatusOK, map[string]any{"id": s.Snapshot(), "today": today, "day": day})
@@ -505,6 +509,28 @@ func (h *handler) advance(w http.ResponseWriter, r *http.Request) {
 	}
 	today, day := h.s.Today()
 	writeJSON(w, http.StatusOK, map[string]any{"today": today, "day": day, "published": made})
+}
+
+func (h *handler) forceEvents(w http.ResponseWriter, r *http.Request) {
+	count := 1
+	if s := r.URL.Query().Get("count"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1000 {
+			fail(w, http.StatusBadRequest, "count "+strconv.Quote(s)+": want a number from 1 to 1000")
+			return
+		}
+		count = n
+	}
+	events, err := h.s.ForceEvents(r.Context(), r.URL.Query().Get("kind"), count)
+	switch {
+	case errors.Is(err, ErrConfig), errors.Is(err, generator.ErrConfig):
+		fail(w, http.StatusBadRequest, err.Error())
+		return
+	case err != nil:
+		fail(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": events})
 }
 
 func (h *handler) customer(w http.ResponseWriter, r *http.Request) (int, bool) {

@@ -160,9 +160,13 @@ func newFile(name, kind string, day int, production, previous civil.Date, data [
 		SHA256: hex.EncodeToString(sum[:]), data: data}
 }
 
-// reset publishes only the status extract and sets everyone as of the start. s.mu is held.
+// reset publishes only the status extract, withdraws the events asked for and sets everyone as of the
+// start. s.mu is held.
 func (s *Sandbox) reset(status *File) {
 	s.clock.Reset()
+	if len(s.clock.Requests()) > 0 {
+		_ = s.clock.SetRequests(context.Background(), nil) // no requests: nothing to refuse, and no ctx to end
+	}
 	s.pending, s.before = nil, nil
 	s.files = []*File{status}
 	s.byName = map[string]*File{status.URL: status}
@@ -558,6 +562,7 @@ func (s *Sandbox) GrantAccess(number int, id, password string) error {
 // snapshot is the state Snapshot keeps: the clock's day, the published extracts, and the customers.
 type snapshot struct {
 	day       int
+	requests  []generator.EventRequest
 	files     []*File
 	customers map[int]*customer
 	pending   []generator.Change
@@ -569,7 +574,7 @@ type snapshot struct {
 func (s *Sandbox) Snapshot() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.snapshots = append(s.snapshots, snapshot{day: s.clock.Day(), files: append([]*File(nil), s.files...),
+	s.snapshots = append(s.snapshots, snapshot{day: s.clock.Day(), requests: s.clock.Requests(), files: append([]*File(nil), s.files...),
 		customers: s.access.copyCustomers(), pending: slices.Clone(s.pending), before: maps.Clone(s.before)})
 	return len(s.snapshots)
 }
@@ -583,6 +588,10 @@ func (s *Sandbox) Restore(ctx context.Context, id int) error {
 	}
 	snap := s.snapshots[id-1]
 	s.clock.Reset()
+	if err := s.clock.SetRequests(ctx, snap.requests); err != nil {
+		s.index()
+		return err
+	}
 	for range snap.day {
 		if _, err := s.clock.Step(ctx); err != nil {
 			s.index()

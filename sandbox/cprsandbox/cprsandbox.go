@@ -413,6 +413,18 @@ func (c *Container) Fault(ctx context.Context, kind string, params url.Values) e
 	return c.call(ctx, "POST", path.Join("/admin/faults", kind), params, nil)
 }
 
+// ForceEvents asks for count events of kind (death, disappearance, emigration, move, number-change)
+// tomorrow, the next day AdvanceClock moves to, each to a different resident adult, and returns them
+// with the persons' numbers: for a test of how the receiving program handles them. The extracts already
+// published stay as they are.
+func (c *Container) ForceEvents(ctx context.Context, kind string, count int) ([]sandbox.ForcedEvent, error) {
+	var out struct {
+		Events []sandbox.ForcedEvent `json:"events"`
+	}
+	err := c.call(ctx, "POST", "/admin/events", url.Values{"kind": {kind}, "count": {strconv.Itoa(count)}}, &out)
+	return out.Events, err
+}
+
 // Person returns a person as they are today, as JSON.
 func (c *Container) Person(ctx context.Context, number string) (json.RawMessage, error) {
 	var out json.RawMessage
