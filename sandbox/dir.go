@@ -34,6 +34,9 @@ func FromDir(ctx context.Context, dir string, cfg Config) (*Sandbox, error) {
 	if opts.Area != nil {
 		return nil, fmt.Errorf("%s: %w: an area run (municipalities %s): the sandbox serves the whole population; give the area to a customer instead (\"municipalities\" in --customers)", dir, ErrConfig, opts.Area)
 	}
+	if len(opts.Generator.Events) > 0 {
+		return nil, fmt.Errorf("%s: %w: made with --event, whose days are drawn over the directory's %d days, which a clock without an end cannot remake; serve a directory made without --event and ask the sandbox for events (POST /admin/events)", dir, ErrConfig, opts.Generator.Days)
+	}
 	status, ok := m.StatusExtract()
 	if !ok {
 		return nil, fmt.Errorf("%s: %w: no status extract %s (was it made with --format fixed?)", dir, ErrConfig,

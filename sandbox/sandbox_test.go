@@ -432,6 +432,9 @@ func TestFromDirRefuses(t *testing.T) {
 			})
 		}, dataset.ErrManifest, "not a name inside"},
 		{"no manifest", func(dir string) error { return os.Remove(filepath.Join(dir, "manifest.json")) }, dataset.ErrManifest, "manifest.json"},
+		{"made with --event", func(dir string) error {
+			return rewriteManifest(dir, func(m map[string]any) { m["events"] = map[string]any{"death": 1} })
+		}, ErrConfig, "POST /admin/events"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
