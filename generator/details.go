@@ -393,8 +393,9 @@ func (d *detailer) laterCorrections(m *member, p *Person) {
 	// Who is picked is decided by the number, not drawn: the group's random stream, and so every
 	// other person, stays as it was.
 	pick := numberHash(p.Number)
+	free := m.scenario == "" // a scenario's persons keep the history it expects: never picked
 	switch {
-	case len(p.NameHistory) > 0 && (scenario || pick%200 == 0):
+	case len(p.NameHistory) > 0 && (scenario || free && pick%200 == 0):
 		h := p.NameHistory[0]
 		wrong := h
 		wrong.Last, wrong.Correction = misspelt(h.Last), "K"
@@ -404,8 +405,34 @@ func (d *detailer) laterCorrections(m *member, p *Person) {
 		wrong.Last = misspelt(p.Name.Last)
 		p.NameHistory = append([]HistoricName{wrong}, p.NameHistory...)
 	}
-	if len(p.CivilHistory) > 0 && (scenario || pick/200%100 == 0) {
+	if len(p.CivilHistory) > 0 && (scenario || free && pick/200%100 == 0) {
 		p.CivilHistory[0].Correction = "Æ"
+	}
+	// One in two hundred of the other histories with ANNKOR (024, 027, 030; 028 has none) has its
+	// oldest record as first registered, wrong in one field, marked K beside the correct one. (The
+	// start's only found disappearances, 025, are a scenario's, which keeps its record as it is.)
+	other := func(country, shift int) int { // another foreign country than country
+		for k := 0; ; k++ {
+			c := d.w.countries[d.w.foreignCountries[(int(pick>>uint(shift)%1024)+k)%len(d.w.foreignCountries)]].Code
+			if c != country {
+				return c
+			}
+		}
+	}
+	if len(p.Migrations) > 0 && free && pick>>20%200 == 0 {
+		wrong := p.Migrations[0]
+		wrong.EntryCountry, wrong.Correction = other(wrong.EntryCountry, 30), "K"
+		p.Migrations = append([]Migration{wrong}, p.Migrations...)
+	}
+	if len(p.CitizenshipHistory) > 0 && free && pick>>36%200 == 0 {
+		wrong := p.CitizenshipHistory[0]
+		wrong.Country, wrong.Correction = other(wrong.Country, 44), "K"
+		p.CitizenshipHistory = append([]Citizenship{wrong}, p.CitizenshipHistory...)
+	}
+	if h := p.SeparationHistory; len(h) > 0 && free && pick>>54%200 == 0 && h[0].Start.AddDays(7).Before(h[0].End) {
+		wrong := h[0]
+		wrong.Start, wrong.Correction = wrong.Start.AddDays(7), "K"
+		p.SeparationHistory = append([]HistoricSeparation{wrong}, h...)
 	}
 }
 

@@ -583,3 +583,36 @@ func TestRecordCoverage(t *testing.T) {
 		}
 	}
 }
+
+// TestCorrectionsOnEveryHistory checks that the history record types with ANNKOR (023, 024, 026, 027,
+// 030; the start's only 025 records are a scenario's) carry a K somewhere in a population of 100,000, each beside its correction: the record after it (or,
+// for a name, the current name).
+func TestCorrectionsOnEveryHistory(t *testing.T) {
+	ps, _ := population()
+	found := map[string]int{}
+	for _, p := range ps {
+		check := func(rec string, n int, k func(int) string) {
+			for i := range n {
+				if k(i) != "K" {
+					continue
+				}
+				found[rec]++
+				last := i+1 == n && rec != "026" // a name's correction may be the current name, record 008
+				if last || i+1 < n && k(i+1) != "" && rec != "023" {
+					t.Errorf("person %d: record %s %d marked K without its correction after it", p.Index, rec, i)
+				}
+			}
+		}
+		check("023", len(p.AddressHistory), func(i int) string { return p.AddressHistory[i].Correction })
+		check("024", len(p.Migrations), func(i int) string { return p.Migrations[i].Correction })
+		check("025", len(p.Disappearances), func(i int) string { return p.Disappearances[i].Correction })
+		check("026", len(p.NameHistory), func(i int) string { return p.NameHistory[i].Correction })
+		check("027", len(p.CitizenshipHistory), func(i int) string { return p.CitizenshipHistory[i].Correction })
+		check("030", len(p.SeparationHistory), func(i int) string { return p.SeparationHistory[i].Correction })
+	}
+	for _, rec := range []string{"023", "024", "026", "027", "030"} {
+		if found[rec] == 0 {
+			t.Errorf("no K on record %s among 100,000 persons: %v", rec, found)
+		}
+	}
+}

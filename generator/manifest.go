@@ -76,8 +76,8 @@ type Expected struct {
 	// NameMarkers are the markers of the first, middle and last name (blank for none), as "+*=".
 	NameMarkers   string     `json:"name_markers,omitempty"`
 	CreditWarning civil.Date `json:"credit_warning,omitzero"` // record 050's start
-	// Corrections are the correction markers (ANNKOR) of the historic addresses, names and civil
-	// statuses, in record order, as "023:K"; records in order are not listed.
+	// Corrections are the correction markers (ANNKOR) of the history records 023-030, in record order,
+	// as "023:K"; records in order are not listed.
 	Corrections []string `json:"corrections,omitempty"`
 }
 
@@ -149,14 +149,34 @@ func (m *Manifest) add(p *Person, scenario string) {
 			e.Corrections = append(e.Corrections, "023:"+h.Correction)
 		}
 	}
+	for _, h := range p.Migrations {
+		if h.Correction != "" {
+			e.Corrections = append(e.Corrections, "024:"+h.Correction)
+		}
+	}
+	for _, h := range p.Disappearances {
+		if h.Correction != "" {
+			e.Corrections = append(e.Corrections, "025:"+h.Correction)
+		}
+	}
 	for _, h := range p.NameHistory {
 		if h.Correction != "" {
 			e.Corrections = append(e.Corrections, "026:"+h.Correction)
 		}
 	}
+	for _, h := range p.CitizenshipHistory {
+		if h.Correction != "" {
+			e.Corrections = append(e.Corrections, "027:"+h.Correction)
+		}
+	}
 	for _, h := range p.CivilHistory {
 		if h.Correction != "" {
 			e.Corrections = append(e.Corrections, "029:"+h.Correction)
+		}
+	}
+	for _, h := range p.SeparationHistory {
+		if h.Correction != "" {
+			e.Corrections = append(e.Corrections, "030:"+h.Correction)
 		}
 	}
 	i := m.index[scenario]

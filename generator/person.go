@@ -192,12 +192,14 @@ type Migration struct {
 	EntryCountry   int        `json:"entry_country,omitzero"`
 	Entry          civil.Date `json:"entry,omitzero"`
 	ForeignAddress []string   `json:"foreign_address,omitzero"`
+	Correction     string     `json:"correction,omitzero"` // ANNKOR, as HistoricAddress's
 }
 
 // Disappearance is a disappearance that ended when the person was found.
 type Disappearance struct {
 	Disappeared civil.Date `json:"disappeared,omitzero"`
 	Found       civil.Date `json:"found,omitzero"`
+	Correction  string     `json:"correction,omitzero"` // ANNKOR, as HistoricAddress's
 }
 
 // BirthPlace is where the birth was registered: a parish (sogn) or, for persons born abroad, a country.
@@ -211,6 +213,8 @@ type Citizenship struct {
 	Country int        `json:"country,omitzero"`
 	Start   civil.Date `json:"start,omitzero"`
 	End     civil.Date `json:"end,omitzero"`
+	// Correction is ANNKOR, as HistoricAddress's: in the citizenship history (record 027) only.
+	Correction string `json:"correction,omitzero"`
 }
 
 // Code is a one-letter code of CPR's (FKIRK, CIVST); it marshals as that letter.
@@ -255,9 +259,10 @@ type Separation struct {
 // civil status's start, which SEP_HENVIS refers to), from Start to End (the divorce or the death that
 // ended it).
 type HistoricSeparation struct {
-	Marriage civil.Date `json:"marriage,omitzero"`
-	Start    civil.Date `json:"start,omitzero"`
-	End      civil.Date `json:"end,omitzero"`
+	Marriage   civil.Date `json:"marriage,omitzero"`
+	Start      civil.Date `json:"start,omitzero"`
+	End        civil.Date `json:"end,omitzero"`
+	Correction string     `json:"correction,omitzero"` // ANNKOR, as HistoricAddress's
 }
 
 // SeparatedIn reports whether an ended separation refers to the marriage or partnership c of the civil

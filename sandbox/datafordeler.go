@@ -261,10 +261,10 @@ func (s *Sandbox) dfParts(p *generator.Person, history, complete bool, only map[
 		for _, m := range p.Migrations[:len(p.Migrations)*boolInt(want("UdrejseIndrejser"))] {
 			o := dfObject{}
 			o.put("cprLandekodeUdrejse", code4(m.ExitCountry)).put("cprLandekodeIndrejse", code4(m.EntryCountry))
-			moves = append(moves, dfRecord("UdrejseIndrejse", o, "historisk", m.Exit, m.Entry))
+			moves = append(moves, dfRecord("UdrejseIndrejse", o, dfCorrection[m.Correction], m.Exit, m.Entry))
 		}
 		for _, c := range p.CitizenshipHistory[:len(p.CitizenshipHistory)*boolInt(want("Statsborgerskaber"))] {
-			citizenships = append(citizenships, dfRecord("Statsborgerskab", dfObject{"landekode": code4(c.Country)}, "historisk", c.Start, c.End))
+			citizenships = append(citizenships, dfRecord("Statsborgerskab", dfObject{"landekode": code4(c.Country)}, dfCorrection[c.Correction], c.Start, c.End))
 		}
 	}
 	for key, list := range map[string][]dfObject{"Personnumre": numbers, "Navne": names, "Adresseoplysninger": addresses,

@@ -659,6 +659,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			for i, s := range m.ForeignAddress[:min(len(m.ForeignAddress), addressLines)] {
 				l.text(f024ForeignAddress1+i, clip(s, 34))
 			}
+			l.text(f024CorrectionMarker, m.Correction)
 			pw.emit(l, dst)
 		}
 	},
@@ -667,6 +668,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			l := pw.startType(pw.cur, num)
 			l.date(f025DisappearanceDate, d.Disappeared)
 			l.date(f025RetrievalDate, d.Found)
+			l.text(f025CorrectionMarker, d.Correction)
 			pw.emit(l, dst)
 		}
 	},
@@ -691,6 +693,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			l.num(f027CountryCode, c.Country)
 			l.date(f027CitizenshipStartDate, c.Start)
 			l.date(f027CitizenshipEndDate, c.End)
+			l.text(f027CorrectionMarker, c.Correction)
 			pw.emit(l, dst)
 		}
 	},
@@ -723,6 +726,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			l.date(f030ReferenceToAnyMaritalStatus, h.Marriage)
 			l.date(f030SeparationStartDate, h.Start)
 			l.date(f030SeparationEndDate, h.End)
+			l.text(f030CorrectionMarker, h.Correction)
 			pw.emit(l, dst)
 		}
 	},
