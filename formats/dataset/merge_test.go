@@ -168,3 +168,44 @@ func TestMergeRefuses(t *testing.T) {
 		t.Errorf("into a shard's own directory: %v", err)
 	}
 }
+
+// TestMergeInterrupted cancels merges - before they begin, and once they have begun writing - and
+// checks that a cancelled merge leaves nothing behind and any other has finished whole.
+func TestMergeInterrupted(t *testing.T) {
+	root := t.TempDir()
+	dirs := writeShards(t, root, Options{Generator: generator.Config{Persons: 3000, Seed: 2, Days: 5}, FinalStatus: true}, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Merge(ctx, filepath.Join(root, "before"), dirs, false); !errors.Is(err, context.Canceled) {
+		t.Errorf("merge cancelled before it began: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "before")); !os.IsNotExist(err) {
+		t.Errorf("a merge cancelled before it began left its directory")
+	}
+	for try := range 3 {
+		out := filepath.Join(root, fmt.Sprint("during", try))
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			for ctx.Err() == nil { // cancel once the merge has begun writing
+				if entries, _ := os.ReadDir(out); len(entries) > 0 {
+					cancel()
+				}
+			}
+		}()
+		_, err := Merge(ctx, out, dirs, false)
+		cancel()
+		switch {
+		case errors.Is(err, context.Canceled):
+			if _, serr := os.Stat(out); !os.IsNotExist(serr) {
+				entries, _ := os.ReadDir(out)
+				t.Errorf("a cancelled merge left %s: %v", out, entries)
+			}
+		case err != nil:
+			t.Errorf("merge: %v", err)
+		default: // it finished before the cancel: then whole
+			if _, err := ReadManifest(out); err != nil {
+				t.Errorf("a merge that finished has no manifest: %v", err)
+			}
+		}
+	}
+}
