@@ -396,10 +396,7 @@ func (d *detailer) laterCorrections(m *member, p *Person) {
 	free := m.scenario == "" // a scenario's persons keep the history it expects: never picked
 	switch {
 	case len(p.NameHistory) > 0 && (scenario || free && pick%200 == 0):
-		h := p.NameHistory[0]
-		wrong := h
-		wrong.Last, wrong.Correction = misspelt(h.Last), "K"
-		p.NameHistory = append([]HistoricName{wrong}, p.NameHistory...)
+		p.NameHistory = withMistaken(p.NameHistory, func(h *HistoricName) { h.Last, h.Correction = misspelt(h.Last), "K" })
 	case scenario:
 		wrong := HistoricName{Name: p.Name, End: p.Name.Start.AddDays(int(pick % uint64(max(1, b.asOf.DayNumber()-p.Name.Start.DayNumber())))), Correction: "K"}
 		wrong.Last = misspelt(p.Name.Last)
@@ -420,20 +417,22 @@ func (d *detailer) laterCorrections(m *member, p *Person) {
 		}
 	}
 	if len(p.Migrations) > 0 && free && pick>>20%200 == 0 {
-		wrong := p.Migrations[0]
-		wrong.EntryCountry, wrong.Correction = other(wrong.EntryCountry, 30), "K"
-		p.Migrations = append([]Migration{wrong}, p.Migrations...)
+		p.Migrations = withMistaken(p.Migrations, func(h *Migration) { h.EntryCountry, h.Correction = other(h.EntryCountry, 30), "K" })
 	}
 	if len(p.CitizenshipHistory) > 0 && free && pick>>36%200 == 0 {
-		wrong := p.CitizenshipHistory[0]
-		wrong.Country, wrong.Correction = other(wrong.Country, 44), "K"
-		p.CitizenshipHistory = append([]Citizenship{wrong}, p.CitizenshipHistory...)
+		p.CitizenshipHistory = withMistaken(p.CitizenshipHistory, func(h *Citizenship) { h.Country, h.Correction = other(h.Country, 44), "K" })
 	}
 	if h := p.SeparationHistory; len(h) > 0 && free && pick>>54%200 == 0 && h[0].Start.AddDays(7).Before(h[0].End) {
-		wrong := h[0]
-		wrong.Start, wrong.Correction = wrong.Start.AddDays(7), "K"
-		p.SeparationHistory = append([]HistoricSeparation{wrong}, h...)
+		p.SeparationHistory = withMistaken(h, func(h *HistoricSeparation) { h.Start, h.Correction = h.Start.AddDays(7), "K" })
 	}
+}
+
+// withMistaken returns hist with, before its oldest record, that record as first registered: a copy
+// that mistake changes (and marks).
+func withMistaken[T any](hist []T, mistake func(*T)) []T {
+	wrong := hist[0]
+	mistake(&wrong)
+	return append([]T{wrong}, hist...)
 }
 
 // numberHash is FNV-1a of a personnummer: a choice by the person that takes nothing from a random stream.

@@ -144,43 +144,25 @@ func (m *Manifest) add(p *Person, scenario string) {
 		e.NameMarkers = mark(n.FirstMarker) + mark(n.MiddleMarker) + mark(n.LastMarker)
 	}
 	e.CreditWarning = p.CreditWarning
-	for _, h := range p.AddressHistory {
-		if h.Correction != "" {
-			e.Corrections = append(e.Corrections, "023:"+h.Correction)
-		}
-	}
-	for _, h := range p.Migrations {
-		if h.Correction != "" {
-			e.Corrections = append(e.Corrections, "024:"+h.Correction)
-		}
-	}
-	for _, h := range p.Disappearances {
-		if h.Correction != "" {
-			e.Corrections = append(e.Corrections, "025:"+h.Correction)
-		}
-	}
-	for _, h := range p.NameHistory {
-		if h.Correction != "" {
-			e.Corrections = append(e.Corrections, "026:"+h.Correction)
-		}
-	}
-	for _, h := range p.CitizenshipHistory {
-		if h.Correction != "" {
-			e.Corrections = append(e.Corrections, "027:"+h.Correction)
-		}
-	}
-	for _, h := range p.CivilHistory {
-		if h.Correction != "" {
-			e.Corrections = append(e.Corrections, "029:"+h.Correction)
-		}
-	}
-	for _, h := range p.SeparationHistory {
-		if h.Correction != "" {
-			e.Corrections = append(e.Corrections, "030:"+h.Correction)
-		}
-	}
+	e.Corrections = appendCorrections(e.Corrections, "023", p.AddressHistory, func(h HistoricAddress) string { return h.Correction })
+	e.Corrections = appendCorrections(e.Corrections, "024", p.Migrations, func(h Migration) string { return h.Correction })
+	e.Corrections = appendCorrections(e.Corrections, "025", p.Disappearances, func(h Disappearance) string { return h.Correction })
+	e.Corrections = appendCorrections(e.Corrections, "026", p.NameHistory, func(h HistoricName) string { return h.Correction })
+	e.Corrections = appendCorrections(e.Corrections, "027", p.CitizenshipHistory, func(h Citizenship) string { return h.Correction })
+	e.Corrections = appendCorrections(e.Corrections, "029", p.CivilHistory, func(h CivilStatus) string { return h.Correction })
+	e.Corrections = appendCorrections(e.Corrections, "030", p.SeparationHistory, func(h HistoricSeparation) string { return h.Correction })
 	i := m.index[scenario]
 	m.Scenarios[i].Persons = append(m.Scenarios[i].Persons, e)
+}
+
+// appendCorrections appends to dst the correction markers of hist, records of type rec, as "023:K".
+func appendCorrections[T any](dst []string, rec string, hist []T, marker func(T) string) []string {
+	for _, h := range hist {
+		if c := marker(h); c != "" {
+			dst = append(dst, rec+":"+c)
+		}
+	}
+	return dst
 }
 
 func (m *Manifest) addChange(c *Change) {

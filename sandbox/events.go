@@ -59,7 +59,7 @@ func (s *Sandbox) ForceEvents(ctx context.Context, kind string, count int) ([]Fo
 	tomorrow := s.start.AddDays(s.clock.Day() + 1)
 	var candidates []int
 	for i, p := range s.persons[:len(s.clock.Start())] {
-		if p.Status == generator.StatusActive && len(p.Scenarios) == 0 && !asked[i] && adultOn(p.BirthDate, tomorrow) {
+		if p.Status == generator.StatusActive && len(p.Scenarios) == 0 && !asked[i] && p.AgeOn(tomorrow) >= 18 {
 			candidates = append(candidates, i)
 		}
 	}
@@ -103,13 +103,4 @@ func (s *Sandbox) ForcedEvents() []ForcedEvent {
 		}
 	}
 	return out
-}
-
-// adultOn reports whether someone born on birth is 18 or older on day.
-func adultOn(birth, day civil.Date) bool {
-	age := day.Year - birth.Year
-	if day.Month < birth.Month || day.Month == birth.Month && day.Day < birth.Day {
-		age--
-	}
-	return age >= 18
 }

@@ -106,14 +106,20 @@ type Options struct {
 // Write generates the population and writes it to dir. On any error, or when ctx ends, no file that
 // looks finished is left behind.
 func Write(ctx context.Context, dir string, opts Options) (*Manifest, error) {
-	out, err := outdir.Open(dir, opts.Force)
+	return intoDir(dir, opts.Force, func(out *outdir.Dir) (*Manifest, error) { return write(ctx, out, opts) })
+}
+
+// intoDir opens dir as the output of one run (with force, replacing the run there), has fill write the
+// files, and commits them, or removes them when fill fails.
+func intoDir(dir string, force bool, fill func(*outdir.Dir) (*Manifest, error)) (*Manifest, error) {
+	out, err := outdir.Open(dir, force)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Force {
+	if force {
 		out.Replace(previousFiles(dir))
 	}
-	m, err := write(ctx, out, opts)
+	m, err := fill(out)
 	if err != nil {
 		out.Abort()
 		return nil, err

@@ -54,22 +54,7 @@ func Merge(ctx context.Context, dir string, shardDirs []string, force bool) (*Ma
 			}
 		}
 	}
-	out, err := outdir.Open(dir, force)
-	if err != nil {
-		return nil, err
-	}
-	if force {
-		out.Replace(previousFiles(dir))
-	}
-	m, err := merge(ctx, out, shards)
-	if err != nil {
-		out.Abort()
-		return nil, err
-	}
-	if err := out.Commit(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return intoDir(dir, force, func(out *outdir.Dir) (*Manifest, error) { return merge(ctx, out, shards) })
 }
 
 // readShards reads and checks the shards' manifests and files, and returns them in shard order.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -158,18 +159,11 @@ func ReadSections(r io.Reader, opts FileOptions, skip, skipBlock int) (*Sections
 // endCount reads the counter of an end record.
 func endCount(rec []byte) (int, bool) {
 	l := LayoutOf("999")
-	f := l.Fields[f999Counter]
-	if len(rec) < f.Pos-1+f.Len {
+	if f := l.Fields[f999Counter]; len(rec) < f.Pos-1+f.Len {
 		return 0, false
 	}
-	n := 0
-	for _, c := range rec[f.Pos-1 : f.Pos-1+f.Len] {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
+	n, err := strconv.ParseUint(string(fieldOf(l, rec, f999Counter)), 10, 31)
+	return int(n), err == nil
 }
 
 // scanner reads records as they stand, framing and all.
