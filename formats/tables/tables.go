@@ -1,21 +1,40 @@
 // Package tables describes the population as tables: one per record type of CPR's extract, with the
 // values the extract carries, and a flat table of persons with the fields most users need. Column names
-// are the extract fields' English names in snake_case; the writers (CSV in formats/tables/csv, Parquet in
-// formats/tables/parquet) share these definitions, so the formats cannot drift apart.
+// are the extract fields' English names in snake_case, with one name and one type for each fact across
+// every table (the vocabulary); the writers (CSV in formats/tables/csvfiles, Parquet in
+// formats/tables/parquetfiles) share these definitions, so the formats cannot drift apart.
 package tables
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
+	"github.com/cprtestdata/cprtestdata/generator/civil"
+)
+
+// Type is how a column carries its field: the one decision of a fact's type, which the CSV and Parquet
+// writers, the data dictionary and the persons table all follow.
+type Type uint8
+
+// The types of column.
+const (
+	TypeText      Type = iota // text without its padding: STRING
+	TypeCode                  // a code as CPR writes it, leading zeros kept (KOMKOD 0101): STRING
+	TypePNR                   // a personnummer reference, blank or zeros when none: STRING
+	TypeDate                  // yyyy-MM-dd: DATE
+	TypeTimestamp             // yyyy-MM-ddTHH:mm, CPR's local time: TIMESTAMP without a zone
+	TypeFlag                  // an uncertainty marker (…_UMRK), `*` or blank: BOOLEAN
+	TypeList                  // a list of text (persons' scenarios): LIST of STRING
 )
 
 // Column is one column of a record table: a field of the record's layout.
 type Column struct {
-	Name  string // snake_case
+	Name  string // snake_case, from the vocabulary every table shares
 	Field int    // index in the layout
 	Kind  extract.Kind
+	Type  Type
 	Len   int
 }
 
@@ -33,9 +52,58 @@ func ForLayout(l *extract.Layout) *Table {
 		if i == 0 {
 			continue
 		}
-		t.Columns = append(t.Columns, Column{Name: snake(f.Name), Field: i, Kind: f.Kind, Len: f.Len})
+		name, typ := ColumnOf(l, i)
+		t.Columns = append(t.Columns, Column{Name: name, Field: i, Kind: f.Kind, Type: typ, Len: f.Len})
 	}
 	return t
+}
+
+// vocabulary names the facts whose CPR Broker names differ from the name the tables give them
+// everywhere (persons.csv, every record table, the JSON): one name per fact.
+var vocabulary = map[string]string{
+	"birthdate":               "birth_date",
+	"spouse_birthdate":        "spouse_birth_date",
+	"current_cpr_number":      "current_pnr",
+	"street_code":             "road_code",
+	"post_code":               "postcode",
+	"post_district_text":      "post_district",
+	"country_code":            "citizenship_country_code", // LANDEKOD of 010 and 027
+	"mother_name_uncertainty": "mother_name_marker",       // MORNVN_MRK is a name marker, not a date's
+	"father_name_uncertainty": "father_name_marker",
+}
+
+// vocabularyByField names the fields whose English name is another fact's in another table.
+var vocabularyByField = map[string]string{
+	"START_TS": "start_timestamp", // 050's start, a timestamp where every other start_date is a date
+}
+
+// ColumnOf is the name and type field i of a layout has in the tables: CPR Broker's English name in
+// snake_case, renamed by the vocabulary; an uncertainty marker, which follows the date it qualifies, is
+// the flag <that date's column>_uncertain.
+func ColumnOf(l *extract.Layout, i int) (string, Type) {
+	f := l.Fields[i]
+	if strings.Contains(f.Danish, "_UMRK") && i > 1 {
+		date, _ := ColumnOf(l, i-1)
+		return date + "_uncertain", TypeFlag
+	}
+	name := snake(f.Name)
+	if v, ok := vocabulary[name]; ok {
+		name = v
+	}
+	if v, ok := vocabularyByField[f.Danish]; ok {
+		name = v
+	}
+	switch f.Kind {
+	case extract.KindNumber:
+		return name, TypeCode
+	case extract.KindNumberRef:
+		return name, TypePNR
+	case extract.KindDate, extract.KindDay:
+		return name, TypeDate
+	case extract.KindTimestamp, extract.KindTimestampText:
+		return name, TypeTimestamp
+	}
+	return name, TypeText
 }
 
 // snake turns CPR Broker's CamelCase names into snake_case: CurrentCprNumber → current_cpr_number,
@@ -60,35 +128,12 @@ func snake(s string) string {
 	return b.String()
 }
 
-// Text returns column c's value in the ISO-8859-1 record line: text without padding on either side, numbers as CPR
-// writes them (codes keep their leading zeros), dates as yyyy-MM-dd, timestamps as yyyy-MM-ddTHH:mm. It
-// returns false when the field is empty: blank, or all zeros where CPR writes an empty number, date or
-// timestamp that way.
-func (c Column) Text(line []byte, l *extract.Layout) (string, bool) {
-	f := l.Fields[c.Field]
-	raw := line[f.Pos-1 : f.Pos-1+f.Len]
-	switch c.Kind {
-	case extract.KindTimestamp, extract.KindTimestampText:
-		if allOf(raw, '0') || allOf(raw, ' ') {
-			return "", false
-		}
-		r := string(raw)
-		return r[0:4] + "-" + r[4:6] + "-" + r[6:8] + "T" + r[8:10] + ":" + r[10:12], true
-	case extract.KindDay:
-		if allOf(raw, '0') {
-			return "", false
-		}
-		r := string(raw)
-		return r[0:4] + "-" + r[4:6] + "-" + r[6:8], true
-	case extract.KindNumber, extract.KindNumberRef:
-		if allOf(raw, '0') {
-			return "", false // CPR writes an empty number, and some empty personnummer references, as zeros
-		}
-	}
-	if t := Text(raw); t != "" {
-		return t, true
-	}
-	return "", false
+// AppendTimestamp appends a date as the tables write CPR's timestamps: yyyy-MM-ddTHH:mm, at the time of
+// day the extract gives the model's dates (extract.TimeOfDay).
+func AppendTimestamp(dst []byte, d civil.Date) []byte {
+	dst = d.AppendFormat(dst)
+	t := extract.TimeOfDay
+	return append(dst, 'T', t[0], t[1], ':', t[2], t[3])
 }
 
 // trimBlanks cuts the padding: on the right of text, on the left of right-aligned text (SIDEDOER).
@@ -100,6 +145,18 @@ func trimBlanks(b []byte) []byte {
 		b = b[1:]
 	}
 	return b
+}
+
+// Flag is an uncertainty marker's value: `*` is true (uncertain), a blank false (certain); anything
+// else is no value (ok false).
+func Flag(b []byte) (v, ok bool) {
+	switch {
+	case len(b) == 1 && b[0] == '*':
+		return true, true
+	case allOf(b, ' '):
+		return false, true
+	}
+	return false, false
 }
 
 // AllZeros reports whether b is all '0': an empty number, timestamp or personnummer reference.
@@ -137,6 +194,12 @@ func latin1(b []byte) string {
 func (c Column) AppendCSV(dst, line []byte, l *extract.Layout) []byte {
 	f := l.Fields[c.Field]
 	raw := line[f.Pos-1 : f.Pos-1+f.Len]
+	if c.Type == TypeFlag {
+		if v, ok := Flag(raw); ok {
+			return strconv.AppendBool(dst, v)
+		}
+		return dst
+	}
 	switch c.Kind {
 	case extract.KindTimestamp, extract.KindTimestampText:
 		if allOf(raw, '0') || allOf(raw, ' ') {

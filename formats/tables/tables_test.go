@@ -47,3 +47,40 @@ func TestAppendCSV(t *testing.T) {
 		}
 	}
 }
+
+// storage is the type a column has in Parquet and DuckDB: text, codes and personnummer references are
+// all STRING.
+func storage(t Type) Type {
+	if t == TypeCode || t == TypePNR {
+		return TypeText
+	}
+	return t
+}
+
+// TestOneTypePerName checks the vocabulary: a column name has one type in every table, the persons
+// table included.
+func TestOneTypePerName(t *testing.T) {
+	seen := map[string]Type{}
+	where := map[string]string{}
+	check := func(table, name string, typ Type) {
+		if prev, ok := seen[name]; ok && prev != storage(typ) {
+			t.Errorf("column %s is of type %d in %s and %d in %s", name, storage(typ), table, prev, where[name])
+			return
+		}
+		seen[name], where[name] = storage(typ), table
+	}
+	for _, c := range PersonColumns {
+		check("persons", c.Name, c.Type)
+	}
+	for _, typ := range append(append([]string{}, extract.PersonTypes...), "099") {
+		tb := ForLayout(extract.LayoutOf(typ))
+		for _, c := range tb.Columns {
+			check(tb.Name, c.Name, c.Type)
+		}
+	}
+	for _, old := range []string{"birthdate", "street_code", "post_code", "current_cpr_number", "city", "moved_in", "status_date"} {
+		if _, ok := seen[old]; ok {
+			t.Errorf("column %s is not in the vocabulary (%s)", old, where[old])
+		}
+	}
+}

@@ -8,8 +8,8 @@ import { join } from 'node:path'
 
 const dir = process.argv[2]
 const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
-const want = { 'persons.parquet': { birth_date: 'DATE', municipality_code: 'INTEGER', pnr: 'STRING' },
-  '001_person_information.parquet': { birthdate: 'DATE', status_start_date: 'TIMESTAMP', status: 'INTEGER' },
+const want = { 'persons.parquet': { birth_date: 'DATE', municipality_code: 'STRING', pnr: 'STRING', birth_date_uncertain: 'BOOLEAN' },
+  '001_person_information.parquet': { birth_date: 'DATE', status_start_date: 'TIMESTAMP', status: 'STRING' },
   '099_events.parquet': { pnr: 'STRING', cpr_update_date: 'TIMESTAMP', event: 'STRING', derived_mark: 'STRING' } }
 let failed = 0, files = 0
 for (const f of manifest.files.filter(f => f.name.endsWith('.parquet'))) {
@@ -26,6 +26,10 @@ for (const f of manifest.files.filter(f => f.name.endsWith('.parquet'))) {
   for (const [col, type] of Object.entries(want[base] ?? {})) {
     const s = meta.schema.find(s => s.name === col)
     const got = s?.logical_type?.type ?? s?.converted_type ?? s?.type
+    if (got === 'TIMESTAMP' && s.logical_type.isAdjustedToUTC !== false) {
+      console.error(`${f.name}: column ${col} is a timestamp adjusted to UTC; CPR's times are local`)
+      failed++
+    }
     if (got !== type) {
       console.error(`${f.name}: column ${col} is ${got}, want ${type}`)
       failed++

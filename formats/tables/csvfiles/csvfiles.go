@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/formats/tables"
@@ -66,16 +67,7 @@ func (r *Preparer) Append(dst []byte, p *generator.Person) ([]byte, error) {
 		if i > 0 {
 			row = append(row, ',')
 		}
-		cell := c.Get(p)
-		switch {
-		case !cell.OK:
-		case c.Kind == tables.CellDate:
-			row = cell.D.AppendFormat(row)
-		case c.Kind == tables.CellInt:
-			row = strconv.AppendInt(row, int64(cell.I), 10)
-		default:
-			row = tables.AppendCSVString(row, cell.S)
-		}
+		row = appendCell(row, c.Type, c.Get(p))
 	}
 	dst = appendRow(dst, 0, append(row, '\r', '\n'))
 	err := r.enc.Encode(p, func(l *extract.Layout, line []byte) error {
@@ -95,6 +87,24 @@ func (r *Preparer) Append(dst []byte, p *generator.Person) ([]byte, error) {
 		return dst, fmt.Errorf("csv for %s: %w", p.Number, err)
 	}
 	return dst, nil
+}
+
+// appendCell appends a persons-table value as the record tables write the same type: dates yyyy-MM-dd,
+// timestamps yyyy-MM-ddTHH:mm, flags true or false, a list's items joined by commas (in one quoted cell).
+func appendCell(row []byte, typ tables.Type, cell tables.Cell) []byte {
+	switch {
+	case !cell.OK:
+		return row
+	case typ == tables.TypeDate:
+		return cell.D.AppendFormat(row)
+	case typ == tables.TypeTimestamp:
+		return tables.AppendTimestamp(row, cell.D)
+	case typ == tables.TypeFlag:
+		return strconv.AppendBool(row, cell.B)
+	case typ == tables.TypeList:
+		return tables.AppendCSVString(row, strings.Join(cell.L, ","))
+	}
+	return tables.AppendCSVString(row, cell.S)
 }
 
 func appendRow(dst []byte, file int, row []byte) []byte {

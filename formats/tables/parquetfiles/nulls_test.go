@@ -3,6 +3,7 @@ package parquetfiles
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/formats/tables"
 	"github.com/cprtestdata/cprtestdata/generator"
+	"github.com/cprtestdata/cprtestdata/generator/civil"
 )
 
 // columnValues reads every column of a flat file: per column name, one entry per row, "" for null and
@@ -25,6 +27,9 @@ func columnValues(t *testing.T, data []byte) (values map[string][]string, nulls 
 	}
 	values, nulls = map[string][]string{}, map[string][]bool{}
 	for i, path := range f.Schema().Columns() {
+		if len(path) > 1 {
+			continue // a list: its items are not one per row
+		}
 		name := path[0]
 		leaf, _ := f.Schema().Lookup(name)
 		for _, rg := range f.RowGroups() {
@@ -58,19 +63,22 @@ func columnValues(t *testing.T, data []byte) (values map[string][]string, nulls 
 }
 
 // fieldWant is what a record field should be in Parquet: its value as text, or null (false) when CPR
-// writes it empty - blanks, or zeros in a number, date or time.
-func fieldWant(b []byte, kind extract.Kind) (string, bool) {
-	s := strings.TrimRight(strings.TrimLeft(string(b), " "), " ")
-	if s == "" || (kind != extract.KindText && strings.Trim(s, "0") == "") {
+// writes it empty - blanks, or zeros in a number, date or time; a flag is true or false.
+func fieldWant(b []byte, c tables.Column) (string, bool) {
+	if c.Type == tables.TypeFlag {
+		switch string(b) {
+		case "*":
+			return "true", true
+		case " ":
+			return "false", true
+		}
 		return "", false
 	}
-	switch kind {
-	case extract.KindNumber:
-		n, err := strconv.Atoi(s)
-		if err != nil || n == 0 {
-			return "", false
-		}
-		return strconv.Itoa(n), true
+	s := strings.TrimRight(strings.TrimLeft(string(b), " "), " ")
+	if s == "" || (c.Kind != extract.KindText && strings.Trim(s, "0") == "") {
+		return "", false
+	}
+	switch c.Kind {
 	case extract.KindDate:
 		return s, true
 	case extract.KindDay:
@@ -129,7 +137,7 @@ func TestNullsAgainstTheModel(t *testing.T) {
 			}
 			f := tb.Layout.Fields[c.Field]
 			for i, line := range recs {
-				want, present := fieldWant(line[f.Pos-1:f.Pos-1+f.Len], c.Kind)
+				want, present := fieldWant(line[f.Pos-1:f.Pos-1+f.Len], c)
 				if got := values[c.Name][i]; nulls[c.Name][i] == present || got != want {
 					t.Fatalf("%s row %d column %s: got %q (null %v), want %q (null %v); the record: %q",
 						tb.Name, i, c.Name, got, nulls[c.Name][i], want, !present, line)
@@ -145,11 +153,17 @@ func TestNullsAgainstTheModel(t *testing.T) {
 		}
 		return d.String()
 	}
-	num := func(n int) string {
+	stamp := func(d civil.Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		return d.String() + "T" + extract.TimeOfDay[:2] + ":" + extract.TimeOfDay[2:]
+	}
+	code := func(n int) string {
 		if n == 0 {
 			return ""
 		}
-		return strconv.Itoa(n)
+		return fmt.Sprintf("%04d", n)
 	}
 	chr := func(c generator.Code) string {
 		if c == 0 {
@@ -159,20 +173,18 @@ func TestNullsAgainstTheModel(t *testing.T) {
 	}
 	for i, p := range persons {
 		want := map[string]string{
-			"pnr": p.Number.String(), "status": generator.StatusCode(p.Status), "status_date": date(p.StatusDate, p.StatusDate.IsZero()),
+			"pnr": p.Number.String(), "status": generator.StatusCode(p.Status), "status_start_date": stamp(p.StatusDate),
 			"current_pnr": p.CurrentNumber.String(), "gender": p.Gender.String(), "birth_date": date(p.BirthDate, p.BirthDate.IsZero()),
+			"birth_date_uncertain": strconv.FormatBool(p.BirthDateUncertain), "address_protected": "false",
 			"first_names": p.Name.First, "middle_name": p.Name.Middle, "last_name": p.Name.Last, "addressing_name": p.Name.Addressing,
-			"civil_status": chr(p.Civil.Code), "civil_status_date": date(p.Civil.Start, p.Civil.Start.IsZero()),
+			"civil_status_code": chr(p.Civil.Code), "civil_status_start_date": stamp(p.Civil.Start),
 			"spouse_pnr": p.Civil.Spouse.String(), "mother_pnr": p.Mother.Number.String(), "father_pnr": p.Father.Number.String(),
-			"citizenship": num(p.Citizenship.Country), "church": chr(p.Church.Code), "scenarios": strings.Join(p.Scenarios, ","),
-		}
-		if p.BirthDateUncertain {
-			want["birth_date_uncertain"] = "*"
+			"citizenship_country_code": code(p.Citizenship.Country), "church_relationship": chr(p.Church.Code),
 		}
 		if a := p.Address; a != nil {
-			want["municipality_code"], want["road_code"], want["road_name"] = num(a.Municipality), num(a.RoadCode), a.Road
-			want["house_number"], want["floor"], want["door"], want["care_of"] = a.HouseNumber, a.Floor, a.Door, a.CareOf
-			want["postcode"], want["city"], want["moved_in"] = num(a.Postcode), a.City, date(a.MovedIn, a.MovedIn.IsZero())
+			want["municipality_code"], want["road_code"], want["road_name"] = code(a.Municipality), code(a.RoadCode), a.Road
+			want["house_number"], want["floor"], want["door"], want["care_of_name"] = a.HouseNumber, a.Floor, a.Door, a.CareOf
+			want["postcode"], want["post_district"], want["relocation_date"] = code(a.Postcode), a.City, stamp(a.MovedIn)
 		}
 		for _, pr := range p.Protections {
 			if pr.Type == generator.ProtectionNameAndAddress {
@@ -180,13 +192,25 @@ func TestNullsAgainstTheModel(t *testing.T) {
 			}
 		}
 		if e := p.Emigration; e != nil {
-			want["emigration_country"], want["emigration_date"] = num(e.Country), date(e.Date, e.Date.IsZero())
+			want["exit_country_code"], want["exit_date"] = code(e.Country), stamp(e.Date)
 		}
 		for _, c := range tables.PersonColumns {
+			if c.Type == tables.TypeList {
+				continue // repeated: read by rows below
+			}
 			got, null := values[c.Name][i], nulls[c.Name][i]
 			if w := want[c.Name]; got != w || null != (w == "") {
 				t.Fatalf("persons row %d (%s) column %s: got %q (null %v), want %q (null %v)", i, p.Number, c.Name, got, null, w, w == "")
 			}
+		}
+	}
+	rows, err := parquet.Read[personRow](bytes.NewReader(files[PersonsFile].Bytes()), int64(files[PersonsFile].Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range persons {
+		if got, want := strings.Join(rows[i].Scenarios, ","), strings.Join(p.Scenarios, ","); got != want {
+			t.Fatalf("persons row %d (%s) scenarios: got %q, want %q", i, p.Number, got, want)
 		}
 	}
 }

@@ -7,125 +7,128 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/cprtestdata/cprtestdata/formats/tables"
+	"github.com/cprtestdata/cprtestdata/generator"
 )
 
 // row001 is a row of 001_person_information. Each column points into v, or is nil for null.
 type row001 struct {
-	Pnr                        *string    `parquet:"pnr,optional"`
-	CurrentCprNumber           *string    `parquet:"current_cpr_number,optional"`
-	Status                     *int32     `parquet:"status,optional"`
-	StatusStartDate            *time.Time `parquet:"status_start_date,optional,timestamp(millisecond)"`
-	StatusDateUncertainty      *string    `parquet:"status_date_uncertainty,optional"`
-	Gender                     *string    `parquet:"gender,optional"`
-	Birthdate                  *int32     `parquet:"birthdate,optional,date"`
-	BirthdateUncertainty       *string    `parquet:"birthdate_uncertainty,optional"`
-	PersonStartDate            *int32     `parquet:"person_start_date,optional,date"`
-	PersonStartDateUncertainty *string    `parquet:"person_start_date_uncertainty,optional"`
-	PersonEndDate              *int32     `parquet:"person_end_date,optional,date"`
-	PersonEndDateUncertainty   *string    `parquet:"person_end_date_uncertainty,optional"`
-	Job                        *string    `parquet:"job,optional"`
-	v                          struct {
-		Pnr                        string
-		CurrentCprNumber           string
-		Status                     int32
-		StatusStartDate            time.Time
-		StatusDateUncertainty      string
-		Gender                     string
-		Birthdate                  int32
-		BirthdateUncertainty       string
-		PersonStartDate            int32
-		PersonStartDateUncertainty string
-		PersonEndDate              int32
-		PersonEndDateUncertainty   string
-		Job                        string
+	Pnr                      *string    `parquet:"pnr,optional"`
+	CurrentPnr               *string    `parquet:"current_pnr,optional"`
+	Status                   *string    `parquet:"status,optional"`
+	StatusStartDate          *time.Time `parquet:"status_start_date,optional,timestamp(millisecond:local)"`
+	StatusStartDateUncertain *bool      `parquet:"status_start_date_uncertain,optional"`
+	Gender                   *string    `parquet:"gender,optional"`
+	BirthDate                *int32     `parquet:"birth_date,optional,date"`
+	BirthDateUncertain       *bool      `parquet:"birth_date_uncertain,optional"`
+	PersonStartDate          *int32     `parquet:"person_start_date,optional,date"`
+	PersonStartDateUncertain *bool      `parquet:"person_start_date_uncertain,optional"`
+	PersonEndDate            *int32     `parquet:"person_end_date,optional,date"`
+	PersonEndDateUncertain   *bool      `parquet:"person_end_date_uncertain,optional"`
+	Job                      *string    `parquet:"job,optional"`
+	v                        struct {
+		Pnr                      string
+		CurrentPnr               string
+		Status                   string
+		StatusStartDate          time.Time
+		StatusStartDateUncertain bool
+		Gender                   string
+		BirthDate                int32
+		BirthDateUncertain       bool
+		PersonStartDate          int32
+		PersonStartDateUncertain bool
+		PersonEndDate            int32
+		PersonEndDateUncertain   bool
+		Job                      string
 	}
 }
 
 func (r *row001) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CurrentCprNumber = textAt(&r.v.CurrentCprNumber, line[13:23])
-	r.Status = numberAt(&r.v.Status, line[23:25])
+	r.CurrentPnr = textAt(&r.v.CurrentPnr, line[13:23])
+	r.Status = codeAt(&r.v.Status, line[23:25])
 	r.StatusStartDate = timestampAt(&r.v.StatusStartDate, line[25:37])
-	r.StatusDateUncertainty = textAt(&r.v.StatusDateUncertainty, line[37:38])
+	r.StatusStartDateUncertain = flagAt(&r.v.StatusStartDateUncertain, line[37:38])
 	r.Gender = textAt(&r.v.Gender, line[38:39])
-	r.Birthdate = dateAt(&r.v.Birthdate, line[39:49])
-	r.BirthdateUncertainty = textAt(&r.v.BirthdateUncertainty, line[49:50])
+	r.BirthDate = dateAt(&r.v.BirthDate, line[39:49])
+	r.BirthDateUncertain = flagAt(&r.v.BirthDateUncertain, line[49:50])
 	r.PersonStartDate = dateAt(&r.v.PersonStartDate, line[50:60])
-	r.PersonStartDateUncertainty = textAt(&r.v.PersonStartDateUncertainty, line[60:61])
+	r.PersonStartDateUncertain = flagAt(&r.v.PersonStartDateUncertain, line[60:61])
 	r.PersonEndDate = dateAt(&r.v.PersonEndDate, line[61:71])
-	r.PersonEndDateUncertainty = textAt(&r.v.PersonEndDateUncertainty, line[71:72])
+	r.PersonEndDateUncertain = flagAt(&r.v.PersonEndDateUncertain, line[71:72])
 	r.Job = textAt(&r.v.Job, line[72:106])
 }
 
 // row002 is a row of 002_current_address_information. Each column points into v, or is nil for null.
 type row002 struct {
-	Pnr                                         *string    `parquet:"pnr,optional"`
-	MunicipalityCode                            *int32     `parquet:"municipality_code,optional"`
-	StreetCode                                  *int32     `parquet:"street_code,optional"`
-	HouseNumber                                 *string    `parquet:"house_number,optional"`
-	Floor                                       *string    `parquet:"floor,optional"`
-	Door                                        *string    `parquet:"door,optional"`
-	BuildingNumber                              *string    `parquet:"building_number,optional"`
-	CareOfName                                  *string    `parquet:"care_of_name,optional"`
-	RelocationDate                              *time.Time `parquet:"relocation_date,optional,timestamp(millisecond)"`
-	RelocationDateUncertainty                   *string    `parquet:"relocation_date_uncertainty,optional"`
-	MunicipalityArrivalDate                     *time.Time `parquet:"municipality_arrival_date,optional,timestamp(millisecond)"`
-	MunicipalityArrivalDateUncertainty          *string    `parquet:"municipality_arrival_date_uncertainty,optional"`
-	LeavingMunicipalityCode                     *int32     `parquet:"leaving_municipality_code,optional"`
-	LeavingMunicipalityDepartureDate            *time.Time `parquet:"leaving_municipality_departure_date,optional,timestamp(millisecond)"`
-	LeavingMunicipalityDepartureDateUncertainty *string    `parquet:"leaving_municipality_departure_date_uncertainty,optional"`
-	HomeAuthority                               *int32     `parquet:"home_authority,optional"`
-	SupplementaryAddress1                       *string    `parquet:"supplementary_address1,optional"`
-	SupplementaryAddress2                       *string    `parquet:"supplementary_address2,optional"`
-	SupplementaryAddress3                       *string    `parquet:"supplementary_address3,optional"`
-	SupplementaryAddress4                       *string    `parquet:"supplementary_address4,optional"`
-	SupplementaryAddress5                       *string    `parquet:"supplementary_address5,optional"`
-	StartDate                                   *int32     `parquet:"start_date,optional,date"`
-	EndDate                                     *int32     `parquet:"end_date,optional,date"`
-	v                                           struct {
-		Pnr                                         string
-		MunicipalityCode                            int32
-		StreetCode                                  int32
-		HouseNumber                                 string
-		Floor                                       string
-		Door                                        string
-		BuildingNumber                              string
-		CareOfName                                  string
-		RelocationDate                              time.Time
-		RelocationDateUncertainty                   string
-		MunicipalityArrivalDate                     time.Time
-		MunicipalityArrivalDateUncertainty          string
-		LeavingMunicipalityCode                     int32
-		LeavingMunicipalityDepartureDate            time.Time
-		LeavingMunicipalityDepartureDateUncertainty string
-		HomeAuthority                               int32
-		SupplementaryAddress1                       string
-		SupplementaryAddress2                       string
-		SupplementaryAddress3                       string
-		SupplementaryAddress4                       string
-		SupplementaryAddress5                       string
-		StartDate                                   int32
-		EndDate                                     int32
+	Pnr                                       *string    `parquet:"pnr,optional"`
+	MunicipalityCode                          *string    `parquet:"municipality_code,optional"`
+	RoadCode                                  *string    `parquet:"road_code,optional"`
+	HouseNumber                               *string    `parquet:"house_number,optional"`
+	Floor                                     *string    `parquet:"floor,optional"`
+	Door                                      *string    `parquet:"door,optional"`
+	BuildingNumber                            *string    `parquet:"building_number,optional"`
+	CareOfName                                *string    `parquet:"care_of_name,optional"`
+	RelocationDate                            *time.Time `parquet:"relocation_date,optional,timestamp(millisecond:local)"`
+	RelocationDateUncertain                   *bool      `parquet:"relocation_date_uncertain,optional"`
+	MunicipalityArrivalDate                   *time.Time `parquet:"municipality_arrival_date,optional,timestamp(millisecond:local)"`
+	MunicipalityArrivalDateUncertain          *bool      `parquet:"municipality_arrival_date_uncertain,optional"`
+	LeavingMunicipalityCode                   *string    `parquet:"leaving_municipality_code,optional"`
+	LeavingMunicipalityDepartureDate          *time.Time `parquet:"leaving_municipality_departure_date,optional,timestamp(millisecond:local)"`
+	LeavingMunicipalityDepartureDateUncertain *bool      `parquet:"leaving_municipality_departure_date_uncertain,optional"`
+	HomeAuthority                             *string    `parquet:"home_authority,optional"`
+	SupplementaryAddress1                     *string    `parquet:"supplementary_address1,optional"`
+	SupplementaryAddress2                     *string    `parquet:"supplementary_address2,optional"`
+	SupplementaryAddress3                     *string    `parquet:"supplementary_address3,optional"`
+	SupplementaryAddress4                     *string    `parquet:"supplementary_address4,optional"`
+	SupplementaryAddress5                     *string    `parquet:"supplementary_address5,optional"`
+	StartDate                                 *int32     `parquet:"start_date,optional,date"`
+	EndDate                                   *int32     `parquet:"end_date,optional,date"`
+	v                                         struct {
+		Pnr                                       string
+		MunicipalityCode                          string
+		RoadCode                                  string
+		HouseNumber                               string
+		Floor                                     string
+		Door                                      string
+		BuildingNumber                            string
+		CareOfName                                string
+		RelocationDate                            time.Time
+		RelocationDateUncertain                   bool
+		MunicipalityArrivalDate                   time.Time
+		MunicipalityArrivalDateUncertain          bool
+		LeavingMunicipalityCode                   string
+		LeavingMunicipalityDepartureDate          time.Time
+		LeavingMunicipalityDepartureDateUncertain bool
+		HomeAuthority                             string
+		SupplementaryAddress1                     string
+		SupplementaryAddress2                     string
+		SupplementaryAddress3                     string
+		SupplementaryAddress4                     string
+		SupplementaryAddress5                     string
+		StartDate                                 int32
+		EndDate                                   int32
 	}
 }
 
 func (r *row002) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.MunicipalityCode = numberAt(&r.v.MunicipalityCode, line[13:17])
-	r.StreetCode = numberAt(&r.v.StreetCode, line[17:21])
+	r.MunicipalityCode = codeAt(&r.v.MunicipalityCode, line[13:17])
+	r.RoadCode = codeAt(&r.v.RoadCode, line[17:21])
 	r.HouseNumber = textAt(&r.v.HouseNumber, line[21:25])
 	r.Floor = textAt(&r.v.Floor, line[25:27])
 	r.Door = textAt(&r.v.Door, line[27:31])
 	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[31:35])
 	r.CareOfName = textAt(&r.v.CareOfName, line[35:69])
 	r.RelocationDate = timestampAt(&r.v.RelocationDate, line[69:81])
-	r.RelocationDateUncertainty = textAt(&r.v.RelocationDateUncertainty, line[81:82])
+	r.RelocationDateUncertain = flagAt(&r.v.RelocationDateUncertain, line[81:82])
 	r.MunicipalityArrivalDate = timestampAt(&r.v.MunicipalityArrivalDate, line[82:94])
-	r.MunicipalityArrivalDateUncertainty = textAt(&r.v.MunicipalityArrivalDateUncertainty, line[94:95])
-	r.LeavingMunicipalityCode = numberAt(&r.v.LeavingMunicipalityCode, line[95:99])
+	r.MunicipalityArrivalDateUncertain = flagAt(&r.v.MunicipalityArrivalDateUncertain, line[94:95])
+	r.LeavingMunicipalityCode = codeAt(&r.v.LeavingMunicipalityCode, line[95:99])
 	r.LeavingMunicipalityDepartureDate = timestampAt(&r.v.LeavingMunicipalityDepartureDate, line[99:111])
-	r.LeavingMunicipalityDepartureDateUncertainty = textAt(&r.v.LeavingMunicipalityDepartureDateUncertainty, line[111:112])
-	r.HomeAuthority = numberAt(&r.v.HomeAuthority, line[112:116])
+	r.LeavingMunicipalityDepartureDateUncertain = flagAt(&r.v.LeavingMunicipalityDepartureDateUncertain, line[111:112])
+	r.HomeAuthority = codeAt(&r.v.HomeAuthority, line[112:116])
 	r.SupplementaryAddress1 = textAt(&r.v.SupplementaryAddress1, line[116:150])
 	r.SupplementaryAddress2 = textAt(&r.v.SupplementaryAddress2, line[150:184])
 	r.SupplementaryAddress3 = textAt(&r.v.SupplementaryAddress3, line[184:218])
@@ -143,10 +146,10 @@ type row003 struct {
 	Location             *string `parquet:"location,optional"`
 	LabelledAddress      *string `parquet:"labelled_address,optional"`
 	CityName             *string `parquet:"city_name,optional"`
-	PostCode             *int32  `parquet:"post_code,optional"`
-	PostDistrictText     *string `parquet:"post_district_text,optional"`
-	MunicipalityCode     *int32  `parquet:"municipality_code,optional"`
-	StreetCode           *int32  `parquet:"street_code,optional"`
+	Postcode             *string `parquet:"postcode,optional"`
+	PostDistrict         *string `parquet:"post_district,optional"`
+	MunicipalityCode     *string `parquet:"municipality_code,optional"`
+	RoadCode             *string `parquet:"road_code,optional"`
 	HouseNumber          *string `parquet:"house_number,optional"`
 	Floor                *string `parquet:"floor,optional"`
 	Door                 *string `parquet:"door,optional"`
@@ -159,10 +162,10 @@ type row003 struct {
 		Location             string
 		LabelledAddress      string
 		CityName             string
-		PostCode             int32
-		PostDistrictText     string
-		MunicipalityCode     int32
-		StreetCode           int32
+		Postcode             string
+		PostDistrict         string
+		MunicipalityCode     string
+		RoadCode             string
 		HouseNumber          string
 		Floor                string
 		Door                 string
@@ -178,10 +181,10 @@ func (r *row003) fill(line []byte) {
 	r.Location = textAt(&r.v.Location, line[81:115])
 	r.LabelledAddress = textAt(&r.v.LabelledAddress, line[115:149])
 	r.CityName = textAt(&r.v.CityName, line[149:183])
-	r.PostCode = numberAt(&r.v.PostCode, line[183:187])
-	r.PostDistrictText = textAt(&r.v.PostDistrictText, line[187:207])
-	r.MunicipalityCode = numberAt(&r.v.MunicipalityCode, line[207:211])
-	r.StreetCode = numberAt(&r.v.StreetCode, line[211:215])
+	r.Postcode = codeAt(&r.v.Postcode, line[183:187])
+	r.PostDistrict = textAt(&r.v.PostDistrict, line[187:207])
+	r.MunicipalityCode = codeAt(&r.v.MunicipalityCode, line[207:211])
+	r.RoadCode = codeAt(&r.v.RoadCode, line[211:215])
 	r.HouseNumber = textAt(&r.v.HouseNumber, line[215:219])
 	r.Floor = textAt(&r.v.Floor, line[219:221])
 	r.Door = textAt(&r.v.Door, line[221:225])
@@ -192,12 +195,12 @@ func (r *row003) fill(line []byte) {
 // row004 is a row of 004_protection. Each column points into v, or is nil for null.
 type row004 struct {
 	Pnr            *string `parquet:"pnr,optional"`
-	ProtectionType *int32  `parquet:"protection_type,optional"`
+	ProtectionType *string `parquet:"protection_type,optional"`
 	StartDate      *int32  `parquet:"start_date,optional,date"`
 	EndDate        *int32  `parquet:"end_date,optional,date"`
 	v              struct {
 		Pnr            string
-		ProtectionType int32
+		ProtectionType string
 		StartDate      int32
 		EndDate        int32
 	}
@@ -205,40 +208,40 @@ type row004 struct {
 
 func (r *row004) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.ProtectionType = numberAt(&r.v.ProtectionType, line[13:17])
+	r.ProtectionType = codeAt(&r.v.ProtectionType, line[13:17])
 	r.StartDate = dateAt(&r.v.StartDate, line[17:27])
 	r.EndDate = dateAt(&r.v.EndDate, line[27:37])
 }
 
 // row005 is a row of 005_current_departure_data. Each column points into v, or is nil for null.
 type row005 struct {
-	Pnr                 *string    `parquet:"pnr,optional"`
-	ExitCountryCode     *int32     `parquet:"exit_country_code,optional"`
-	ExitDate            *time.Time `parquet:"exit_date,optional,timestamp(millisecond)"`
-	ExitDateUncertainty *string    `parquet:"exit_date_uncertainty,optional"`
-	ForeignAddress1     *string    `parquet:"foreign_address1,optional"`
-	ForeignAddress2     *string    `parquet:"foreign_address2,optional"`
-	ForeignAddress3     *string    `parquet:"foreign_address3,optional"`
-	ForeignAddress4     *string    `parquet:"foreign_address4,optional"`
-	ForeignAddress5     *string    `parquet:"foreign_address5,optional"`
-	v                   struct {
-		Pnr                 string
-		ExitCountryCode     int32
-		ExitDate            time.Time
-		ExitDateUncertainty string
-		ForeignAddress1     string
-		ForeignAddress2     string
-		ForeignAddress3     string
-		ForeignAddress4     string
-		ForeignAddress5     string
+	Pnr               *string    `parquet:"pnr,optional"`
+	ExitCountryCode   *string    `parquet:"exit_country_code,optional"`
+	ExitDate          *time.Time `parquet:"exit_date,optional,timestamp(millisecond:local)"`
+	ExitDateUncertain *bool      `parquet:"exit_date_uncertain,optional"`
+	ForeignAddress1   *string    `parquet:"foreign_address1,optional"`
+	ForeignAddress2   *string    `parquet:"foreign_address2,optional"`
+	ForeignAddress3   *string    `parquet:"foreign_address3,optional"`
+	ForeignAddress4   *string    `parquet:"foreign_address4,optional"`
+	ForeignAddress5   *string    `parquet:"foreign_address5,optional"`
+	v                 struct {
+		Pnr               string
+		ExitCountryCode   string
+		ExitDate          time.Time
+		ExitDateUncertain bool
+		ForeignAddress1   string
+		ForeignAddress2   string
+		ForeignAddress3   string
+		ForeignAddress4   string
+		ForeignAddress5   string
 	}
 }
 
 func (r *row005) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.ExitCountryCode = numberAt(&r.v.ExitCountryCode, line[13:17])
+	r.ExitCountryCode = codeAt(&r.v.ExitCountryCode, line[13:17])
 	r.ExitDate = timestampAt(&r.v.ExitDate, line[17:29])
-	r.ExitDateUncertainty = textAt(&r.v.ExitDateUncertainty, line[29:30])
+	r.ExitDateUncertain = flagAt(&r.v.ExitDateUncertain, line[29:30])
 	r.ForeignAddress1 = textAt(&r.v.ForeignAddress1, line[30:64])
 	r.ForeignAddress2 = textAt(&r.v.ForeignAddress2, line[64:98])
 	r.ForeignAddress3 = textAt(&r.v.ForeignAddress3, line[98:132])
@@ -248,45 +251,45 @@ func (r *row005) fill(line []byte) {
 
 // row007 is a row of 007_current_disappearance_information. Each column points into v, or is nil for null.
 type row007 struct {
-	Pnr                          *string    `parquet:"pnr,optional"`
-	DisappearanceDate            *time.Time `parquet:"disappearance_date,optional,timestamp(millisecond)"`
-	DisappearanceDateUncertainty *string    `parquet:"disappearance_date_uncertainty,optional"`
-	v                            struct {
-		Pnr                          string
-		DisappearanceDate            time.Time
-		DisappearanceDateUncertainty string
+	Pnr                        *string    `parquet:"pnr,optional"`
+	DisappearanceDate          *time.Time `parquet:"disappearance_date,optional,timestamp(millisecond:local)"`
+	DisappearanceDateUncertain *bool      `parquet:"disappearance_date_uncertain,optional"`
+	v                          struct {
+		Pnr                        string
+		DisappearanceDate          time.Time
+		DisappearanceDateUncertain bool
 	}
 }
 
 func (r *row007) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.DisappearanceDate = timestampAt(&r.v.DisappearanceDate, line[13:25])
-	r.DisappearanceDateUncertainty = textAt(&r.v.DisappearanceDateUncertainty, line[25:26])
+	r.DisappearanceDateUncertain = flagAt(&r.v.DisappearanceDateUncertain, line[25:26])
 }
 
 // row008 is a row of 008_current_name_information. Each column points into v, or is nil for null.
 type row008 struct {
-	Pnr                      *string    `parquet:"pnr,optional"`
-	FirstNames               *string    `parquet:"first_names,optional"`
-	FirstNameMarker          *string    `parquet:"first_name_marker,optional"`
-	MiddleName               *string    `parquet:"middle_name,optional"`
-	MiddleNameMarker         *string    `parquet:"middle_name_marker,optional"`
-	LastName                 *string    `parquet:"last_name,optional"`
-	LastNameMarker           *string    `parquet:"last_name_marker,optional"`
-	NameStartDate            *time.Time `parquet:"name_start_date,optional,timestamp(millisecond)"`
-	NameStartDateUncertainty *string    `parquet:"name_start_date_uncertainty,optional"`
-	AddressingName           *string    `parquet:"addressing_name,optional"`
-	v                        struct {
-		Pnr                      string
-		FirstNames               string
-		FirstNameMarker          string
-		MiddleName               string
-		MiddleNameMarker         string
-		LastName                 string
-		LastNameMarker           string
-		NameStartDate            time.Time
-		NameStartDateUncertainty string
-		AddressingName           string
+	Pnr                    *string    `parquet:"pnr,optional"`
+	FirstNames             *string    `parquet:"first_names,optional"`
+	FirstNameMarker        *string    `parquet:"first_name_marker,optional"`
+	MiddleName             *string    `parquet:"middle_name,optional"`
+	MiddleNameMarker       *string    `parquet:"middle_name_marker,optional"`
+	LastName               *string    `parquet:"last_name,optional"`
+	LastNameMarker         *string    `parquet:"last_name_marker,optional"`
+	NameStartDate          *time.Time `parquet:"name_start_date,optional,timestamp(millisecond:local)"`
+	NameStartDateUncertain *bool      `parquet:"name_start_date_uncertain,optional"`
+	AddressingName         *string    `parquet:"addressing_name,optional"`
+	v                      struct {
+		Pnr                    string
+		FirstNames             string
+		FirstNameMarker        string
+		MiddleName             string
+		MiddleNameMarker       string
+		LastName               string
+		LastNameMarker         string
+		NameStartDate          time.Time
+		NameStartDateUncertain bool
+		AddressingName         string
 	}
 }
 
@@ -299,7 +302,7 @@ func (r *row008) fill(line []byte) {
 	r.LastName = textAt(&r.v.LastName, line[105:145])
 	r.LastNameMarker = textAt(&r.v.LastNameMarker, line[145:146])
 	r.NameStartDate = timestampAt(&r.v.NameStartDate, line[146:158])
-	r.NameStartDateUncertainty = textAt(&r.v.NameStartDateUncertainty, line[158:159])
+	r.NameStartDateUncertain = flagAt(&r.v.NameStartDateUncertain, line[158:159])
 	r.AddressingName = textAt(&r.v.AddressingName, line[159:193])
 }
 
@@ -323,36 +326,36 @@ func (r *row009) fill(line []byte) {
 
 // row010 is a row of 010_current_citizenship. Each column points into v, or is nil for null.
 type row010 struct {
-	Pnr                             *string    `parquet:"pnr,optional"`
-	CountryCode                     *int32     `parquet:"country_code,optional"`
-	CitizenshipStartDate            *time.Time `parquet:"citizenship_start_date,optional,timestamp(millisecond)"`
-	CitizenshipStartDateUncertainty *string    `parquet:"citizenship_start_date_uncertainty,optional"`
-	v                               struct {
-		Pnr                             string
-		CountryCode                     int32
-		CitizenshipStartDate            time.Time
-		CitizenshipStartDateUncertainty string
+	Pnr                           *string    `parquet:"pnr,optional"`
+	CitizenshipCountryCode        *string    `parquet:"citizenship_country_code,optional"`
+	CitizenshipStartDate          *time.Time `parquet:"citizenship_start_date,optional,timestamp(millisecond:local)"`
+	CitizenshipStartDateUncertain *bool      `parquet:"citizenship_start_date_uncertain,optional"`
+	v                             struct {
+		Pnr                           string
+		CitizenshipCountryCode        string
+		CitizenshipStartDate          time.Time
+		CitizenshipStartDateUncertain bool
 	}
 }
 
 func (r *row010) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CountryCode = numberAt(&r.v.CountryCode, line[13:17])
+	r.CitizenshipCountryCode = codeAt(&r.v.CitizenshipCountryCode, line[13:17])
 	r.CitizenshipStartDate = timestampAt(&r.v.CitizenshipStartDate, line[17:29])
-	r.CitizenshipStartDateUncertainty = textAt(&r.v.CitizenshipStartDateUncertainty, line[29:30])
+	r.CitizenshipStartDateUncertain = flagAt(&r.v.CitizenshipStartDateUncertain, line[29:30])
 }
 
 // row011 is a row of 011_church_information. Each column points into v, or is nil for null.
 type row011 struct {
-	Pnr                  *string `parquet:"pnr,optional"`
-	ChurchRelationship   *string `parquet:"church_relationship,optional"`
-	StartDate            *int32  `parquet:"start_date,optional,date"`
-	StartDateUncertainty *string `parquet:"start_date_uncertainty,optional"`
-	v                    struct {
-		Pnr                  string
-		ChurchRelationship   string
-		StartDate            int32
-		StartDateUncertainty string
+	Pnr                *string `parquet:"pnr,optional"`
+	ChurchRelationship *string `parquet:"church_relationship,optional"`
+	StartDate          *int32  `parquet:"start_date,optional,date"`
+	StartDateUncertain *bool   `parquet:"start_date_uncertain,optional"`
+	v                  struct {
+		Pnr                string
+		ChurchRelationship string
+		StartDate          int32
+		StartDateUncertain bool
 	}
 }
 
@@ -360,59 +363,59 @@ func (r *row011) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.ChurchRelationship = textAt(&r.v.ChurchRelationship, line[13:14])
 	r.StartDate = dateAt(&r.v.StartDate, line[14:24])
-	r.StartDateUncertainty = textAt(&r.v.StartDateUncertainty, line[24:25])
+	r.StartDateUncertain = flagAt(&r.v.StartDateUncertain, line[24:25])
 }
 
 // row012 is a row of 012_current_civil_status. Each column points into v, or is nil for null.
 type row012 struct {
-	Pnr                             *string    `parquet:"pnr,optional"`
-	CivilStatusCode                 *string    `parquet:"civil_status_code,optional"`
-	SpousePnr                       *string    `parquet:"spouse_pnr,optional"`
-	SpouseBirthDate                 *int32     `parquet:"spouse_birth_date,optional,date"`
-	SpouseBirthDateUncertainty      *string    `parquet:"spouse_birth_date_uncertainty,optional"`
-	SpouseName                      *string    `parquet:"spouse_name,optional"`
-	SpouseNameMarker                *string    `parquet:"spouse_name_marker,optional"`
-	CivilStatusStartDate            *time.Time `parquet:"civil_status_start_date,optional,timestamp(millisecond)"`
-	CivilStatusStartDateUncertainty *string    `parquet:"civil_status_start_date_uncertainty,optional"`
-	ReferenceToAnySeparation        *time.Time `parquet:"reference_to_any_separation,optional,timestamp(millisecond)"`
-	v                               struct {
-		Pnr                             string
-		CivilStatusCode                 string
-		SpousePnr                       string
-		SpouseBirthDate                 int32
-		SpouseBirthDateUncertainty      string
-		SpouseName                      string
-		SpouseNameMarker                string
-		CivilStatusStartDate            time.Time
-		CivilStatusStartDateUncertainty string
-		ReferenceToAnySeparation        time.Time
+	Pnr                           *string    `parquet:"pnr,optional"`
+	CivilStatusCode               *string    `parquet:"civil_status_code,optional"`
+	SpousePnr                     *string    `parquet:"spouse_pnr,optional"`
+	SpouseBirthDate               *int32     `parquet:"spouse_birth_date,optional,date"`
+	SpouseBirthDateUncertain      *bool      `parquet:"spouse_birth_date_uncertain,optional"`
+	SpouseName                    *string    `parquet:"spouse_name,optional"`
+	SpouseNameMarker              *string    `parquet:"spouse_name_marker,optional"`
+	CivilStatusStartDate          *time.Time `parquet:"civil_status_start_date,optional,timestamp(millisecond:local)"`
+	CivilStatusStartDateUncertain *bool      `parquet:"civil_status_start_date_uncertain,optional"`
+	ReferenceToAnySeparation      *time.Time `parquet:"reference_to_any_separation,optional,timestamp(millisecond:local)"`
+	v                             struct {
+		Pnr                           string
+		CivilStatusCode               string
+		SpousePnr                     string
+		SpouseBirthDate               int32
+		SpouseBirthDateUncertain      bool
+		SpouseName                    string
+		SpouseNameMarker              string
+		CivilStatusStartDate          time.Time
+		CivilStatusStartDateUncertain bool
+		ReferenceToAnySeparation      time.Time
 	}
 }
 
 func (r *row012) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.CivilStatusCode = textAt(&r.v.CivilStatusCode, line[13:14])
-	r.SpousePnr = numberRefAt(&r.v.SpousePnr, line[14:24])
+	r.SpousePnr = codeAt(&r.v.SpousePnr, line[14:24])
 	r.SpouseBirthDate = dateAt(&r.v.SpouseBirthDate, line[24:34])
-	r.SpouseBirthDateUncertainty = textAt(&r.v.SpouseBirthDateUncertainty, line[34:35])
+	r.SpouseBirthDateUncertain = flagAt(&r.v.SpouseBirthDateUncertain, line[34:35])
 	r.SpouseName = textAt(&r.v.SpouseName, line[35:69])
 	r.SpouseNameMarker = textAt(&r.v.SpouseNameMarker, line[69:70])
 	r.CivilStatusStartDate = timestampAt(&r.v.CivilStatusStartDate, line[70:82])
-	r.CivilStatusStartDateUncertainty = textAt(&r.v.CivilStatusStartDateUncertainty, line[82:83])
+	r.CivilStatusStartDateUncertain = flagAt(&r.v.CivilStatusStartDateUncertain, line[82:83])
 	r.ReferenceToAnySeparation = timestampAt(&r.v.ReferenceToAnySeparation, line[83:95])
 }
 
 // row013 is a row of 013_current_separation. Each column points into v, or is nil for null.
 type row013 struct {
-	Pnr                            *string    `parquet:"pnr,optional"`
-	ReferenceToAnyMaritalStatus    *time.Time `parquet:"reference_to_any_marital_status,optional,timestamp(millisecond)"`
-	SeparationStartDate            *int32     `parquet:"separation_start_date,optional,date"`
-	SeparationStartDateUncertainty *string    `parquet:"separation_start_date_uncertainty,optional"`
-	v                              struct {
-		Pnr                            string
-		ReferenceToAnyMaritalStatus    time.Time
-		SeparationStartDate            int32
-		SeparationStartDateUncertainty string
+	Pnr                          *string    `parquet:"pnr,optional"`
+	ReferenceToAnyMaritalStatus  *time.Time `parquet:"reference_to_any_marital_status,optional,timestamp(millisecond:local)"`
+	SeparationStartDate          *int32     `parquet:"separation_start_date,optional,date"`
+	SeparationStartDateUncertain *bool      `parquet:"separation_start_date_uncertain,optional"`
+	v                            struct {
+		Pnr                          string
+		ReferenceToAnyMaritalStatus  time.Time
+		SeparationStartDate          int32
+		SeparationStartDateUncertain bool
 	}
 }
 
@@ -420,7 +423,7 @@ func (r *row013) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.ReferenceToAnyMaritalStatus = timestampAt(&r.v.ReferenceToAnyMaritalStatus, line[13:25])
 	r.SeparationStartDate = dateAt(&r.v.SeparationStartDate, line[25:35])
-	r.SeparationStartDateUncertainty = textAt(&r.v.SeparationStartDateUncertainty, line[35:36])
+	r.SeparationStartDateUncertain = flagAt(&r.v.SeparationStartDateUncertain, line[35:36])
 }
 
 // row014 is a row of 014_child. Each column points into v, or is nil for null.
@@ -440,83 +443,83 @@ func (r *row014) fill(line []byte) {
 
 // row015 is a row of 015_parents_information. Each column points into v, or is nil for null.
 type row015 struct {
-	Pnr                        *string `parquet:"pnr,optional"`
-	MotherDate                 *int32  `parquet:"mother_date,optional,date"`
-	MotherDateUncertainty      *string `parquet:"mother_date_uncertainty,optional"`
-	MotherPnr                  *string `parquet:"mother_pnr,optional"`
-	MotherBirthDate            *int32  `parquet:"mother_birth_date,optional,date"`
-	MotherBirthDateUncertainty *string `parquet:"mother_birth_date_uncertainty,optional"`
-	MotherName                 *string `parquet:"mother_name,optional"`
-	MotherNameUncertainty      *string `parquet:"mother_name_uncertainty,optional"`
-	FatherDate                 *int32  `parquet:"father_date,optional,date"`
-	FatherDateUncertainty      *string `parquet:"father_date_uncertainty,optional"`
-	FatherPnr                  *string `parquet:"father_pnr,optional"`
-	FatherBirthDate            *int32  `parquet:"father_birth_date,optional,date"`
-	FatherBirthDateUncertainty *string `parquet:"father_birth_date_uncertainty,optional"`
-	FatherName                 *string `parquet:"father_name,optional"`
-	FatherNameUncertainty      *string `parquet:"father_name_uncertainty,optional"`
-	v                          struct {
-		Pnr                        string
-		MotherDate                 int32
-		MotherDateUncertainty      string
-		MotherPnr                  string
-		MotherBirthDate            int32
-		MotherBirthDateUncertainty string
-		MotherName                 string
-		MotherNameUncertainty      string
-		FatherDate                 int32
-		FatherDateUncertainty      string
-		FatherPnr                  string
-		FatherBirthDate            int32
-		FatherBirthDateUncertainty string
-		FatherName                 string
-		FatherNameUncertainty      string
+	Pnr                      *string `parquet:"pnr,optional"`
+	MotherDate               *int32  `parquet:"mother_date,optional,date"`
+	MotherDateUncertain      *bool   `parquet:"mother_date_uncertain,optional"`
+	MotherPnr                *string `parquet:"mother_pnr,optional"`
+	MotherBirthDate          *int32  `parquet:"mother_birth_date,optional,date"`
+	MotherBirthDateUncertain *bool   `parquet:"mother_birth_date_uncertain,optional"`
+	MotherName               *string `parquet:"mother_name,optional"`
+	MotherNameMarker         *string `parquet:"mother_name_marker,optional"`
+	FatherDate               *int32  `parquet:"father_date,optional,date"`
+	FatherDateUncertain      *bool   `parquet:"father_date_uncertain,optional"`
+	FatherPnr                *string `parquet:"father_pnr,optional"`
+	FatherBirthDate          *int32  `parquet:"father_birth_date,optional,date"`
+	FatherBirthDateUncertain *bool   `parquet:"father_birth_date_uncertain,optional"`
+	FatherName               *string `parquet:"father_name,optional"`
+	FatherNameMarker         *string `parquet:"father_name_marker,optional"`
+	v                        struct {
+		Pnr                      string
+		MotherDate               int32
+		MotherDateUncertain      bool
+		MotherPnr                string
+		MotherBirthDate          int32
+		MotherBirthDateUncertain bool
+		MotherName               string
+		MotherNameMarker         string
+		FatherDate               int32
+		FatherDateUncertain      bool
+		FatherPnr                string
+		FatherBirthDate          int32
+		FatherBirthDateUncertain bool
+		FatherName               string
+		FatherNameMarker         string
 	}
 }
 
 func (r *row015) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.MotherDate = dateAt(&r.v.MotherDate, line[13:23])
-	r.MotherDateUncertainty = textAt(&r.v.MotherDateUncertainty, line[23:24])
-	r.MotherPnr = numberRefAt(&r.v.MotherPnr, line[24:34])
+	r.MotherDateUncertain = flagAt(&r.v.MotherDateUncertain, line[23:24])
+	r.MotherPnr = codeAt(&r.v.MotherPnr, line[24:34])
 	r.MotherBirthDate = dateAt(&r.v.MotherBirthDate, line[34:44])
-	r.MotherBirthDateUncertainty = textAt(&r.v.MotherBirthDateUncertainty, line[44:45])
+	r.MotherBirthDateUncertain = flagAt(&r.v.MotherBirthDateUncertain, line[44:45])
 	r.MotherName = textAt(&r.v.MotherName, line[45:79])
-	r.MotherNameUncertainty = textAt(&r.v.MotherNameUncertainty, line[79:80])
+	r.MotherNameMarker = textAt(&r.v.MotherNameMarker, line[79:80])
 	r.FatherDate = dateAt(&r.v.FatherDate, line[80:90])
-	r.FatherDateUncertainty = textAt(&r.v.FatherDateUncertainty, line[90:91])
-	r.FatherPnr = numberRefAt(&r.v.FatherPnr, line[91:101])
+	r.FatherDateUncertain = flagAt(&r.v.FatherDateUncertain, line[90:91])
+	r.FatherPnr = codeAt(&r.v.FatherPnr, line[91:101])
 	r.FatherBirthDate = dateAt(&r.v.FatherBirthDate, line[101:111])
-	r.FatherBirthDateUncertainty = textAt(&r.v.FatherBirthDateUncertainty, line[111:112])
+	r.FatherBirthDateUncertain = flagAt(&r.v.FatherBirthDateUncertain, line[111:112])
 	r.FatherName = textAt(&r.v.FatherName, line[112:146])
-	r.FatherNameUncertainty = textAt(&r.v.FatherNameUncertainty, line[146:147])
+	r.FatherNameMarker = textAt(&r.v.FatherNameMarker, line[146:147])
 }
 
 // row016 is a row of 016_parental_authority. Each column points into v, or is nil for null.
 type row016 struct {
-	Pnr                         *string `parquet:"pnr,optional"`
-	RelationshipType            *int32  `parquet:"relationship_type,optional"`
-	CustodyStartDate            *int32  `parquet:"custody_start_date,optional,date"`
-	CustodyStartDateUncertainty *string `parquet:"custody_start_date_uncertainty,optional"`
-	CustodyEndDate              *int32  `parquet:"custody_end_date,optional,date"`
-	RelationPnr                 *string `parquet:"relation_pnr,optional"`
-	RelationPnrStartDate        *int32  `parquet:"relation_pnr_start_date,optional,date"`
-	v                           struct {
-		Pnr                         string
-		RelationshipType            int32
-		CustodyStartDate            int32
-		CustodyStartDateUncertainty string
-		CustodyEndDate              int32
-		RelationPnr                 string
-		RelationPnrStartDate        int32
+	Pnr                       *string `parquet:"pnr,optional"`
+	RelationshipType          *string `parquet:"relationship_type,optional"`
+	CustodyStartDate          *int32  `parquet:"custody_start_date,optional,date"`
+	CustodyStartDateUncertain *bool   `parquet:"custody_start_date_uncertain,optional"`
+	CustodyEndDate            *int32  `parquet:"custody_end_date,optional,date"`
+	RelationPnr               *string `parquet:"relation_pnr,optional"`
+	RelationPnrStartDate      *int32  `parquet:"relation_pnr_start_date,optional,date"`
+	v                         struct {
+		Pnr                       string
+		RelationshipType          string
+		CustodyStartDate          int32
+		CustodyStartDateUncertain bool
+		CustodyEndDate            int32
+		RelationPnr               string
+		RelationPnrStartDate      int32
 	}
 }
 
 func (r *row016) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.RelationshipType = numberAt(&r.v.RelationshipType, line[13:17])
+	r.RelationshipType = codeAt(&r.v.RelationshipType, line[13:17])
 	r.CustodyStartDate = dateAt(&r.v.CustodyStartDate, line[17:27])
-	r.CustodyStartDateUncertainty = textAt(&r.v.CustodyStartDateUncertainty, line[27:28])
+	r.CustodyStartDateUncertain = flagAt(&r.v.CustodyStartDateUncertain, line[27:28])
 	r.CustodyEndDate = dateAt(&r.v.CustodyEndDate, line[28:38])
 	r.RelationPnr = textAt(&r.v.RelationPnr, line[38:48])
 	r.RelationPnrStartDate = dateAt(&r.v.RelationPnrStartDate, line[48:58])
@@ -524,44 +527,44 @@ func (r *row016) fill(line []byte) {
 
 // row017 is a row of 017_disempowerment. Each column points into v, or is nil for null.
 type row017 struct {
-	Pnr                                *string `parquet:"pnr,optional"`
-	DisempowermentStartDate            *int32  `parquet:"disempowerment_start_date,optional,date"`
-	DisempowermentStartDateUncertainty *string `parquet:"disempowerment_start_date_uncertainty,optional"`
-	DisempowermentEndDate              *int32  `parquet:"disempowerment_end_date,optional,date"`
-	GuardianRelationType               *int32  `parquet:"guardian_relation_type,optional"`
-	RelationPnr                        *string `parquet:"relation_pnr,optional"`
-	RelationPnrStartDate               *int32  `parquet:"relation_pnr_start_date,optional,date"`
-	GuardianName                       *string `parquet:"guardian_name,optional"`
-	GuardianAddressStartDate           *int32  `parquet:"guardian_address_start_date,optional,date"`
-	RelationText1                      *string `parquet:"relation_text1,optional"`
-	RelationText2                      *string `parquet:"relation_text2,optional"`
-	RelationText3                      *string `parquet:"relation_text3,optional"`
-	RelationText4                      *string `parquet:"relation_text4,optional"`
-	RelationText5                      *string `parquet:"relation_text5,optional"`
-	v                                  struct {
-		Pnr                                string
-		DisempowermentStartDate            int32
-		DisempowermentStartDateUncertainty string
-		DisempowermentEndDate              int32
-		GuardianRelationType               int32
-		RelationPnr                        string
-		RelationPnrStartDate               int32
-		GuardianName                       string
-		GuardianAddressStartDate           int32
-		RelationText1                      string
-		RelationText2                      string
-		RelationText3                      string
-		RelationText4                      string
-		RelationText5                      string
+	Pnr                              *string `parquet:"pnr,optional"`
+	DisempowermentStartDate          *int32  `parquet:"disempowerment_start_date,optional,date"`
+	DisempowermentStartDateUncertain *bool   `parquet:"disempowerment_start_date_uncertain,optional"`
+	DisempowermentEndDate            *int32  `parquet:"disempowerment_end_date,optional,date"`
+	GuardianRelationType             *string `parquet:"guardian_relation_type,optional"`
+	RelationPnr                      *string `parquet:"relation_pnr,optional"`
+	RelationPnrStartDate             *int32  `parquet:"relation_pnr_start_date,optional,date"`
+	GuardianName                     *string `parquet:"guardian_name,optional"`
+	GuardianAddressStartDate         *int32  `parquet:"guardian_address_start_date,optional,date"`
+	RelationText1                    *string `parquet:"relation_text1,optional"`
+	RelationText2                    *string `parquet:"relation_text2,optional"`
+	RelationText3                    *string `parquet:"relation_text3,optional"`
+	RelationText4                    *string `parquet:"relation_text4,optional"`
+	RelationText5                    *string `parquet:"relation_text5,optional"`
+	v                                struct {
+		Pnr                              string
+		DisempowermentStartDate          int32
+		DisempowermentStartDateUncertain bool
+		DisempowermentEndDate            int32
+		GuardianRelationType             string
+		RelationPnr                      string
+		RelationPnrStartDate             int32
+		GuardianName                     string
+		GuardianAddressStartDate         int32
+		RelationText1                    string
+		RelationText2                    string
+		RelationText3                    string
+		RelationText4                    string
+		RelationText5                    string
 	}
 }
 
 func (r *row017) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.DisempowermentStartDate = dateAt(&r.v.DisempowermentStartDate, line[13:23])
-	r.DisempowermentStartDateUncertainty = textAt(&r.v.DisempowermentStartDateUncertainty, line[23:24])
+	r.DisempowermentStartDateUncertain = flagAt(&r.v.DisempowermentStartDateUncertain, line[23:24])
 	r.DisempowermentEndDate = dateAt(&r.v.DisempowermentEndDate, line[24:34])
-	r.GuardianRelationType = numberAt(&r.v.GuardianRelationType, line[34:38])
+	r.GuardianRelationType = codeAt(&r.v.GuardianRelationType, line[34:38])
 	r.RelationPnr = textAt(&r.v.RelationPnr, line[38:48])
 	r.RelationPnrStartDate = dateAt(&r.v.RelationPnrStartDate, line[48:58])
 	r.GuardianName = textAt(&r.v.GuardianName, line[58:92])
@@ -575,19 +578,19 @@ func (r *row017) fill(line []byte) {
 
 // row022 is a row of 022_historical_pnr. Each column points into v, or is nil for null.
 type row022 struct {
-	Pnr                        *string `parquet:"pnr,optional"`
-	OldPnr                     *string `parquet:"old_pnr,optional"`
-	OldPnrStartDate            *int32  `parquet:"old_pnr_start_date,optional,date"`
-	OldPnrStartDateUncertainty *string `parquet:"old_pnr_start_date_uncertainty,optional"`
-	OldPnrEndDate              *int32  `parquet:"old_pnr_end_date,optional,date"`
-	OldPnrEndDateUncertainty   *string `parquet:"old_pnr_end_date_uncertainty,optional"`
-	v                          struct {
-		Pnr                        string
-		OldPnr                     string
-		OldPnrStartDate            int32
-		OldPnrStartDateUncertainty string
-		OldPnrEndDate              int32
-		OldPnrEndDateUncertainty   string
+	Pnr                      *string `parquet:"pnr,optional"`
+	OldPnr                   *string `parquet:"old_pnr,optional"`
+	OldPnrStartDate          *int32  `parquet:"old_pnr_start_date,optional,date"`
+	OldPnrStartDateUncertain *bool   `parquet:"old_pnr_start_date_uncertain,optional"`
+	OldPnrEndDate            *int32  `parquet:"old_pnr_end_date,optional,date"`
+	OldPnrEndDateUncertain   *bool   `parquet:"old_pnr_end_date_uncertain,optional"`
+	v                        struct {
+		Pnr                      string
+		OldPnr                   string
+		OldPnrStartDate          int32
+		OldPnrStartDateUncertain bool
+		OldPnrEndDate            int32
+		OldPnrEndDateUncertain   bool
 	}
 }
 
@@ -595,100 +598,100 @@ func (r *row022) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.OldPnr = textAt(&r.v.OldPnr, line[13:23])
 	r.OldPnrStartDate = dateAt(&r.v.OldPnrStartDate, line[23:33])
-	r.OldPnrStartDateUncertainty = textAt(&r.v.OldPnrStartDateUncertainty, line[33:34])
+	r.OldPnrStartDateUncertain = flagAt(&r.v.OldPnrStartDateUncertain, line[33:34])
 	r.OldPnrEndDate = dateAt(&r.v.OldPnrEndDate, line[34:44])
-	r.OldPnrEndDateUncertainty = textAt(&r.v.OldPnrEndDateUncertainty, line[44:45])
+	r.OldPnrEndDateUncertain = flagAt(&r.v.OldPnrEndDateUncertain, line[44:45])
 }
 
 // row023 is a row of 023_historical_address. Each column points into v, or is nil for null.
 type row023 struct {
-	Pnr                       *string    `parquet:"pnr,optional"`
-	CorrectionMarker          *string    `parquet:"correction_marker,optional"`
-	MunicipalityCode          *int32     `parquet:"municipality_code,optional"`
-	StreetCode                *int32     `parquet:"street_code,optional"`
-	HouseNumber               *string    `parquet:"house_number,optional"`
-	Floor                     *string    `parquet:"floor,optional"`
-	Door                      *string    `parquet:"door,optional"`
-	BuildingNumber            *string    `parquet:"building_number,optional"`
-	CareOfName                *string    `parquet:"care_of_name,optional"`
-	RelocationDate            *time.Time `parquet:"relocation_date,optional,timestamp(millisecond)"`
-	RelocationDateUncertainty *string    `parquet:"relocation_date_uncertainty,optional"`
-	LeavingDate               *time.Time `parquet:"leaving_date,optional,timestamp(millisecond)"`
-	LeavingDateUncertainty    *string    `parquet:"leaving_date_uncertainty,optional"`
-	v                         struct {
-		Pnr                       string
-		CorrectionMarker          string
-		MunicipalityCode          int32
-		StreetCode                int32
-		HouseNumber               string
-		Floor                     string
-		Door                      string
-		BuildingNumber            string
-		CareOfName                string
-		RelocationDate            time.Time
-		RelocationDateUncertainty string
-		LeavingDate               time.Time
-		LeavingDateUncertainty    string
+	Pnr                     *string    `parquet:"pnr,optional"`
+	CorrectionMarker        *string    `parquet:"correction_marker,optional"`
+	MunicipalityCode        *string    `parquet:"municipality_code,optional"`
+	RoadCode                *string    `parquet:"road_code,optional"`
+	HouseNumber             *string    `parquet:"house_number,optional"`
+	Floor                   *string    `parquet:"floor,optional"`
+	Door                    *string    `parquet:"door,optional"`
+	BuildingNumber          *string    `parquet:"building_number,optional"`
+	CareOfName              *string    `parquet:"care_of_name,optional"`
+	RelocationDate          *time.Time `parquet:"relocation_date,optional,timestamp(millisecond:local)"`
+	RelocationDateUncertain *bool      `parquet:"relocation_date_uncertain,optional"`
+	LeavingDate             *time.Time `parquet:"leaving_date,optional,timestamp(millisecond:local)"`
+	LeavingDateUncertain    *bool      `parquet:"leaving_date_uncertain,optional"`
+	v                       struct {
+		Pnr                     string
+		CorrectionMarker        string
+		MunicipalityCode        string
+		RoadCode                string
+		HouseNumber             string
+		Floor                   string
+		Door                    string
+		BuildingNumber          string
+		CareOfName              string
+		RelocationDate          time.Time
+		RelocationDateUncertain bool
+		LeavingDate             time.Time
+		LeavingDateUncertain    bool
 	}
 }
 
 func (r *row023) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
-	r.MunicipalityCode = numberAt(&r.v.MunicipalityCode, line[14:18])
-	r.StreetCode = numberAt(&r.v.StreetCode, line[18:22])
+	r.MunicipalityCode = codeAt(&r.v.MunicipalityCode, line[14:18])
+	r.RoadCode = codeAt(&r.v.RoadCode, line[18:22])
 	r.HouseNumber = textAt(&r.v.HouseNumber, line[22:26])
 	r.Floor = textAt(&r.v.Floor, line[26:28])
 	r.Door = textAt(&r.v.Door, line[28:32])
 	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[32:36])
 	r.CareOfName = textAt(&r.v.CareOfName, line[36:70])
 	r.RelocationDate = timestampAt(&r.v.RelocationDate, line[70:82])
-	r.RelocationDateUncertainty = textAt(&r.v.RelocationDateUncertainty, line[82:83])
+	r.RelocationDateUncertain = flagAt(&r.v.RelocationDateUncertain, line[82:83])
 	r.LeavingDate = timestampAt(&r.v.LeavingDate, line[83:95])
-	r.LeavingDateUncertainty = textAt(&r.v.LeavingDateUncertainty, line[95:96])
+	r.LeavingDateUncertain = flagAt(&r.v.LeavingDateUncertain, line[95:96])
 }
 
 // row024 is a row of 024_historical_departure. Each column points into v, or is nil for null.
 type row024 struct {
-	Pnr                  *string    `parquet:"pnr,optional"`
-	CorrectionMarker     *string    `parquet:"correction_marker,optional"`
-	ExitCountryCode      *int32     `parquet:"exit_country_code,optional"`
-	ExitDate             *time.Time `parquet:"exit_date,optional,timestamp(millisecond)"`
-	ExitDateUncertainty  *string    `parquet:"exit_date_uncertainty,optional"`
-	EntryCountryCode     *int32     `parquet:"entry_country_code,optional"`
-	EntryDate            *time.Time `parquet:"entry_date,optional,timestamp(millisecond)"`
-	EntryDateUncertainty *string    `parquet:"entry_date_uncertainty,optional"`
-	ForeignAddress1      *string    `parquet:"foreign_address1,optional"`
-	ForeignAddress2      *string    `parquet:"foreign_address2,optional"`
-	ForeignAddress3      *string    `parquet:"foreign_address3,optional"`
-	ForeignAddress4      *string    `parquet:"foreign_address4,optional"`
-	ForeignAddress5      *string    `parquet:"foreign_address5,optional"`
-	v                    struct {
-		Pnr                  string
-		CorrectionMarker     string
-		ExitCountryCode      int32
-		ExitDate             time.Time
-		ExitDateUncertainty  string
-		EntryCountryCode     int32
-		EntryDate            time.Time
-		EntryDateUncertainty string
-		ForeignAddress1      string
-		ForeignAddress2      string
-		ForeignAddress3      string
-		ForeignAddress4      string
-		ForeignAddress5      string
+	Pnr                *string    `parquet:"pnr,optional"`
+	CorrectionMarker   *string    `parquet:"correction_marker,optional"`
+	ExitCountryCode    *string    `parquet:"exit_country_code,optional"`
+	ExitDate           *time.Time `parquet:"exit_date,optional,timestamp(millisecond:local)"`
+	ExitDateUncertain  *bool      `parquet:"exit_date_uncertain,optional"`
+	EntryCountryCode   *string    `parquet:"entry_country_code,optional"`
+	EntryDate          *time.Time `parquet:"entry_date,optional,timestamp(millisecond:local)"`
+	EntryDateUncertain *bool      `parquet:"entry_date_uncertain,optional"`
+	ForeignAddress1    *string    `parquet:"foreign_address1,optional"`
+	ForeignAddress2    *string    `parquet:"foreign_address2,optional"`
+	ForeignAddress3    *string    `parquet:"foreign_address3,optional"`
+	ForeignAddress4    *string    `parquet:"foreign_address4,optional"`
+	ForeignAddress5    *string    `parquet:"foreign_address5,optional"`
+	v                  struct {
+		Pnr                string
+		CorrectionMarker   string
+		ExitCountryCode    string
+		ExitDate           time.Time
+		ExitDateUncertain  bool
+		EntryCountryCode   string
+		EntryDate          time.Time
+		EntryDateUncertain bool
+		ForeignAddress1    string
+		ForeignAddress2    string
+		ForeignAddress3    string
+		ForeignAddress4    string
+		ForeignAddress5    string
 	}
 }
 
 func (r *row024) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
-	r.ExitCountryCode = numberAt(&r.v.ExitCountryCode, line[14:18])
+	r.ExitCountryCode = codeAt(&r.v.ExitCountryCode, line[14:18])
 	r.ExitDate = timestampAt(&r.v.ExitDate, line[18:30])
-	r.ExitDateUncertainty = textAt(&r.v.ExitDateUncertainty, line[30:31])
-	r.EntryCountryCode = numberAt(&r.v.EntryCountryCode, line[31:35])
+	r.ExitDateUncertain = flagAt(&r.v.ExitDateUncertain, line[30:31])
+	r.EntryCountryCode = codeAt(&r.v.EntryCountryCode, line[31:35])
 	r.EntryDate = timestampAt(&r.v.EntryDate, line[35:47])
-	r.EntryDateUncertainty = textAt(&r.v.EntryDateUncertainty, line[47:48])
+	r.EntryDateUncertain = flagAt(&r.v.EntryDateUncertain, line[47:48])
 	r.ForeignAddress1 = textAt(&r.v.ForeignAddress1, line[48:82])
 	r.ForeignAddress2 = textAt(&r.v.ForeignAddress2, line[82:116])
 	r.ForeignAddress3 = textAt(&r.v.ForeignAddress3, line[116:150])
@@ -698,19 +701,19 @@ func (r *row024) fill(line []byte) {
 
 // row025 is a row of 025_historical_disappearance. Each column points into v, or is nil for null.
 type row025 struct {
-	Pnr                          *string    `parquet:"pnr,optional"`
-	CorrectionMarker             *string    `parquet:"correction_marker,optional"`
-	DisappearanceDate            *time.Time `parquet:"disappearance_date,optional,timestamp(millisecond)"`
-	DisappearanceDateUncertainty *string    `parquet:"disappearance_date_uncertainty,optional"`
-	RetrievalDate                *time.Time `parquet:"retrieval_date,optional,timestamp(millisecond)"`
-	RetrievalDateUncertainty     *string    `parquet:"retrieval_date_uncertainty,optional"`
-	v                            struct {
-		Pnr                          string
-		CorrectionMarker             string
-		DisappearanceDate            time.Time
-		DisappearanceDateUncertainty string
-		RetrievalDate                time.Time
-		RetrievalDateUncertainty     string
+	Pnr                        *string    `parquet:"pnr,optional"`
+	CorrectionMarker           *string    `parquet:"correction_marker,optional"`
+	DisappearanceDate          *time.Time `parquet:"disappearance_date,optional,timestamp(millisecond:local)"`
+	DisappearanceDateUncertain *bool      `parquet:"disappearance_date_uncertain,optional"`
+	RetrievalDate              *time.Time `parquet:"retrieval_date,optional,timestamp(millisecond:local)"`
+	RetrievalDateUncertain     *bool      `parquet:"retrieval_date_uncertain,optional"`
+	v                          struct {
+		Pnr                        string
+		CorrectionMarker           string
+		DisappearanceDate          time.Time
+		DisappearanceDateUncertain bool
+		RetrievalDate              time.Time
+		RetrievalDateUncertain     bool
 	}
 }
 
@@ -718,38 +721,38 @@ func (r *row025) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
 	r.DisappearanceDate = timestampAt(&r.v.DisappearanceDate, line[14:26])
-	r.DisappearanceDateUncertainty = textAt(&r.v.DisappearanceDateUncertainty, line[26:27])
+	r.DisappearanceDateUncertain = flagAt(&r.v.DisappearanceDateUncertain, line[26:27])
 	r.RetrievalDate = timestampAt(&r.v.RetrievalDate, line[27:39])
-	r.RetrievalDateUncertainty = textAt(&r.v.RetrievalDateUncertainty, line[39:40])
+	r.RetrievalDateUncertain = flagAt(&r.v.RetrievalDateUncertain, line[39:40])
 }
 
 // row026 is a row of 026_historical_name. Each column points into v, or is nil for null.
 type row026 struct {
-	Pnr                      *string    `parquet:"pnr,optional"`
-	CorrectionMarker         *string    `parquet:"correction_marker,optional"`
-	FirstNames               *string    `parquet:"first_names,optional"`
-	FirstNameMarker          *string    `parquet:"first_name_marker,optional"`
-	MiddleName               *string    `parquet:"middle_name,optional"`
-	MiddleNameMarker         *string    `parquet:"middle_name_marker,optional"`
-	LastName                 *string    `parquet:"last_name,optional"`
-	LastNameMarker           *string    `parquet:"last_name_marker,optional"`
-	NameStartDate            *time.Time `parquet:"name_start_date,optional,timestamp(millisecond)"`
-	NameStartDateUncertainty *string    `parquet:"name_start_date_uncertainty,optional"`
-	NameEndDate              *time.Time `parquet:"name_end_date,optional,timestamp(millisecond)"`
-	NameEndDateUncertainty   *string    `parquet:"name_end_date_uncertainty,optional"`
-	v                        struct {
-		Pnr                      string
-		CorrectionMarker         string
-		FirstNames               string
-		FirstNameMarker          string
-		MiddleName               string
-		MiddleNameMarker         string
-		LastName                 string
-		LastNameMarker           string
-		NameStartDate            time.Time
-		NameStartDateUncertainty string
-		NameEndDate              time.Time
-		NameEndDateUncertainty   string
+	Pnr                    *string    `parquet:"pnr,optional"`
+	CorrectionMarker       *string    `parquet:"correction_marker,optional"`
+	FirstNames             *string    `parquet:"first_names,optional"`
+	FirstNameMarker        *string    `parquet:"first_name_marker,optional"`
+	MiddleName             *string    `parquet:"middle_name,optional"`
+	MiddleNameMarker       *string    `parquet:"middle_name_marker,optional"`
+	LastName               *string    `parquet:"last_name,optional"`
+	LastNameMarker         *string    `parquet:"last_name_marker,optional"`
+	NameStartDate          *time.Time `parquet:"name_start_date,optional,timestamp(millisecond:local)"`
+	NameStartDateUncertain *bool      `parquet:"name_start_date_uncertain,optional"`
+	NameEndDate            *time.Time `parquet:"name_end_date,optional,timestamp(millisecond:local)"`
+	NameEndDateUncertain   *bool      `parquet:"name_end_date_uncertain,optional"`
+	v                      struct {
+		Pnr                    string
+		CorrectionMarker       string
+		FirstNames             string
+		FirstNameMarker        string
+		MiddleName             string
+		MiddleNameMarker       string
+		LastName               string
+		LastNameMarker         string
+		NameStartDate          time.Time
+		NameStartDateUncertain bool
+		NameEndDate            time.Time
+		NameEndDateUncertain   bool
 	}
 }
 
@@ -763,56 +766,56 @@ func (r *row026) fill(line []byte) {
 	r.LastName = textAt(&r.v.LastName, line[106:146])
 	r.LastNameMarker = textAt(&r.v.LastNameMarker, line[146:147])
 	r.NameStartDate = timestampAt(&r.v.NameStartDate, line[147:159])
-	r.NameStartDateUncertainty = textAt(&r.v.NameStartDateUncertainty, line[159:160])
+	r.NameStartDateUncertain = flagAt(&r.v.NameStartDateUncertain, line[159:160])
 	r.NameEndDate = timestampAt(&r.v.NameEndDate, line[160:172])
-	r.NameEndDateUncertainty = textAt(&r.v.NameEndDateUncertainty, line[172:173])
+	r.NameEndDateUncertain = flagAt(&r.v.NameEndDateUncertain, line[172:173])
 }
 
 // row027 is a row of 027_historical_citizenship. Each column points into v, or is nil for null.
 type row027 struct {
-	Pnr                             *string    `parquet:"pnr,optional"`
-	CorrectionMarker                *string    `parquet:"correction_marker,optional"`
-	CountryCode                     *int32     `parquet:"country_code,optional"`
-	CitizenshipStartDate            *time.Time `parquet:"citizenship_start_date,optional,timestamp(millisecond)"`
-	CitizenshipStartDateUncertainty *string    `parquet:"citizenship_start_date_uncertainty,optional"`
-	CitizenshipEndDate              *time.Time `parquet:"citizenship_end_date,optional,timestamp(millisecond)"`
-	CitizenshipEndDateUncertainty   *string    `parquet:"citizenship_end_date_uncertainty,optional"`
-	v                               struct {
-		Pnr                             string
-		CorrectionMarker                string
-		CountryCode                     int32
-		CitizenshipStartDate            time.Time
-		CitizenshipStartDateUncertainty string
-		CitizenshipEndDate              time.Time
-		CitizenshipEndDateUncertainty   string
+	Pnr                           *string    `parquet:"pnr,optional"`
+	CorrectionMarker              *string    `parquet:"correction_marker,optional"`
+	CitizenshipCountryCode        *string    `parquet:"citizenship_country_code,optional"`
+	CitizenshipStartDate          *time.Time `parquet:"citizenship_start_date,optional,timestamp(millisecond:local)"`
+	CitizenshipStartDateUncertain *bool      `parquet:"citizenship_start_date_uncertain,optional"`
+	CitizenshipEndDate            *time.Time `parquet:"citizenship_end_date,optional,timestamp(millisecond:local)"`
+	CitizenshipEndDateUncertain   *bool      `parquet:"citizenship_end_date_uncertain,optional"`
+	v                             struct {
+		Pnr                           string
+		CorrectionMarker              string
+		CitizenshipCountryCode        string
+		CitizenshipStartDate          time.Time
+		CitizenshipStartDateUncertain bool
+		CitizenshipEndDate            time.Time
+		CitizenshipEndDateUncertain   bool
 	}
 }
 
 func (r *row027) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
-	r.CountryCode = numberAt(&r.v.CountryCode, line[14:18])
+	r.CitizenshipCountryCode = codeAt(&r.v.CitizenshipCountryCode, line[14:18])
 	r.CitizenshipStartDate = timestampAt(&r.v.CitizenshipStartDate, line[18:30])
-	r.CitizenshipStartDateUncertainty = textAt(&r.v.CitizenshipStartDateUncertainty, line[30:31])
+	r.CitizenshipStartDateUncertain = flagAt(&r.v.CitizenshipStartDateUncertain, line[30:31])
 	r.CitizenshipEndDate = timestampAt(&r.v.CitizenshipEndDate, line[31:43])
-	r.CitizenshipEndDateUncertainty = textAt(&r.v.CitizenshipEndDateUncertainty, line[43:44])
+	r.CitizenshipEndDateUncertain = flagAt(&r.v.CitizenshipEndDateUncertain, line[43:44])
 }
 
 // row028 is a row of 028_historical_church_information. Each column points into v, or is nil for null.
 type row028 struct {
-	Pnr                  *string `parquet:"pnr,optional"`
-	ChurchRelationship   *string `parquet:"church_relationship,optional"`
-	StartDate            *int32  `parquet:"start_date,optional,date"`
-	StartDateUncertainty *string `parquet:"start_date_uncertainty,optional"`
-	EndDate              *int32  `parquet:"end_date,optional,date"`
-	EndDateUncertainty   *string `parquet:"end_date_uncertainty,optional"`
-	v                    struct {
-		Pnr                  string
-		ChurchRelationship   string
-		StartDate            int32
-		StartDateUncertainty string
-		EndDate              int32
-		EndDateUncertainty   string
+	Pnr                *string `parquet:"pnr,optional"`
+	ChurchRelationship *string `parquet:"church_relationship,optional"`
+	StartDate          *int32  `parquet:"start_date,optional,date"`
+	StartDateUncertain *bool   `parquet:"start_date_uncertain,optional"`
+	EndDate            *int32  `parquet:"end_date,optional,date"`
+	EndDateUncertain   *bool   `parquet:"end_date_uncertain,optional"`
+	v                  struct {
+		Pnr                string
+		ChurchRelationship string
+		StartDate          int32
+		StartDateUncertain bool
+		EndDate            int32
+		EndDateUncertain   bool
 	}
 }
 
@@ -820,40 +823,40 @@ func (r *row028) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.ChurchRelationship = textAt(&r.v.ChurchRelationship, line[13:14])
 	r.StartDate = dateAt(&r.v.StartDate, line[14:24])
-	r.StartDateUncertainty = textAt(&r.v.StartDateUncertainty, line[24:25])
+	r.StartDateUncertain = flagAt(&r.v.StartDateUncertain, line[24:25])
 	r.EndDate = dateAt(&r.v.EndDate, line[25:35])
-	r.EndDateUncertainty = textAt(&r.v.EndDateUncertainty, line[35:36])
+	r.EndDateUncertain = flagAt(&r.v.EndDateUncertain, line[35:36])
 }
 
 // row029 is a row of 029_historical_civil_status. Each column points into v, or is nil for null.
 type row029 struct {
-	Pnr                             *string    `parquet:"pnr,optional"`
-	CorrectionMarker                *string    `parquet:"correction_marker,optional"`
-	CivilStatusCode                 *string    `parquet:"civil_status_code,optional"`
-	SpousePnr                       *string    `parquet:"spouse_pnr,optional"`
-	SpouseBirthdate                 *int32     `parquet:"spouse_birthdate,optional,date"`
-	SpouseBirthdateUncertainty      *string    `parquet:"spouse_birthdate_uncertainty,optional"`
-	SpouseName                      *string    `parquet:"spouse_name,optional"`
-	SpouseNameMarker                *string    `parquet:"spouse_name_marker,optional"`
-	CivilStatusStartDate            *time.Time `parquet:"civil_status_start_date,optional,timestamp(millisecond)"`
-	CivilStatusStartDateUncertainty *string    `parquet:"civil_status_start_date_uncertainty,optional"`
-	CivilStatusEndDate              *time.Time `parquet:"civil_status_end_date,optional,timestamp(millisecond)"`
-	CivilStatusEndDateUncertainty   *string    `parquet:"civil_status_end_date_uncertainty,optional"`
-	ReferenceToAnySeparation        *time.Time `parquet:"reference_to_any_separation,optional,timestamp(millisecond)"`
-	v                               struct {
-		Pnr                             string
-		CorrectionMarker                string
-		CivilStatusCode                 string
-		SpousePnr                       string
-		SpouseBirthdate                 int32
-		SpouseBirthdateUncertainty      string
-		SpouseName                      string
-		SpouseNameMarker                string
-		CivilStatusStartDate            time.Time
-		CivilStatusStartDateUncertainty string
-		CivilStatusEndDate              time.Time
-		CivilStatusEndDateUncertainty   string
-		ReferenceToAnySeparation        time.Time
+	Pnr                           *string    `parquet:"pnr,optional"`
+	CorrectionMarker              *string    `parquet:"correction_marker,optional"`
+	CivilStatusCode               *string    `parquet:"civil_status_code,optional"`
+	SpousePnr                     *string    `parquet:"spouse_pnr,optional"`
+	SpouseBirthDate               *int32     `parquet:"spouse_birth_date,optional,date"`
+	SpouseBirthDateUncertain      *bool      `parquet:"spouse_birth_date_uncertain,optional"`
+	SpouseName                    *string    `parquet:"spouse_name,optional"`
+	SpouseNameMarker              *string    `parquet:"spouse_name_marker,optional"`
+	CivilStatusStartDate          *time.Time `parquet:"civil_status_start_date,optional,timestamp(millisecond:local)"`
+	CivilStatusStartDateUncertain *bool      `parquet:"civil_status_start_date_uncertain,optional"`
+	CivilStatusEndDate            *time.Time `parquet:"civil_status_end_date,optional,timestamp(millisecond:local)"`
+	CivilStatusEndDateUncertain   *bool      `parquet:"civil_status_end_date_uncertain,optional"`
+	ReferenceToAnySeparation      *time.Time `parquet:"reference_to_any_separation,optional,timestamp(millisecond:local)"`
+	v                             struct {
+		Pnr                           string
+		CorrectionMarker              string
+		CivilStatusCode               string
+		SpousePnr                     string
+		SpouseBirthDate               int32
+		SpouseBirthDateUncertain      bool
+		SpouseName                    string
+		SpouseNameMarker              string
+		CivilStatusStartDate          time.Time
+		CivilStatusStartDateUncertain bool
+		CivilStatusEndDate            time.Time
+		CivilStatusEndDateUncertain   bool
+		ReferenceToAnySeparation      time.Time
 	}
 }
 
@@ -861,35 +864,35 @@ func (r *row029) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
 	r.CivilStatusCode = textAt(&r.v.CivilStatusCode, line[14:15])
-	r.SpousePnr = numberRefAt(&r.v.SpousePnr, line[15:25])
-	r.SpouseBirthdate = dateAt(&r.v.SpouseBirthdate, line[25:35])
-	r.SpouseBirthdateUncertainty = textAt(&r.v.SpouseBirthdateUncertainty, line[35:36])
+	r.SpousePnr = codeAt(&r.v.SpousePnr, line[15:25])
+	r.SpouseBirthDate = dateAt(&r.v.SpouseBirthDate, line[25:35])
+	r.SpouseBirthDateUncertain = flagAt(&r.v.SpouseBirthDateUncertain, line[35:36])
 	r.SpouseName = textAt(&r.v.SpouseName, line[36:70])
 	r.SpouseNameMarker = textAt(&r.v.SpouseNameMarker, line[70:71])
 	r.CivilStatusStartDate = timestampAt(&r.v.CivilStatusStartDate, line[71:83])
-	r.CivilStatusStartDateUncertainty = textAt(&r.v.CivilStatusStartDateUncertainty, line[83:84])
+	r.CivilStatusStartDateUncertain = flagAt(&r.v.CivilStatusStartDateUncertain, line[83:84])
 	r.CivilStatusEndDate = timestampAt(&r.v.CivilStatusEndDate, line[84:96])
-	r.CivilStatusEndDateUncertainty = textAt(&r.v.CivilStatusEndDateUncertainty, line[96:97])
+	r.CivilStatusEndDateUncertain = flagAt(&r.v.CivilStatusEndDateUncertain, line[96:97])
 	r.ReferenceToAnySeparation = timestampAt(&r.v.ReferenceToAnySeparation, line[97:109])
 }
 
 // row030 is a row of 030_historical_separation. Each column points into v, or is nil for null.
 type row030 struct {
-	Pnr                            *string    `parquet:"pnr,optional"`
-	CorrectionMarker               *string    `parquet:"correction_marker,optional"`
-	ReferenceToAnyMaritalStatus    *time.Time `parquet:"reference_to_any_marital_status,optional,timestamp(millisecond)"`
-	SeparationStartDate            *int32     `parquet:"separation_start_date,optional,date"`
-	SeparationStartDateUncertainty *string    `parquet:"separation_start_date_uncertainty,optional"`
-	SeparationEndDate              *int32     `parquet:"separation_end_date,optional,date"`
-	SeparationEndDateUncertainty   *string    `parquet:"separation_end_date_uncertainty,optional"`
-	v                              struct {
-		Pnr                            string
-		CorrectionMarker               string
-		ReferenceToAnyMaritalStatus    time.Time
-		SeparationStartDate            int32
-		SeparationStartDateUncertainty string
-		SeparationEndDate              int32
-		SeparationEndDateUncertainty   string
+	Pnr                          *string    `parquet:"pnr,optional"`
+	CorrectionMarker             *string    `parquet:"correction_marker,optional"`
+	ReferenceToAnyMaritalStatus  *time.Time `parquet:"reference_to_any_marital_status,optional,timestamp(millisecond:local)"`
+	SeparationStartDate          *int32     `parquet:"separation_start_date,optional,date"`
+	SeparationStartDateUncertain *bool      `parquet:"separation_start_date_uncertain,optional"`
+	SeparationEndDate            *int32     `parquet:"separation_end_date,optional,date"`
+	SeparationEndDateUncertain   *bool      `parquet:"separation_end_date_uncertain,optional"`
+	v                            struct {
+		Pnr                          string
+		CorrectionMarker             string
+		ReferenceToAnyMaritalStatus  time.Time
+		SeparationStartDate          int32
+		SeparationStartDateUncertain bool
+		SeparationEndDate            int32
+		SeparationEndDateUncertain   bool
 	}
 }
 
@@ -898,71 +901,71 @@ func (r *row030) fill(line []byte) {
 	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
 	r.ReferenceToAnyMaritalStatus = timestampAt(&r.v.ReferenceToAnyMaritalStatus, line[14:26])
 	r.SeparationStartDate = dateAt(&r.v.SeparationStartDate, line[26:36])
-	r.SeparationStartDateUncertainty = textAt(&r.v.SeparationStartDateUncertainty, line[36:37])
+	r.SeparationStartDateUncertain = flagAt(&r.v.SeparationStartDateUncertain, line[36:37])
 	r.SeparationEndDate = dateAt(&r.v.SeparationEndDate, line[37:47])
-	r.SeparationEndDateUncertainty = textAt(&r.v.SeparationEndDateUncertainty, line[47:48])
+	r.SeparationEndDateUncertain = flagAt(&r.v.SeparationEndDateUncertain, line[47:48])
 }
 
 // row050 is a row of 050_credit_warning. Each column points into v, or is nil for null.
 type row050 struct {
 	Pnr            *string    `parquet:"pnr,optional"`
-	ProtectionType *int32     `parquet:"protection_type,optional"`
-	StartDate      *time.Time `parquet:"start_date,optional,timestamp(millisecond)"`
+	ProtectionType *string    `parquet:"protection_type,optional"`
+	StartTimestamp *time.Time `parquet:"start_timestamp,optional,timestamp(millisecond:local)"`
 	v              struct {
 		Pnr            string
-		ProtectionType int32
-		StartDate      time.Time
+		ProtectionType string
+		StartTimestamp time.Time
 	}
 }
 
 func (r *row050) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.ProtectionType = numberAt(&r.v.ProtectionType, line[13:17])
-	r.StartDate = timestampAt(&r.v.StartDate, line[17:29])
+	r.ProtectionType = codeAt(&r.v.ProtectionType, line[13:17])
+	r.StartTimestamp = timestampAt(&r.v.StartTimestamp, line[17:29])
 }
 
 // row052 is a row of 052_disempowerment_with_type. Each column points into v, or is nil for null.
 type row052 struct {
-	Pnr                                *string `parquet:"pnr,optional"`
-	DisempowermentStartDate            *int32  `parquet:"disempowerment_start_date,optional,date"`
-	DisempowermentStartDateUncertainty *string `parquet:"disempowerment_start_date_uncertainty,optional"`
-	DisempowermentEndDate              *int32  `parquet:"disempowerment_end_date,optional,date"`
-	GuardianRelationType               *int32  `parquet:"guardian_relation_type,optional"`
-	RelationPnr                        *string `parquet:"relation_pnr,optional"`
-	RelationPnrStartDate               *int32  `parquet:"relation_pnr_start_date,optional,date"`
-	GuardianName                       *string `parquet:"guardian_name,optional"`
-	GuardianAddressStartDate           *int32  `parquet:"guardian_address_start_date,optional,date"`
-	RelationText1                      *string `parquet:"relation_text1,optional"`
-	RelationText2                      *string `parquet:"relation_text2,optional"`
-	RelationText3                      *string `parquet:"relation_text3,optional"`
-	RelationText4                      *string `parquet:"relation_text4,optional"`
-	RelationText5                      *string `parquet:"relation_text5,optional"`
-	GuardianshipType                   *string `parquet:"guardianship_type,optional"`
-	v                                  struct {
-		Pnr                                string
-		DisempowermentStartDate            int32
-		DisempowermentStartDateUncertainty string
-		DisempowermentEndDate              int32
-		GuardianRelationType               int32
-		RelationPnr                        string
-		RelationPnrStartDate               int32
-		GuardianName                       string
-		GuardianAddressStartDate           int32
-		RelationText1                      string
-		RelationText2                      string
-		RelationText3                      string
-		RelationText4                      string
-		RelationText5                      string
-		GuardianshipType                   string
+	Pnr                              *string `parquet:"pnr,optional"`
+	DisempowermentStartDate          *int32  `parquet:"disempowerment_start_date,optional,date"`
+	DisempowermentStartDateUncertain *bool   `parquet:"disempowerment_start_date_uncertain,optional"`
+	DisempowermentEndDate            *int32  `parquet:"disempowerment_end_date,optional,date"`
+	GuardianRelationType             *string `parquet:"guardian_relation_type,optional"`
+	RelationPnr                      *string `parquet:"relation_pnr,optional"`
+	RelationPnrStartDate             *int32  `parquet:"relation_pnr_start_date,optional,date"`
+	GuardianName                     *string `parquet:"guardian_name,optional"`
+	GuardianAddressStartDate         *int32  `parquet:"guardian_address_start_date,optional,date"`
+	RelationText1                    *string `parquet:"relation_text1,optional"`
+	RelationText2                    *string `parquet:"relation_text2,optional"`
+	RelationText3                    *string `parquet:"relation_text3,optional"`
+	RelationText4                    *string `parquet:"relation_text4,optional"`
+	RelationText5                    *string `parquet:"relation_text5,optional"`
+	GuardianshipType                 *string `parquet:"guardianship_type,optional"`
+	v                                struct {
+		Pnr                              string
+		DisempowermentStartDate          int32
+		DisempowermentStartDateUncertain bool
+		DisempowermentEndDate            int32
+		GuardianRelationType             string
+		RelationPnr                      string
+		RelationPnrStartDate             int32
+		GuardianName                     string
+		GuardianAddressStartDate         int32
+		RelationText1                    string
+		RelationText2                    string
+		RelationText3                    string
+		RelationText4                    string
+		RelationText5                    string
+		GuardianshipType                 string
 	}
 }
 
 func (r *row052) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.DisempowermentStartDate = dateAt(&r.v.DisempowermentStartDate, line[13:23])
-	r.DisempowermentStartDateUncertainty = textAt(&r.v.DisempowermentStartDateUncertainty, line[23:24])
+	r.DisempowermentStartDateUncertain = flagAt(&r.v.DisempowermentStartDateUncertain, line[23:24])
 	r.DisempowermentEndDate = dateAt(&r.v.DisempowermentEndDate, line[24:34])
-	r.GuardianRelationType = numberAt(&r.v.GuardianRelationType, line[34:38])
+	r.GuardianRelationType = codeAt(&r.v.GuardianRelationType, line[34:38])
 	r.RelationPnr = textAt(&r.v.RelationPnr, line[38:48])
 	r.RelationPnrStartDate = dateAt(&r.v.RelationPnrStartDate, line[48:58])
 	r.GuardianName = textAt(&r.v.GuardianName, line[58:92])
@@ -978,7 +981,7 @@ func (r *row052) fill(line []byte) {
 // row099 is a row of 099_events. Each column points into v, or is nil for null.
 type row099 struct {
 	Pnr           *string    `parquet:"pnr,optional"`
-	CprUpdateDate *time.Time `parquet:"cpr_update_date,optional,timestamp(millisecond)"`
+	CprUpdateDate *time.Time `parquet:"cpr_update_date,optional,timestamp(millisecond:local)"`
 	Event         *string    `parquet:"event,optional"`
 	DerivedMark   *string    `parquet:"derived_mark,optional"`
 	KeyConstant   *string    `parquet:"key_constant,optional"`
@@ -997,6 +1000,111 @@ func (r *row099) fill(line []byte) {
 	r.Event = textAt(&r.v.Event, line[25:28])
 	r.DerivedMark = textAt(&r.v.DerivedMark, line[28:30])
 	r.KeyConstant = textAt(&r.v.KeyConstant, line[30:45])
+}
+
+// personRow is a row of persons.parquet, a column per tables.PersonColumns. Each column points into v, or is nil for null.
+type personRow struct {
+	Pnr                    *string    `parquet:"pnr,optional"`
+	Status                 *string    `parquet:"status,optional"`
+	StatusStartDate        *time.Time `parquet:"status_start_date,optional,timestamp(millisecond:local)"`
+	CurrentPnr             *string    `parquet:"current_pnr,optional"`
+	Gender                 *string    `parquet:"gender,optional"`
+	BirthDate              *int32     `parquet:"birth_date,optional,date"`
+	BirthDateUncertain     *bool      `parquet:"birth_date_uncertain,optional"`
+	FirstNames             *string    `parquet:"first_names,optional"`
+	MiddleName             *string    `parquet:"middle_name,optional"`
+	LastName               *string    `parquet:"last_name,optional"`
+	AddressingName         *string    `parquet:"addressing_name,optional"`
+	MunicipalityCode       *string    `parquet:"municipality_code,optional"`
+	RoadCode               *string    `parquet:"road_code,optional"`
+	RoadName               *string    `parquet:"road_name,optional"`
+	HouseNumber            *string    `parquet:"house_number,optional"`
+	Floor                  *string    `parquet:"floor,optional"`
+	Door                   *string    `parquet:"door,optional"`
+	CareOfName             *string    `parquet:"care_of_name,optional"`
+	Postcode               *string    `parquet:"postcode,optional"`
+	PostDistrict           *string    `parquet:"post_district,optional"`
+	RelocationDate         *time.Time `parquet:"relocation_date,optional,timestamp(millisecond:local)"`
+	AddressProtected       *bool      `parquet:"address_protected,optional"`
+	CivilStatusCode        *string    `parquet:"civil_status_code,optional"`
+	CivilStatusStartDate   *time.Time `parquet:"civil_status_start_date,optional,timestamp(millisecond:local)"`
+	SpousePnr              *string    `parquet:"spouse_pnr,optional"`
+	MotherPnr              *string    `parquet:"mother_pnr,optional"`
+	FatherPnr              *string    `parquet:"father_pnr,optional"`
+	CitizenshipCountryCode *string    `parquet:"citizenship_country_code,optional"`
+	ChurchRelationship     *string    `parquet:"church_relationship,optional"`
+	ExitCountryCode        *string    `parquet:"exit_country_code,optional"`
+	ExitDate               *time.Time `parquet:"exit_date,optional,timestamp(millisecond:local)"`
+	Scenarios              []string   `parquet:"scenarios,list"`
+	v                      struct {
+		Pnr                    string
+		Status                 string
+		StatusStartDate        time.Time
+		CurrentPnr             string
+		Gender                 string
+		BirthDate              int32
+		BirthDateUncertain     bool
+		FirstNames             string
+		MiddleName             string
+		LastName               string
+		AddressingName         string
+		MunicipalityCode       string
+		RoadCode               string
+		RoadName               string
+		HouseNumber            string
+		Floor                  string
+		Door                   string
+		CareOfName             string
+		Postcode               string
+		PostDistrict           string
+		RelocationDate         time.Time
+		AddressProtected       bool
+		CivilStatusCode        string
+		CivilStatusStartDate   time.Time
+		SpousePnr              string
+		MotherPnr              string
+		FatherPnr              string
+		CitizenshipCountryCode string
+		ChurchRelationship     string
+		ExitCountryCode        string
+		ExitDate               time.Time
+	}
+}
+
+func (r *personRow) fillPerson(p *generator.Person) {
+	cols := tables.PersonColumns
+	r.Pnr = cellText(&r.v.Pnr, cols[0].Get(p))
+	r.Status = cellText(&r.v.Status, cols[1].Get(p))
+	r.StatusStartDate = cellTimestamp(&r.v.StatusStartDate, cols[2].Get(p))
+	r.CurrentPnr = cellText(&r.v.CurrentPnr, cols[3].Get(p))
+	r.Gender = cellText(&r.v.Gender, cols[4].Get(p))
+	r.BirthDate = cellDate(&r.v.BirthDate, cols[5].Get(p))
+	r.BirthDateUncertain = cellFlag(&r.v.BirthDateUncertain, cols[6].Get(p))
+	r.FirstNames = cellText(&r.v.FirstNames, cols[7].Get(p))
+	r.MiddleName = cellText(&r.v.MiddleName, cols[8].Get(p))
+	r.LastName = cellText(&r.v.LastName, cols[9].Get(p))
+	r.AddressingName = cellText(&r.v.AddressingName, cols[10].Get(p))
+	r.MunicipalityCode = cellText(&r.v.MunicipalityCode, cols[11].Get(p))
+	r.RoadCode = cellText(&r.v.RoadCode, cols[12].Get(p))
+	r.RoadName = cellText(&r.v.RoadName, cols[13].Get(p))
+	r.HouseNumber = cellText(&r.v.HouseNumber, cols[14].Get(p))
+	r.Floor = cellText(&r.v.Floor, cols[15].Get(p))
+	r.Door = cellText(&r.v.Door, cols[16].Get(p))
+	r.CareOfName = cellText(&r.v.CareOfName, cols[17].Get(p))
+	r.Postcode = cellText(&r.v.Postcode, cols[18].Get(p))
+	r.PostDistrict = cellText(&r.v.PostDistrict, cols[19].Get(p))
+	r.RelocationDate = cellTimestamp(&r.v.RelocationDate, cols[20].Get(p))
+	r.AddressProtected = cellFlag(&r.v.AddressProtected, cols[21].Get(p))
+	r.CivilStatusCode = cellText(&r.v.CivilStatusCode, cols[22].Get(p))
+	r.CivilStatusStartDate = cellTimestamp(&r.v.CivilStatusStartDate, cols[23].Get(p))
+	r.SpousePnr = cellText(&r.v.SpousePnr, cols[24].Get(p))
+	r.MotherPnr = cellText(&r.v.MotherPnr, cols[25].Get(p))
+	r.FatherPnr = cellText(&r.v.FatherPnr, cols[26].Get(p))
+	r.CitizenshipCountryCode = cellText(&r.v.CitizenshipCountryCode, cols[27].Get(p))
+	r.ChurchRelationship = cellText(&r.v.ChurchRelationship, cols[28].Get(p))
+	r.ExitCountryCode = cellText(&r.v.ExitCountryCode, cols[29].Get(p))
+	r.ExitDate = cellTimestamp(&r.v.ExitDate, cols[30].Get(p))
+	r.Scenarios = cols[31].Get(p).L
 }
 
 // tableMakers make the typed writer of each record type's table.

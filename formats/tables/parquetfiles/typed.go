@@ -111,12 +111,23 @@ func (t *typed[T]) rows() int { return t.total }
 // textAt is a text field without its padding on either side, decoded from ISO-8859-1.
 func textAt(dst *string, b []byte) *string { return str(dst, tables.Text(b)) }
 
-// numberRefAt is a personnummer reference as text; nil when blank or the zeros CPR writes for none.
-func numberRefAt(dst *string, b []byte) *string {
+// codeAt is a code as CPR writes it (leading zeros kept), or a personnummer reference, as text; nil when
+// blank or the zeros CPR writes for none.
+func codeAt(dst *string, b []byte) *string {
 	if tables.AllZeros(b) {
 		return nil
 	}
 	return textAt(dst, b)
+}
+
+// flagAt is an uncertainty marker: true for `*`, false for a blank, nil for anything else.
+func flagAt(dst *bool, b []byte) *bool {
+	v, ok := tables.Flag(b)
+	if !ok {
+		return nil
+	}
+	*dst = v
+	return dst
 }
 
 // str is s, or nil when s is empty.
@@ -125,30 +136,6 @@ func str(dst *string, s string) *string {
 		return nil
 	}
 	*dst = s
-	return dst
-}
-
-// numberAt is a numeric field's value; nil when blank, zero or not digits.
-func numberAt(dst *int32, b []byte) *int32 {
-	var n int32
-	for _, c := range b {
-		switch {
-		case c >= '0' && c <= '9':
-			n = n*10 + int32(c-'0')
-		case c == ' ':
-		default:
-			return nil
-		}
-	}
-	return number(dst, n)
-}
-
-// number is n, or nil when n is 0.
-func number(dst *int32, n int32) *int32 {
-	if n == 0 {
-		return nil
-	}
-	*dst = n
 	return dst
 }
 
@@ -193,7 +180,9 @@ func date(dst *int32, d civil.Date) *int32 {
 	return dst
 }
 
-// timestampAt is a yyyyMMddHHmm field in UTC; nil when empty (zeros) or no time.
+// timestampAt is a yyyyMMddHHmm field, CPR's local time, as that wall-clock time in a time.Time (the
+// column is not adjusted to UTC: its value is the wall clock, whatever the zone); nil when empty (zeros)
+// or no time.
 func timestampAt(dst *time.Time, b []byte) *time.Time {
 	if len(b) != 12 {
 		return nil
