@@ -102,17 +102,17 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 			if b.r.IntN(100) < 20 {
 				c = d.w.origin(b.r) // a family of more than one origin
 			}
-			p.BirthPlace = BirthPlace{Authority: c.Code, Text: ""}
-			p.Citizenship = Citizenship{Country: c.Code, Start: m.birth}
+			p.BirthPlace = BirthPlace{Authority: Code4(c.Code), Text: ""}
+			p.Citizenship = Citizenship{Country: Code4(c.Code), Start: m.birth}
 			p.Church = Church{Code: 'U', Start: arrived}
 			// The arrival is the person's first entry (record 024, no exit before it).
-			p.Migrations = append(p.Migrations, Migration{EntryCountry: c.Code, Entry: arrived})
+			p.Migrations = append(p.Migrations, Migration{EntryCountry: Code4(c.Code), Entry: arrived})
 			// Those who have lived here nine years or more may have become Danish citizens: as many as
 			// make the share of their country's immigrants who are still foreign citizens.
 			naturalised := (1 - d.w.stillForeign(c.Code, false)) / eligibleForCitizenship
 			if nat := arrived.AddDays(9 * 365); nat.Before(last) && m.status.Active() && b.r.Float64() < naturalised {
 				nat = b.between(nat, last)
-				p.CitizenshipHistory = []Citizenship{{Country: c.Code, Start: m.birth, End: nat}}
+				p.CitizenshipHistory = []Citizenship{{Country: Code4(c.Code), Start: m.birth, End: nat}}
 				p.Citizenship = Citizenship{Country: 5100, Start: nat}
 			}
 		} else {
@@ -120,13 +120,13 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 			if mu == nil {
 				mu = &d.w.munis[d.w.danish.draw(b.r)]
 			}
-			p.BirthPlace = BirthPlace{Authority: mu.code, Text: mu.name}
+			p.BirthPlace = BirthPlace{Authority: Code4(mu.code), Text: mu.name}
 			p.Citizenship = Citizenship{Country: 5100, Start: m.birth}
 			if m.flags&flagDescendant != 0 {
 				// Born here to immigrant parents: their country's citizenship as often as its
 				// descendants keep it, and outside the national church.
 				if c := origin(); b.r.Float64() < d.w.stillForeign(c.Code, true) {
-					p.Citizenship = Citizenship{Country: c.Code, Start: m.birth}
+					p.Citizenship = Citizenship{Country: Code4(c.Code), Start: m.birth}
 				}
 				p.Church = Church{Code: 'U', Start: m.birth}
 			} else {
@@ -144,7 +144,7 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 		}
 		if m.flags&flagAdopted != 0 { // born abroad, a Dane since the adoption
 			c := d.w.countries[d.w.foreignCountries[b.r.IntN(len(d.w.foreignCountries))]]
-			p.BirthPlace = BirthPlace{Authority: c.Code}
+			p.BirthPlace = BirthPlace{Authority: Code4(c.Code)}
 		}
 		// Where the person lives, or lived.
 		if m.status.HasAddress() {
@@ -172,13 +172,13 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 			end := maxDate(m.event, m.birth)
 			a := d.address([]member{*m})
 			in := b.between(maxDate(arrived, yearsBefore(end, 15)), end)
-			p.AddressHistory = append(p.AddressHistory, HistoricAddress{Municipality: a.muni.code, RoadCode: roadCode(a.road),
+			p.AddressHistory = append(p.AddressHistory, HistoricAddress{Municipality: Code4(a.muni.code), RoadCode: Code4(roadCode(a.road)),
 				HouseNumber: a.house, Floor: a.floor, Door: a.door, MovedIn: in, MovedOut: end})
 		}
 		switch m.status {
 		case StatusEmigrated:
 			c := d.w.countries[d.w.foreignCountries[b.r.IntN(len(d.w.foreignCountries))]]
-			p.Emigration = &Emigration{Country: c.Code, Date: m.event, ForeignAddress: d.foreignAddress(c.Name)}
+			p.Emigration = &Emigration{Country: Code4(c.Code), Date: m.event, ForeignAddress: d.foreignAddress(c.Name)}
 		case StatusDisappeared:
 			p.Disappeared = m.event
 		}
@@ -187,7 +187,7 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 			exit = maxDate(exit, m.birth.AddDays(18*365))
 			entry := b.between(exit.AddDays(30), minDate(exit.AddDays(5*365), asOf))
 			c := d.w.countries[d.w.foreignCountries[b.r.IntN(len(d.w.foreignCountries))]]
-			p.Migrations = append(p.Migrations, Migration{ExitCountry: c.Code, Exit: exit, EntryCountry: c.Code, Entry: entry, ForeignAddress: d.foreignAddress(c.Name)})
+			p.Migrations = append(p.Migrations, Migration{ExitCountry: Code4(c.Code), Exit: exit, EntryCountry: Code4(c.Code), Entry: entry, ForeignAddress: d.foreignAddress(c.Name)})
 			if p.Address != nil && p.Address.MovedIn.Before(entry) {
 				p.Address.MovedIn, p.Address.MunicipalityMovedIn = entry, entry
 				p.AddressHistory = nil
@@ -317,8 +317,8 @@ func (d *detailer) place(h home, m *member, arrived civil.Date) *Address {
 		lo = maxDate(lo, yearsBefore(b.asOf, ageAt(m.birth, b.asOf)-18))
 	}
 	in := b.between(lo, b.asOf)
-	a := &Address{Municipality: h.muni.code, RoadCode: h.roadCode, Road: road, HouseNumber: h.house, Floor: h.floor,
-		Door: h.door, Postcode: pc.Code, City: pc.City, MovedIn: in, MunicipalityMovedIn: in}
+	a := &Address{Municipality: Code4(h.muni.code), RoadCode: Code4(h.roadCode), Road: road, HouseNumber: h.house, Floor: h.floor,
+		Door: h.door, Postcode: Code4(pc.Code), City: pc.City, MovedIn: in, MunicipalityMovedIn: in}
 	return a
 }
 
@@ -332,10 +332,10 @@ func (d *detailer) history(m *member, p *Person, arrived civil.Date) {
 	}
 	prev := d.address([]member{*m})
 	in := b.between(maxDate(adult, arrived), a.MovedIn.AddDays(-1))
-	p.AddressHistory = append(p.AddressHistory, HistoricAddress{Municipality: prev.muni.code, RoadCode: roadCode(prev.road),
+	p.AddressHistory = append(p.AddressHistory, HistoricAddress{Municipality: Code4(prev.muni.code), RoadCode: Code4(roadCode(prev.road)),
 		HouseNumber: prev.house, Floor: prev.floor, Door: prev.door, MovedIn: in, MovedOut: a.MovedIn})
-	if prev.muni.code != a.Municipality {
-		a.PreviousMunicipality = prev.muni.code
+	if Code4(prev.muni.code) != a.Municipality {
+		a.PreviousMunicipality = Code4(prev.muni.code)
 		a.PreviousMunicipalityLeft = a.MovedIn
 	} else {
 		a.MunicipalityMovedIn = in
@@ -357,7 +357,7 @@ func (d *detailer) corrections(m *member, p *Person, arrived civil.Date) {
 			a.MovedIn = minDate(b.asOf, lo.AddDays(400))
 			a.MunicipalityMovedIn = a.MovedIn
 		}
-		p.AddressHistory = append(p.AddressHistory, HistoricAddress{Municipality: prev.muni.code, RoadCode: roadCode(prev.road),
+		p.AddressHistory = append(p.AddressHistory, HistoricAddress{Municipality: Code4(prev.muni.code), RoadCode: Code4(roadCode(prev.road)),
 			HouseNumber: prev.house, Floor: prev.floor, Door: prev.door, MovedIn: b.between(lo, a.MovedIn.AddDays(-1)), MovedOut: a.MovedIn})
 	}
 	if len(p.AddressHistory) == 0 || !scenario && b.r.IntN(200) != 0 {
@@ -375,7 +375,7 @@ func (d *detailer) corrections(m *member, p *Person, arrived civil.Date) {
 	if scenario {
 		e := d.address([]member{*m})
 		day := b.between(h.MovedIn, h.MovedOut)
-		hist = append(hist, HistoricAddress{Correction: "A", Municipality: e.muni.code, RoadCode: roadCode(e.road),
+		hist = append(hist, HistoricAddress{Correction: "A", Municipality: Code4(e.muni.code), RoadCode: Code4(roadCode(e.road)),
 			HouseNumber: e.house, Floor: e.floor, Door: e.door, MovedIn: day, MovedOut: day})
 	}
 	p.AddressHistory = append(hist, p.AddressHistory[1:]...)
@@ -417,10 +417,10 @@ func (d *detailer) laterCorrections(m *member, p *Person) {
 		}
 	}
 	if len(p.Migrations) > 0 && free && pick>>20%200 == 0 {
-		p.Migrations = withMistaken(p.Migrations, func(h *Migration) { h.EntryCountry, h.Correction = other(h.EntryCountry, 30), "K" })
+		p.Migrations = withMistaken(p.Migrations, func(h *Migration) { h.EntryCountry, h.Correction = Code4(other(int(h.EntryCountry), 30)), "K" })
 	}
 	if len(p.CitizenshipHistory) > 0 && free && pick>>36%200 == 0 {
-		p.CitizenshipHistory = withMistaken(p.CitizenshipHistory, func(h *Citizenship) { h.Country, h.Correction = other(h.Country, 44), "K" })
+		p.CitizenshipHistory = withMistaken(p.CitizenshipHistory, func(h *Citizenship) { h.Country, h.Correction = Code4(other(int(h.Country), 44)), "K" })
 	}
 	if h := p.SeparationHistory; len(h) > 0 && free && pick>>54%200 == 0 && h[0].Start.AddDays(7).Before(h[0].End) {
 		p.SeparationHistory = withMistaken(h, func(h *HistoricSeparation) { h.Start, h.Correction = h.Start.AddDays(7), "K" })
@@ -488,7 +488,7 @@ func (d *detailer) protections(m *member, p *Person) {
 	}
 	if m.flags&flagOtherProtections != 0 {
 		for _, t := range []int{ProtectionLocalDirectory, ProtectionMarketing, ProtectionResearch} {
-			p.Protections = append(p.Protections, Protection{Type: t, Start: b.between(maxDate(m.birth, yearsBefore(b.asOf, 10)), b.asOf)})
+			p.Protections = append(p.Protections, Protection{Type: Code4(t), Start: b.between(maxDate(m.birth, yearsBefore(b.asOf, 10)), b.asOf)})
 		}
 	} else if adult && b.r.IntN(100) < 6 {
 		p.Protections = append(p.Protections, Protection{Type: ProtectionMarketing, Start: b.between(maxDate(m.birth, yearsBefore(b.asOf, 10)), b.asOf)})

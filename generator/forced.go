@@ -54,7 +54,7 @@ type ForcedEntry struct {
 	Kind   string `json:"kind"`
 	Day    int    `json:"day"`
 	Date   string `json:"date"`
-	Number string `json:"number"`
+	Number string `json:"pnr"`
 }
 
 // forcedPlan places the forced events while allocateArrivals walks the groups in order. Its queues are

@@ -311,7 +311,7 @@ func checkAddresses(t *testing.T, ps []*Person) {
 		if a == nil {
 			continue
 		}
-		city, ok := serves[[2]int{a.Postcode, a.Municipality}]
+		city, ok := serves[[2]int{int(a.Postcode), int(a.Municipality)}]
 		if !ok || city != a.City {
 			t.Fatalf("person %d: postcode %d %s does not serve municipality %04d", p.Index, a.Postcode, a.City, a.Municipality)
 		}
@@ -320,10 +320,10 @@ func checkAddresses(t *testing.T, ps []*Person) {
 			t.Fatalf("person %d: status %02d with road code %04d", p.Index, p.Status, a.RoadCode)
 		}
 		inGreenland := p.Status == StatusGreenland || p.Status == StatusGreenlandSpecialRoad
-		if inGreenland != greenland[a.Municipality] {
+		if inGreenland != greenland[int(a.Municipality)] {
 			t.Fatalf("person %d: status %02d in municipality %04d", p.Index, p.Status, a.Municipality)
 		}
-		if want, _, _, _ := RoadOf(a.Municipality, a.RoadCode); !special && a.Road != want {
+		if want, _, _, _ := RoadOf(int(a.Municipality), int(a.RoadCode)); !special && a.Road != want {
 			t.Fatalf("person %d: road %04d of %04d is %q, want %q", p.Index, a.RoadCode, a.Municipality, a.Road, want)
 		}
 	}

@@ -58,20 +58,20 @@ type ScenarioEntry struct {
 
 // Expected is what a test can rely on for one person.
 type Expected struct {
-	Number        string     `json:"number"`
+	Number        string     `json:"pnr"`
 	Group         int        `json:"group"` // persons of one scenario instance share it
 	Kind          string     `json:"kind"`  // control-digit or no-control-digit
 	BirthDate     civil.Date `json:"birth_date"`
 	Gender        string     `json:"gender"`
 	Status        string     `json:"status"`
-	StatusDate    civil.Date `json:"status_date"`
-	CurrentNumber string     `json:"current_number,omitempty"` // for status 50 and 60
-	OldNumbers    []string   `json:"old_numbers,omitempty"`
-	Spouse        string     `json:"spouse,omitempty"`
-	CivilStatus   string     `json:"civil_status"`
-	Mother        string     `json:"mother,omitempty"`
-	Father        string     `json:"father,omitempty"`
-	Children      []string   `json:"children,omitempty"`
+	StatusDate    civil.Date `json:"status_start_date"`
+	CurrentNumber string     `json:"current_pnr,omitempty"` // for status 50 and 60
+	OldNumbers    []string   `json:"old_pnrs,omitempty"`
+	Spouse        string     `json:"spouse_pnr,omitempty"`
+	CivilStatus   string     `json:"civil_status_code"`
+	Mother        string     `json:"mother_pnr,omitempty"`
+	Father        string     `json:"father_pnr,omitempty"`
+	Children      []string   `json:"child_pnrs,omitempty"`
 	Name          string     `json:"addressing_name"`
 	// NameMarkers are the markers of the first, middle and last name (blank for none), as "+*=".
 	NameMarkers   string     `json:"name_markers,omitempty"`

@@ -208,7 +208,7 @@ func (d *detailer) custody(members []member, persons []Person) {
 			if members[par].gender == 'M' {
 				t = CustodyFather
 			}
-			p.Custody = append(p.Custody, Custody{Type: t, Start: m.birth, Holder: persons[par].Number})
+			p.Custody = append(p.Custody, Custody{Type: Code4(t), Start: m.birth, Holder: persons[par].Number})
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package generator
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
@@ -43,17 +46,17 @@ type Person struct {
 	Index int `json:"index"` // position in the population, 0-based; the same whatever the workers or shard
 	Group int `json:"group"` // the family group the person belongs to; links never leave it
 
-	Number        pnr.Number       `json:"number"`
-	CurrentNumber pnr.Number       `json:"current_number,omitzero"` // PNRGAELD: for status 50 and 60, the number that replaced this one
-	OldNumbers    []PreviousNumber `json:"old_numbers,omitzero"`    // record 022 on the current number: the numbers this one replaced
+	Number        pnr.Number       `json:"pnr"`
+	CurrentNumber pnr.Number       `json:"current_pnr,omitzero"` // PNRGAELD: for status 50 and 60, the number that replaced this one
+	OldNumbers    []PreviousNumber `json:"old_pnrs,omitzero"`    // record 022 on the current number: the numbers this one replaced
 
 	Status     Status     `json:"status"`
-	StatusDate civil.Date `json:"status_date,omitzero"`
+	StatusDate civil.Date `json:"status_start_date,omitzero"`
 	Gender     pnr.Gender `json:"gender"`
 	BirthDate  civil.Date `json:"birth_date"`
 	// BirthDateUncertain is FOED_DT_UMRK: CPR marks a birth date it could not document.
 	BirthDateUncertain bool   `json:"birth_date_uncertain,omitzero"`
-	Occupation         string `json:"occupation,omitzero"` // STILLING
+	Occupation         string `json:"job,omitzero"` // STILLING
 
 	Name        Name           `json:"name,omitzero"`
 	NameHistory []HistoricName `json:"name_history,omitzero"` // record 026, oldest first
@@ -66,10 +69,10 @@ type Person struct {
 	// check identity before granting credit. Zero when none.
 	CreditWarning civil.Date `json:"credit_warning,omitzero"`
 
-	Emigration     *Emigration     `json:"emigration,omitzero"`     // record 005, status 80
-	Migrations     []Migration     `json:"migrations,omitzero"`     // record 024: earlier exits and returns
-	Disappeared    civil.Date      `json:"disappeared,omitzero"`    // record 007, status 70
-	Disappearances []Disappearance `json:"disappearances,omitzero"` // record 025
+	Emigration     *Emigration     `json:"emigration,omitzero"`         // record 005, status 80
+	Migrations     []Migration     `json:"migrations,omitzero"`         // record 024: earlier exits and returns
+	Disappeared    civil.Date      `json:"disappearance_date,omitzero"` // record 007, status 70
+	Disappearances []Disappearance `json:"disappearances,omitzero"`     // record 025
 
 	BirthPlace BirthPlace `json:"birth_place,omitzero"` // record 009
 
@@ -79,13 +82,13 @@ type Person struct {
 	Church        Church   `json:"church,omitzero"` // record 011
 	ChurchHistory []Church `json:"church_history,omitzero"`
 
-	Civil             CivilStatus          `json:"civil,omitzero"` // record 012
-	CivilHistory      []CivilStatus        `json:"civil_history,omitzero"`
+	Civil             CivilStatus          `json:"civil_status,omitzero"` // record 012
+	CivilHistory      []CivilStatus        `json:"civil_status_history,omitzero"`
 	Separation        *Separation          `json:"separation,omitzero"`         // record 013
 	SeparationHistory []HistoricSeparation `json:"separation_history,omitzero"` // record 030
 
-	Children []pnr.Number `json:"children,omitzero"` // record 014
-	Mother   Parent       `json:"mother,omitzero"`   // record 015
+	Children []pnr.Number `json:"child_pnrs,omitzero"` // record 014
+	Mother   Parent       `json:"mother,omitzero"`     // record 015
 	Father   Parent       `json:"father,omitzero"`
 
 	Custody      []Custody     `json:"custody,omitzero"`      // record 016: who holds custody of this (minor) person
@@ -97,53 +100,53 @@ type Person struct {
 
 // PreviousNumber is a number a person held before the current one.
 type PreviousNumber struct {
-	Number pnr.Number `json:"number"`
-	Start  civil.Date `json:"start,omitzero"`
-	End    civil.Date `json:"end,omitzero"`
+	Number pnr.Number `json:"old_pnr"`
+	Start  civil.Date `json:"old_pnr_start_date,omitzero"`
+	End    civil.Date `json:"old_pnr_end_date,omitzero"`
 }
 
 // Name is a person's name as CPR records it.
 type Name struct {
-	First  string `json:"first,omitzero"`
-	Middle string `json:"middle,omitzero"`
-	Last   string `json:"last,omitzero"`
+	First  string `json:"first_names,omitzero"`
+	Middle string `json:"middle_name,omitzero"`
+	Last   string `json:"last_name,omitzero"`
 	// Addressing is ADRNVN: the name for addresses, at most 34 characters (see AddressingName).
-	Addressing string     `json:"addressing,omitzero"`
-	Start      civil.Date `json:"start,omitzero"`
+	Addressing string     `json:"addressing_name,omitzero"`
+	Start      civil.Date `json:"name_start_date,omitzero"`
 	// The name markers (FORNVN_MRK, MELNVN_MRK, EFTERNVN_MRK, cpr-formats.md §2.5): "+" the name is
 	// abbreviated, "*" it holds characters that cannot be reported to CPR, "=" it is insufficiently
 	// documented; empty when the name is in order.
-	FirstMarker  string `json:"first_marker,omitzero"`
-	MiddleMarker string `json:"middle_marker,omitzero"`
-	LastMarker   string `json:"last_marker,omitzero"`
+	FirstMarker  string `json:"first_name_marker,omitzero"`
+	MiddleMarker string `json:"middle_name_marker,omitzero"`
+	LastMarker   string `json:"last_name_marker,omitzero"`
 }
 
 // HistoricName is a name a person no longer has.
 type HistoricName struct {
 	Name
-	End civil.Date `json:"end,omitzero"`
+	End civil.Date `json:"name_end_date,omitzero"`
 	// Correction is ANNKOR, as HistoricAddress's.
-	Correction string `json:"correction,omitzero"`
+	Correction string `json:"correction_marker,omitzero"`
 }
 
 // Address is a Danish or Greenlandic address.
 type Address struct {
-	Municipality int    `json:"municipality,omitzero"` // KOMKOD
-	RoadCode     int    `json:"road_code,omitzero"`    // VEJKOD; 9900-9999 for status 03 and 07
-	Road         string `json:"road,omitzero"`
+	Municipality Code4  `json:"municipality_code,omitzero"` // KOMKOD
+	RoadCode     Code4  `json:"road_code,omitzero"`         // VEJKOD; 9900-9999 for status 03 and 07
+	Road         string `json:"road_name,omitzero"`
 	HouseNumber  string `json:"house_number,omitzero"` // HUSNR: three digits and an optional letter, "016", "077A"
 	Floor        string `json:"floor,omitzero"`        // ETAGE: "st", "01"…, or empty
 	Door         string `json:"door,omitzero"`         // SIDEDOER: "th", "tv", "mf", a number, or empty
-	CareOf       string `json:"care_of,omitzero"`      // CONVN
-	Postcode     int    `json:"postcode,omitzero"`
-	City         string `json:"city,omitzero"`
+	CareOf       string `json:"care_of_name,omitzero"` // CONVN
+	Postcode     Code4  `json:"postcode,omitzero"`
+	City         string `json:"post_district,omitzero"`
 	// MovedIn is when the person moved to the address; MunicipalityMovedIn when to the municipality.
-	MovedIn             civil.Date `json:"moved_in,omitzero"`
-	MunicipalityMovedIn civil.Date `json:"municipality_moved_in,omitzero"`
+	MovedIn             civil.Date `json:"relocation_date,omitzero"`
+	MunicipalityMovedIn civil.Date `json:"municipality_arrival_date,omitzero"`
 	// PreviousMunicipality and PreviousMunicipalityLeft (FRAFLYKOMKOD, FRAFLYKOMDTO) are zero when the
 	// person has not lived in another municipality.
-	PreviousMunicipality     int        `json:"previous_municipality,omitzero"`
-	PreviousMunicipalityLeft civil.Date `json:"previous_municipality_left,omitzero"`
+	PreviousMunicipality     Code4      `json:"leaving_municipality_code,omitzero"`
+	PreviousMunicipalityLeft civil.Date `json:"leaving_municipality_departure_date,omitzero"`
 }
 
 // HistoricAddress is an address a person has left.
@@ -152,14 +155,14 @@ type HistoricAddress struct {
 	// follows it), "A" it was undone (registered in error), "Æ" it was changed for technical reasons
 	// (its content stands); empty for a record in order. A receiver must not take an undone address as
 	// one the person lived at.
-	Correction   string     `json:"correction,omitzero"`
-	Municipality int        `json:"municipality,omitzero"`
-	RoadCode     int        `json:"road_code,omitzero"`
+	Correction   string     `json:"correction_marker,omitzero"`
+	Municipality Code4      `json:"municipality_code,omitzero"`
+	RoadCode     Code4      `json:"road_code,omitzero"`
 	HouseNumber  string     `json:"house_number,omitzero"`
 	Floor        string     `json:"floor,omitzero"`
 	Door         string     `json:"door,omitzero"`
-	MovedIn      civil.Date `json:"moved_in,omitzero"`
-	MovedOut     civil.Date `json:"moved_out,omitzero"`
+	MovedIn      civil.Date `json:"relocation_date,omitzero"`
+	MovedOut     civil.Date `json:"leaving_date,omitzero"`
 }
 
 // Protection types (BESKYTTYPE).
@@ -173,48 +176,48 @@ const (
 
 // Protection is a protection with its period; End is zero while it lasts.
 type Protection struct {
-	Type  int        `json:"type,omitzero"`
-	Start civil.Date `json:"start,omitzero"`
-	End   civil.Date `json:"end,omitzero"`
+	Type  Code4      `json:"protection_type,omitzero"`
+	Start civil.Date `json:"start_date,omitzero"`
+	End   civil.Date `json:"end_date,omitzero"`
 }
 
 // Emigration is a current emigration: the country and the foreign address.
 type Emigration struct {
-	Country        int        `json:"country,omitzero"` // UDR_LANDEKOD
-	Date           civil.Date `json:"date,omitzero"`
+	Country        Code4      `json:"exit_country_code,omitzero"` // UDR_LANDEKOD
+	Date           civil.Date `json:"exit_date,omitzero"`
 	ForeignAddress []string   `json:"foreign_address,omitzero"` // up to five lines
 }
 
 // Migration is an emigration that ended with a return to Denmark.
 type Migration struct {
-	ExitCountry    int        `json:"exit_country,omitzero"`
-	Exit           civil.Date `json:"exit,omitzero"`
-	EntryCountry   int        `json:"entry_country,omitzero"`
-	Entry          civil.Date `json:"entry,omitzero"`
+	ExitCountry    Code4      `json:"exit_country_code,omitzero"`
+	Exit           civil.Date `json:"exit_date,omitzero"`
+	EntryCountry   Code4      `json:"entry_country_code,omitzero"`
+	Entry          civil.Date `json:"entry_date,omitzero"`
 	ForeignAddress []string   `json:"foreign_address,omitzero"`
-	Correction     string     `json:"correction,omitzero"` // ANNKOR, as HistoricAddress's
+	Correction     string     `json:"correction_marker,omitzero"` // ANNKOR, as HistoricAddress's
 }
 
 // Disappearance is a disappearance that ended when the person was found.
 type Disappearance struct {
-	Disappeared civil.Date `json:"disappeared,omitzero"`
-	Found       civil.Date `json:"found,omitzero"`
-	Correction  string     `json:"correction,omitzero"` // ANNKOR, as HistoricAddress's
+	Disappeared civil.Date `json:"disappearance_date,omitzero"`
+	Found       civil.Date `json:"retrieval_date,omitzero"`
+	Correction  string     `json:"correction_marker,omitzero"` // ANNKOR, as HistoricAddress's
 }
 
 // BirthPlace is where the birth was registered: a parish (sogn) or, for persons born abroad, a country.
 type BirthPlace struct {
-	Authority int    `json:"authority,omitzero"` // START_MYNKOD-FØDESTED
-	Text      string `json:"text,omitzero"`
+	Authority Code4  `json:"birth_registration_authority_code,omitzero"` // START_MYNKOD-FØDESTED
+	Text      string `json:"additional_birth_registration_text,omitzero"`
 }
 
 // Citizenship is a citizenship held from Start (to End in the history).
 type Citizenship struct {
-	Country int        `json:"country,omitzero"`
-	Start   civil.Date `json:"start,omitzero"`
-	End     civil.Date `json:"end,omitzero"`
+	Country Code4      `json:"citizenship_country_code,omitzero"`
+	Start   civil.Date `json:"citizenship_start_date,omitzero"`
+	End     civil.Date `json:"citizenship_end_date,omitzero"`
 	// Correction is ANNKOR, as HistoricAddress's: in the citizenship history (record 027) only.
-	Correction string `json:"correction,omitzero"`
+	Correction string `json:"correction_marker,omitzero"`
 }
 
 // Code is a one-letter code of CPR's (FKIRK, CIVST); it marshals as that letter.
@@ -230,39 +233,39 @@ func (c Code) MarshalText() ([]byte, error) {
 
 // Church is membership of the Danish national church (folkekirken): 'F' member, 'U' not.
 type Church struct {
-	Code  Code       `json:"code,omitzero"`
-	Start civil.Date `json:"start,omitzero"`
-	End   civil.Date `json:"end,omitzero"`
+	Code  Code       `json:"church_relationship,omitzero"`
+	Start civil.Date `json:"start_date,omitzero"`
+	End   civil.Date `json:"end_date,omitzero"`
 }
 
 // CivilStatus is CIVST with the spouse or partner it concerns.
 type CivilStatus struct {
 	// Code is U unmarried, G married, F divorced, E widowed, P registered partnership, O dissolved
 	// partnership, L surviving partner, D dead.
-	Code Code `json:"code,omitzero"`
+	Code Code `json:"civil_status_code,omitzero"`
 	// Spouse is the spouse's number when the spouse is in CPR; otherwise SpouseName and SpouseBirthDate.
-	Spouse          pnr.Number `json:"spouse,omitzero"`
+	Spouse          pnr.Number `json:"spouse_pnr,omitzero"`
 	SpouseName      string     `json:"spouse_name,omitzero"`
 	SpouseBirthDate civil.Date `json:"spouse_birth_date,omitzero"`
-	Start           civil.Date `json:"start,omitzero"`
-	End             civil.Date `json:"end,omitzero"`
+	Start           civil.Date `json:"civil_status_start_date,omitzero"`
+	End             civil.Date `json:"civil_status_end_date,omitzero"`
 	// Correction is ANNKOR, as HistoricAddress's: in the civil history (record 029) only.
-	Correction string `json:"correction,omitzero"`
+	Correction string `json:"correction_marker,omitzero"`
 }
 
 // Separation is a current separation of a marriage.
 type Separation struct {
-	Start civil.Date `json:"start,omitzero"`
+	Start civil.Date `json:"separation_start_date,omitzero"`
 }
 
 // HistoricSeparation is an ended separation (record 030): of the marriage that began on Marriage (its
 // civil status's start, which SEP_HENVIS refers to), from Start to End (the divorce or the death that
 // ended it).
 type HistoricSeparation struct {
-	Marriage   civil.Date `json:"marriage,omitzero"`
-	Start      civil.Date `json:"start,omitzero"`
-	End        civil.Date `json:"end,omitzero"`
-	Correction string     `json:"correction,omitzero"` // ANNKOR, as HistoricAddress's
+	Marriage   civil.Date `json:"reference_to_any_marital_status,omitzero"`
+	Start      civil.Date `json:"separation_start_date,omitzero"`
+	End        civil.Date `json:"separation_end_date,omitzero"`
+	Correction string     `json:"correction_marker,omitzero"` // ANNKOR, as HistoricAddress's
 }
 
 // SeparatedIn reports whether an ended separation refers to the marriage or partnership c of the civil
@@ -281,7 +284,7 @@ func (p *Person) SeparatedIn(c CivilStatus) bool {
 
 // Parent is a mother or father: by number when in CPR, by name and birth date when not, or unknown.
 type Parent struct {
-	Number    pnr.Number `json:"number,omitzero"`
+	Number    pnr.Number `json:"pnr,omitzero"`
 	Name      string     `json:"name,omitzero"`
 	BirthDate civil.Date `json:"birth_date,omitzero"`
 }
@@ -299,20 +302,42 @@ const (
 
 // Custody is one holder of custody of a minor.
 type Custody struct {
-	Type   int        `json:"type,omitzero"`
-	Start  civil.Date `json:"start,omitzero"`
-	Holder pnr.Number `json:"holder,omitzero"`
+	Type   Code4      `json:"relationship_type,omitzero"`
+	Start  civil.Date `json:"custody_start_date,omitzero"`
+	Holder pnr.Number `json:"relation_pnr,omitzero"`
 }
 
 // Guardianship is guardianship (værgemål) of an adult.
 type Guardianship struct {
-	Start civil.Date `json:"start,omitzero"`
+	Start civil.Date `json:"disempowerment_start_date,omitzero"`
 	// Guardian is the guardian's number (UMYN_RELTYP 0001); when zero, GuardianName and
 	// GuardianAddress are given instead (0002).
-	Guardian        pnr.Number `json:"guardian,omitzero"`
+	Guardian        pnr.Number `json:"relation_pnr,omitzero"`
 	GuardianName    string     `json:"guardian_name,omitzero"`
 	GuardianAddress []string   `json:"guardian_address,omitzero"`
 }
 
 // AgeOn returns the person's age in whole years on d.
 func (p *Person) AgeOn(d civil.Date) int { return ageAt(p.BirthDate, d) }
+
+// Code4 is a four-digit code of CPR's (KOMKOD, VEJKOD, POSTNR, LANDEKOD, BESKYTTYPE, RELTYP…): a number
+// in Go, and in JSON the text CPR writes, its leading zeros kept ("0420"), as the tables carry it.
+type Code4 int
+
+// MarshalText implements encoding.TextMarshaler.
+func (c Code4) MarshalText() ([]byte, error) {
+	if c < 0 || c > 9999 {
+		return nil, fmt.Errorf("code %d has more than four digits", int(c))
+	}
+	return []byte{byte('0' + c/1000), byte('0' + c/100%10), byte('0' + c/10%10), byte('0' + c%10)}, nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (c *Code4) UnmarshalText(b []byte) error {
+	n, err := strconv.Atoi(string(b))
+	if err != nil || len(b) != 4 || n < 0 {
+		return fmt.Errorf("code %q is not four digits", b)
+	}
+	*c = Code4(n)
+	return nil
+}

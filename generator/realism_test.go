@@ -143,7 +143,7 @@ func measureRealism(t testing.TB, cfg Config) *realism {
 			}
 			if p.BirthPlace.Authority >= 5000 {
 				r.bornAbroad++
-				r.byOrigin[p.BirthPlace.Authority]++
+				r.byOrigin[int(p.BirthPlace.Authority)]++
 			}
 			for _, b := range civilBands {
 				if age >= b.lo && age <= b.hi {

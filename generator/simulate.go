@@ -325,8 +325,8 @@ func (s *sim) moveAddress(st Status, from int) *Address {
 // addressAt makes the address of home h, moved in today.
 func (s *sim) addressAt(h home) *Address {
 	road, pc := h.muni.road(h.roadCode)
-	return &Address{Municipality: h.muni.code, RoadCode: h.roadCode, Road: road, HouseNumber: h.house, Floor: h.floor,
-		Door: h.door, Postcode: pc.Code, City: pc.City, MovedIn: s.date, MunicipalityMovedIn: s.date}
+	return &Address{Municipality: Code4(h.muni.code), RoadCode: Code4(h.roadCode), Road: road, HouseNumber: h.house, Floor: h.floor,
+		Door: h.door, Postcode: Code4(pc.Code), City: pc.City, MovedIn: s.date, MunicipalityMovedIn: s.date}
 }
 
 // moveTo gives p the address a from today, keeping the old one in the history.
@@ -384,7 +384,7 @@ func (s *sim) structural(h *happening) {
 		// Foreign citizens mostly go home; others go where Denmark's immigrants come from.
 		c := s.d.w.origin(s.d.b.r)
 		if home := p.Citizenship.Country; home != 5100 && s.d.b.r.IntN(100) < 80 {
-			if k, ok := s.d.w.country(home); ok {
+			if k, ok := s.d.w.country(int(home)); ok {
 				c = k
 			}
 		}
@@ -393,7 +393,7 @@ func (s *sim) structural(h *happening) {
 			q := s.live[i]
 			s.endAddress(q)
 			q.Status, q.StatusDate = StatusEmigrated, s.date
-			q.Emigration = &Emigration{Country: c.Code, Date: s.date, ForeignAddress: addr}
+			q.Emigration = &Emigration{Country: Code4(c.Code), Date: s.date, ForeignAddress: addr}
 			q.Protections, q.CreditWarning = nil, civil.Date{}
 			s.mark(i, CodeEmigration, "", q.Number)
 		}
@@ -510,8 +510,8 @@ func (s *sim) birth(mi, ci int) {
 	a.PreviousMunicipality, a.PreviousMunicipalityLeft = 0, civil.Date{}
 	p.Address = &a
 	for _, mu := range d.w.munis {
-		if mu.code == a.Municipality {
-			p.BirthPlace = BirthPlace{Authority: mu.code, Text: mu.name}
+		if Code4(mu.code) == a.Municipality {
+			p.BirthPlace = BirthPlace{Authority: Code4(mu.code), Text: mu.name}
 			break
 		}
 	}
@@ -550,11 +550,11 @@ func (s *sim) immigrant(i int) {
 	first, last := pool[d.b.r.IntN(len(pool))], d.fake().LastName()
 	p.Name = Name{First: first, Last: last, Addressing: AddressingName(first, "", last), Start: s.date}
 	c := d.w.origin(d.b.r)
-	p.BirthPlace = BirthPlace{Authority: c.Code}
-	p.Citizenship = Citizenship{Country: c.Code, Start: m.birth}
+	p.BirthPlace = BirthPlace{Authority: Code4(c.Code)}
+	p.Citizenship = Citizenship{Country: Code4(c.Code), Start: m.birth}
 	p.Church = Church{Code: 'U', Start: s.date}
 	p.Civil = CivilStatus{Code: 'U', Start: m.birth}
-	p.Migrations = []Migration{{EntryCountry: c.Code, Entry: s.date}}
+	p.Migrations = []Migration{{EntryCountry: Code4(c.Code), Entry: s.date}}
 	p.Address = s.newAddress(StatusActive)
 	p.Mother = d.outsideParent(m, pnr.Female)
 	p.Father = d.outsideParent(m, pnr.Male)
@@ -609,7 +609,7 @@ func (s *sim) divorce(a, b int) {
 	s.mark(b, CodeCivilStatus, former, pa.Number)
 	// The former partner moves out.
 	if pb.Address != nil {
-		s.moveTo(pb, *s.moveAddress(pb.Status, pb.Address.Municipality))
+		s.moveTo(pb, *s.moveAddress(pb.Status, int(pb.Address.Municipality)))
 		s.mark(b, CodeMove, "", pb.Number)
 	}
 }
@@ -765,7 +765,7 @@ func (s *sim) detail(c *candidate) {
 			s.forcedDone(evMove, p)
 		}
 		from := *p.Address
-		a := *s.moveAddress(p.Status, from.Municipality)
+		a := *s.moveAddress(p.Status, int(from.Municipality))
 		for j, q := range s.live {
 			if q == nil || !q.Status.Active() || q.Address == nil || !sameHome(q.Address, &from) {
 				continue
@@ -795,7 +795,7 @@ func (s *sim) detail(c *candidate) {
 		s.mark(j, CodeCivilStatus, derivedSpouse, p.Number)
 	case evProtection:
 		has := func(t int) bool {
-			return slices.ContainsFunc(p.Protections, func(x Protection) bool { return x.Type == t })
+			return slices.ContainsFunc(p.Protections, func(x Protection) bool { return int(x.Type) == t })
 		}
 		switch {
 		case len(p.Protections) >= 4:

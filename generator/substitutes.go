@@ -17,17 +17,17 @@ import (
 // they never appear in CPR's extracts: they form a dataset of their own, for systems such as hospitals'.
 type Substitute struct {
 	Index  int        `json:"index"`
-	Number pnr.Number `json:"number"`
+	Number pnr.Number `json:"pnr"`
 	// Scheme is cpr-day-plus-60, health-d-ecpr, health-x-ecpr, education-kot or region-temporary.
 	Scheme    string     `json:"scheme"`
 	BirthDate civil.Date `json:"birth_date"`
 	Gender    pnr.Gender `json:"gender"`
-	FirstName string     `json:"first_name"`
+	FirstName string     `json:"first_names"`
 	LastName  string     `json:"last_name"`
 	Issued    civil.Date `json:"issued"` // when the number was made
 	Reason    string     `json:"reason"`
 	// Municipality is the municipality code a region records with a temporary number: 0999.
-	Municipality int `json:"municipality,omitempty"`
+	Municipality Code4 `json:"municipality_code,omitzero"`
 }
 
 // SchemeRegionTemporary is a region's temporary number for an unidentified patient (Region Nordjylland's

@@ -163,12 +163,12 @@ func (s *Sandbox) dfParts(p *generator.Person, history, complete bool, only map[
 	var addresses, civils, protections, moves, citizenships, parents []dfObject
 	if a := p.Address; a != nil && p.Status.HasAddress() && want("Adresseoplysninger") {
 		o := dfObject{}
-		o.put("cprKommunekode", code4(a.Municipality)).put("cprKommunenavn", municipalityNames()[a.Municipality]).
-			put("cprVejkode", code4(a.RoadCode)).put("vejadresseringsnavn", generator.RoadAddressingName(a.Road)).put("husnummer", a.HouseNumber).
-			put("etage", a.Floor).put("sidedoer", a.Door).put("postnummer", code4(a.Postcode)).put("postdistrikt", a.City)
+		o.put("cprKommunekode", code4(int(a.Municipality))).put("cprKommunenavn", municipalityNames()[int(a.Municipality)]).
+			put("cprVejkode", code4(int(a.RoadCode))).put("vejadresseringsnavn", generator.RoadAddressingName(a.Road)).put("husnummer", a.HouseNumber).
+			put("etage", a.Floor).put("sidedoer", a.Door).put("postnummer", code4(int(a.Postcode))).put("postdistrikt", a.City)
 		rec := dfObject{"CprAdresse": o}
 		rec.put("conavn", a.CareOf).put("tilflytningsdatoKommune", a.MunicipalityMovedIn).
-			put("fraflytningskommunekode", code4(a.PreviousMunicipality))
+			put("fraflytningskommunekode", code4(int(a.PreviousMunicipality)))
 		addresses = append(addresses, dfRecord("Adresseoplysninger", rec, "aktuel", a.MovedIn, civil.Date{}))
 	}
 	spouse := func(c generator.CivilStatus) dfObject {
@@ -196,7 +196,7 @@ func (s *Sandbox) dfParts(p *generator.Person, history, complete bool, only map[
 		civils = append(civils, civilRecord(p.Civil, "aktuel"))
 	}
 	for _, pr := range p.Protections[:len(p.Protections)*boolInt(want("Beskyttelser"))] {
-		w, ok := dfProtection[pr.Type]
+		w, ok := dfProtection[int(pr.Type)]
 		ended := !pr.End.IsZero() && !pr.End.After(s.today())
 		switch {
 		case !ok, ended && !history: // a current-only answer has no historic record (nyborg-rpa refuses one)
@@ -212,14 +212,14 @@ func (s *Sandbox) dfParts(p *generator.Person, history, complete bool, only map[
 	}
 	if e := p.Emigration; e != nil && p.Status == generator.StatusEmigrated && want("UdrejseIndrejser") {
 		o := dfObject{}
-		o.put("cprLandekodeUdrejse", code4(e.Country))
+		o.put("cprLandekodeUdrejse", code4(int(e.Country)))
 		if len(e.ForeignAddress) > 0 {
 			o["Udenlandsadresse"] = dfObject{"adresselinjer": e.ForeignAddress}
 		}
 		moves = append(moves, dfRecord("UdrejseIndrejse", o, "aktuel", e.Date, civil.Date{}))
 	}
 	if p.Citizenship.Country != 0 && want("Statsborgerskaber") {
-		citizenships = append(citizenships, dfRecord("Statsborgerskab", dfObject{"landekode": code4(p.Citizenship.Country)}, "aktuel", p.Citizenship.Start, civil.Date{}))
+		citizenships = append(citizenships, dfRecord("Statsborgerskab", dfObject{"landekode": code4(int(p.Citizenship.Country))}, "aktuel", p.Citizenship.Start, civil.Date{}))
 	}
 	for _, par := range []struct {
 		role string
@@ -251,8 +251,8 @@ func (s *Sandbox) dfParts(p *generator.Person, history, complete bool, only map[
 		}
 		for _, a := range p.AddressHistory[:len(p.AddressHistory)*boolInt(want("Adresseoplysninger"))] {
 			o := dfObject{}
-			o.put("cprKommunekode", code4(a.Municipality)).put("cprKommunenavn", municipalityNames()[a.Municipality]).
-				put("cprVejkode", code4(a.RoadCode)).put("husnummer", a.HouseNumber).put("etage", a.Floor).put("sidedoer", a.Door)
+			o.put("cprKommunekode", code4(int(a.Municipality))).put("cprKommunenavn", municipalityNames()[int(a.Municipality)]).
+				put("cprVejkode", code4(int(a.RoadCode))).put("husnummer", a.HouseNumber).put("etage", a.Floor).put("sidedoer", a.Door)
 			addresses = append(addresses, dfRecord("Adresseoplysninger", dfObject{"CprAdresse": o}, dfCorrection[a.Correction], a.MovedIn, a.MovedOut))
 		}
 		for _, c := range p.CivilHistory[:len(p.CivilHistory)*boolInt(want("Civilstande"))] {
@@ -260,11 +260,11 @@ func (s *Sandbox) dfParts(p *generator.Person, history, complete bool, only map[
 		}
 		for _, m := range p.Migrations[:len(p.Migrations)*boolInt(want("UdrejseIndrejser"))] {
 			o := dfObject{}
-			o.put("cprLandekodeUdrejse", code4(m.ExitCountry)).put("cprLandekodeIndrejse", code4(m.EntryCountry))
+			o.put("cprLandekodeUdrejse", code4(int(m.ExitCountry))).put("cprLandekodeIndrejse", code4(int(m.EntryCountry)))
 			moves = append(moves, dfRecord("UdrejseIndrejse", o, dfCorrection[m.Correction], m.Exit, m.Entry))
 		}
 		for _, c := range p.CitizenshipHistory[:len(p.CitizenshipHistory)*boolInt(want("Statsborgerskaber"))] {
-			citizenships = append(citizenships, dfRecord("Statsborgerskab", dfObject{"landekode": code4(c.Country)}, dfCorrection[c.Correction], c.Start, c.End))
+			citizenships = append(citizenships, dfRecord("Statsborgerskab", dfObject{"landekode": code4(int(c.Country))}, dfCorrection[c.Correction], c.Start, c.End))
 		}
 	}
 	for key, list := range map[string][]dfObject{"Personnumre": numbers, "Navne": names, "Adresseoplysninger": addresses,
@@ -293,7 +293,7 @@ func current(w dfObject) int {
 func (s *Sandbox) dfPersonFields(d dfObject, p *generator.Person, koen string) {
 	d["id"], d["foedselsdatoUsikkerhedsmarkering"] = personID(p.Number), p.BirthDateUncertain
 	d.put("foedselsdato", p.BirthDate).put("koen", koen).put("status", dfStatus[p.Status]).put("statusdato", p.StatusDate).
-		put("stilling", p.Occupation).put("cprfoedselsregistreringsstedskode", code4(p.BirthPlace.Authority)).
+		put("stilling", p.Occupation).put("cprfoedselsregistreringsstedskode", code4(int(p.BirthPlace.Authority))).
 		put("cprfoedselsregistreringsstedsnavn", p.BirthPlace.Text)
 	if !p.StatusDate.IsZero() {
 		d["statusdatoUsikkerhedsmarkering"] = false

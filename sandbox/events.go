@@ -19,7 +19,7 @@ type ForcedEvent struct {
 	Kind     string     `json:"kind"`
 	Day      int        `json:"day"`
 	Date     civil.Date `json:"date"`
-	Number   string     `json:"number"`
+	Number   string     `json:"pnr"`
 	Happened *bool      `json:"happened,omitempty"`
 }
 

@@ -34,7 +34,7 @@ func dfEvents(changes []generator.Change, before map[int]*generator.Person, deli
 		if p == nil || p.Address == nil || !p.Status.HasAddress() {
 			return 0
 		}
-		return p.Address.Municipality
+		return int(p.Address.Municipality)
 	}
 	var out []dfObject
 	for _, c := range changes {

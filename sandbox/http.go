@@ -32,7 +32,7 @@ var openAPI []byte
 //	GET  /api/customers/{customer}/extracts/{name}  one of them
 //	GET  /api/persons/{pnr}            a person as they are today (404 when unknown)
 //	GET  /api/registers[/{name}]       CPR's road register and authority table for the population today
-//	GET  /api/persons?name=&birth_date=&postcode=&road=&limit=   search
+//	GET  /api/persons?name=&birth_date=&postcode=&road_name=&limit= search
 //	GET  /api/manifest                 counts and the scenario map of the starting population
 //	GET  /CPR/CprPersonFullComplete/1/rest/PersonFullCurrentListComplete?pnr.personnummer.eq=P
 //	                                   shaped like Datafordeler's CPR person service (also
@@ -451,7 +451,10 @@ func (h *handler) person(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	q := Query{Name: v.Get("name"), Road: v.Get("road")}
+	q := Query{Name: v.Get("name"), Road: v.Get("road_name")}
+	if q.Road == "" {
+		q.Road = v.Get("road") // the parameter's name before the tables' vocabulary
+	}
 	var err error
 	if s := v.Get("birth_date"); s != "" {
 		if q.BirthDate, err = civil.Parse(s); err != nil {
@@ -474,7 +477,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if q.Name == "" && q.Road == "" && q.BirthDate.IsZero() && q.Postcode == 0 {
-		fail(w, http.StatusBadRequest, "give at least one of name, birth_date, postcode, road")
+		fail(w, http.StatusBadRequest, "give at least one of name, birth_date, postcode, road_name")
 		return
 	}
 	found := h.s.Search(q)

@@ -48,7 +48,7 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 	d.Persons = len(h.s.persons)
 	h.s.mu.RUnlock()
 	v := r.URL.Query()
-	d.Query = Query{Name: v.Get("name"), Road: v.Get("road")}
+	d.Query = Query{Name: v.Get("name"), Road: v.Get("road_name")}
 	if bd, err := civil.Parse(v.Get("birth_date")); err == nil {
 		d.Query.BirthDate = bd
 	}

@@ -245,7 +245,7 @@ func (s *Sandbox) Search(q Query) []*generator.Person {
 		switch {
 		case name != "" && !strings.Contains(strings.ToLower(p.Name.Addressing), name):
 		case !q.BirthDate.IsZero() && p.BirthDate != q.BirthDate:
-		case q.Postcode != 0 && (p.Address == nil || p.Address.Postcode != q.Postcode):
+		case q.Postcode != 0 && (p.Address == nil || int(p.Address.Postcode) != q.Postcode):
 		case road != "" && (p.Address == nil || !strings.Contains(strings.ToLower(p.Address.Road), road)):
 		default:
 			out = append(out, p)

@@ -267,7 +267,7 @@ func TestHTTPDetails(t *testing.T) {
 	c.json("GET", "/api/persons?birth_date="+p.BirthDate.String()+"&name="+strings.ToUpper(p.Name.Last), 200, &found)
 	ok := false
 	for _, q := range found {
-		ok = ok || q["number"] == p.Number.String()
+		ok = ok || q["pnr"] == p.Number.String()
 	}
 	if !ok {
 		t.Errorf("search by birth date and surname does not find %s (%s): %v", p.Number, p.Name.Addressing, found)

@@ -121,7 +121,7 @@ func (s *Sandbox) persondata(w *soap.Writer, p *generator.Person, today civil.Da
 	if p.BirthPlace.Authority != 0 || p.BirthPlace.Text != "" {
 		w.Start("foedselsregistreringsOplysninger")
 		if p.BirthPlace.Authority != 0 {
-			w.Text("foedselsregistreringsstedKode", strconv.Itoa(p.BirthPlace.Authority))
+			w.Text("foedselsregistreringsstedKode", strconv.Itoa(int(p.BirthPlace.Authority)))
 		}
 		optText(w, "supplerendeFoedselsregistreringssted", p.BirthPlace.Text)
 		w.End("foedselsregistreringsOplysninger")
@@ -152,7 +152,7 @@ func (s *Sandbox) persondata(w *soap.Writer, p *generator.Person, today civil.Da
 	}
 	if p.Citizenship.Country != 0 {
 		w.Start("statsborgerskab")
-		w.Text("landekode", strconv.Itoa(p.Citizenship.Country))
+		w.Text("landekode", strconv.Itoa(int(p.Citizenship.Country)))
 		dateElement(w, "statsborgerskabDato", p.Citizenship.Start, true)
 		w.End("statsborgerskab")
 	}
@@ -181,7 +181,7 @@ func (s *Sandbox) persondata(w *soap.Writer, p *generator.Person, today civil.Da
 	}{{"adressebeskyttelse", generator.ProtectionNameAndAddress}, {"vejviserbeskyttelse", generator.ProtectionLocalDirectory},
 		{"markedsfoeringsbeskyttelse", generator.ProtectionMarketing}} {
 		for _, pr := range p.Protections {
-			if pr.Type != kind.typ || (!pr.End.IsZero() && !pr.End.After(today)) || pr.Start.After(today) {
+			if int(pr.Type) != kind.typ || (!pr.End.IsZero() && !pr.End.After(today)) || pr.Start.After(today) {
 				continue
 			}
 			w.Start(kind.name)
@@ -217,8 +217,8 @@ func (s *Sandbox) adresse(w *soap.Writer, p *generator.Person) {
 	w.Start("adresse")
 	w.Start("aktuelAdresse")
 	if a := p.Address; a != nil && p.Status.HasAddress() {
-		w.Text("kommunekode", strconv.Itoa(a.Municipality))
-		w.Text("vejkode", strconv.Itoa(a.RoadCode))
+		w.Text("kommunekode", strconv.Itoa(int(a.Municipality)))
+		w.Text("vejkode", strconv.Itoa(int(a.RoadCode)))
 		optText(w, "husnummer", a.HouseNumber)
 		optText(w, "etage", a.Floor)
 		optText(w, "sidedoer", a.Door)
@@ -236,7 +236,7 @@ func (s *Sandbox) adresse(w *soap.Writer, p *generator.Person) {
 	w.End("aktuelAdresse")
 	if e := p.Emigration; e != nil && p.Status == generator.StatusEmigrated {
 		w.Start("udrejseoplysninger")
-		w.Text("udrejselandekode", strconv.Itoa(e.Country))
+		w.Text("udrejselandekode", strconv.Itoa(int(e.Country)))
 		dateElement(w, "udrejsedato", e.Date, true)
 		for i, line := range e.ForeignAddress[:min(len(e.ForeignAddress), 5)] {
 			optText(w, "udlandsadresse"+strconv.Itoa(i+1), line)
@@ -262,7 +262,7 @@ func (s *Sandbox) relationer(w *soap.Writer, p *generator.Person) {
 	relation(w, "far", p.Father)
 	for _, c := range p.Custody {
 		w.Start("foraeldremyndighed")
-		w.Text("foraeldremyndighedtype", strconv.Itoa(c.Type))
+		w.Text("foraeldremyndighedtype", strconv.Itoa(int(c.Type)))
 		dateElement(w, "foraeldremyndighedStartdato", c.Start, false)
 		if !c.Holder.IsZero() {
 			w.Text("relationPersonnummer", c.Holder.String())

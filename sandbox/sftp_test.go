@@ -203,7 +203,7 @@ func TestDeltaFilters(t *testing.T) {
 		before := map[string]int{}
 		for _, p := range sb.persons {
 			if p.Address != nil {
-				before[p.Number.String()] = p.Address.Municipality
+				before[p.Number.String()] = int(p.Address.Municipality)
 			}
 		}
 		files, err := sb.Advance(ctx, 1)
@@ -215,7 +215,7 @@ func TestDeltaFilters(t *testing.T) {
 		for _, n := range changed {
 			after := 0
 			if p, ok := sb.Person(mustParse(t, n)); ok && p.Address != nil {
-				after = p.Address.Municipality
+				after = int(p.Address.Municipality)
 			}
 			switch {
 			case before[n] == m && after != m:

@@ -231,7 +231,7 @@ func TestGenerateSafeNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	numbers := regexp.MustCompile(`"(number|spouse|current_number)":"(\d{10})"`).FindAllStringSubmatch(string(data), -1)
+	numbers := regexp.MustCompile(`"(pnr|spouse_pnr|current_pnr|old_pnr|relation_pnr)":"(\d{10})"`).FindAllStringSubmatch(string(data), -1)
 	if len(numbers) < 3000 {
 		t.Fatalf("%d numbers in persons.jsonl", len(numbers))
 	}

@@ -31,7 +31,7 @@ Examples:
    670381-1234  valid    substitute        1981-03-07  female  substitute scheme cpr-day-plus-60
 
    $ testdata pnr describe --json 0101650001
-   {"number":"0101650001","valid":true,"kind":"no-control-digit","birth_date":"1965-01-01","century":1900,"gender":"M","control_digit":false,"on_no_control_digit_list":true}`,
+   {"pnr":"0101650001","valid":true,"kind":"no-control-digit","birth_date":"1965-01-01","century":1900,"gender":"M","control_digit":false,"on_no_control_digit_list":true}`,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per number, one per line"},
 		},

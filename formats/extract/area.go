@@ -53,7 +53,7 @@ func (a Area) Codes() []int {
 // Lives reports whether p lives in the area: p has a record 002 (a current address, status below 30)
 // in one of its municipalities.
 func (a Area) Lives(p *generator.Person) bool {
-	return p != nil && p.Address != nil && p.Status < generator.StatusAnnulled && a[p.Address.Municipality]
+	return p != nil && p.Address != nil && p.Status < generator.StatusAnnulled && a[int(p.Address.Municipality)]
 }
 
 // Carries reports whether the area's change extract carries a person touched since the last delivery,

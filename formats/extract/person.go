@@ -475,15 +475,15 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			return
 		}
 		l := pw.startType(pw.cur, num)
-		l.num(f002MunicipalityCode, a.Municipality)
-		l.num(f002StreetCode, a.RoadCode)
+		l.num(f002MunicipalityCode, int(a.Municipality))
+		l.num(f002StreetCode, int(a.RoadCode))
 		l.text(f002HouseNumber, a.HouseNumber)
 		l.text(f002Floor, a.Floor)
 		l.right(f002Door, a.Door)
 		l.text(f002CareOfName, a.CareOf)
 		l.date(f002RelocationDate, a.MovedIn)
 		l.date(f002MunicipalityArrivalDate, a.MunicipalityMovedIn)
-		l.num(f002LeavingMunicipalityCode, a.PreviousMunicipality)
+		l.num(f002LeavingMunicipalityCode, int(a.PreviousMunicipality))
 		l.date(f002LeavingMunicipalityDepartureDate, a.PreviousMunicipalityLeft)
 		pw.emit(l, dst)
 	},
@@ -493,10 +493,10 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		if a := p.Address; a != nil && p.Status < 30 {
 			l.text(f003CareOfName, a.CareOf)
 			l.text(f003LabelledAddress, LabelledAddress(a))
-			l.num(f003PostCode, a.Postcode)
+			l.num(f003PostCode, int(a.Postcode))
 			l.text(f003PostDistrictText, PostDistrictText(a.City))
-			l.num(f003MunicipalityCode, a.Municipality)
-			l.num(f003StreetCode, a.RoadCode)
+			l.num(f003MunicipalityCode, int(a.Municipality))
+			l.num(f003StreetCode, int(a.RoadCode))
 			l.text(f003HouseNumber, a.HouseNumber)
 			l.text(f003Floor, a.Floor)
 			l.right(f003Door, a.Door)
@@ -507,7 +507,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	"004": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, pr := range p.Protections[:pw.upTo(len(p.Protections))] {
 			l := pw.startType(pw.cur, num)
-			l.num(f004ProtectionType_, pr.Type)
+			l.num(f004ProtectionType_, int(pr.Type))
 			l.date(f004StartDate, pr.Start)
 			l.date(f004EndDate, pr.End)
 			pw.emit(l, dst)
@@ -519,7 +519,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			return
 		}
 		l := pw.startType(pw.cur, num)
-		l.num(f005ExitCountryCode, e.Country)
+		l.num(f005ExitCountryCode, int(e.Country))
 		l.date(f005ExitDate, e.Date)
 		for i, s := range e.ForeignAddress[:min(len(e.ForeignAddress), addressLines)] {
 			l.text(f005ForeignAddress1+i, clip(s, 34))
@@ -548,13 +548,13 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	},
 	"009": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		l := pw.startType(pw.cur, num)
-		l.code(f009BirthRegistrationAuthorityCode, p.BirthPlace.Authority)
+		l.code(f009BirthRegistrationAuthorityCode, int(p.BirthPlace.Authority))
 		l.text(f009AdditionalBirthRegistrationText, clip(p.BirthPlace.Text, 20))
 		pw.emit(l, dst)
 	},
 	"010": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		l := pw.startType(pw.cur, num)
-		l.num(f010CountryCode, p.Citizenship.Country)
+		l.num(f010CountryCode, int(p.Citizenship.Country))
 		l.date(f010CitizenshipStartDate, p.Citizenship.Start)
 		pw.emit(l, dst)
 	},
@@ -608,7 +608,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	"016": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, c := range p.Custody[:pw.upTo(len(p.Custody))] {
 			l := pw.startType(pw.cur, num)
-			l.num(f016RelationshipType, c.Type)
+			l.num(f016RelationshipType, int(c.Type))
 			l.date(f016CustodyStartDate, c.Start)
 			if c.Type == generator.CustodyOther1 || c.Type == generator.CustodyOther2 {
 				l.number(f016RelationPNR, c.Holder)
@@ -637,8 +637,8 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		for _, a := range p.AddressHistory[:pw.upTo(len(p.AddressHistory))] {
 			l := pw.startType(pw.cur, num)
 			l.text(f023CorrectionMarker, a.Correction)
-			l.num(f023MunicipalityCode, a.Municipality)
-			l.num(f023StreetCode, a.RoadCode)
+			l.num(f023MunicipalityCode, int(a.Municipality))
+			l.num(f023StreetCode, int(a.RoadCode))
 			l.text(f023HouseNumber, a.HouseNumber)
 			l.text(f023Floor, a.Floor)
 			l.right(f023Door, a.Door)
@@ -651,10 +651,10 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		for _, m := range p.Migrations[:pw.upTo(len(p.Migrations))] {
 			l := pw.startType(pw.cur, num)
 			if !m.Exit.IsZero() {
-				l.num(f024ExitCountryCode, m.ExitCountry)
+				l.num(f024ExitCountryCode, int(m.ExitCountry))
 				l.date(f024ExitDate, m.Exit)
 			}
-			l.num(f024EntryCountryCode, m.EntryCountry)
+			l.num(f024EntryCountryCode, int(m.EntryCountry))
 			l.date(f024EntryDate, m.Entry)
 			for i, s := range m.ForeignAddress[:min(len(m.ForeignAddress), addressLines)] {
 				l.text(f024ForeignAddress1+i, clip(s, 34))
@@ -690,7 +690,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	"027": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		for _, c := range p.CitizenshipHistory[:pw.upTo(len(p.CitizenshipHistory))] {
 			l := pw.startType(pw.cur, num)
-			l.num(f027CountryCode, c.Country)
+			l.num(f027CountryCode, int(c.Country))
 			l.date(f027CitizenshipStartDate, c.Start)
 			l.date(f027CitizenshipEndDate, c.End)
 			l.text(f027CorrectionMarker, c.Correction)

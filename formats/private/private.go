@@ -123,10 +123,10 @@ func (e *Encoder) Encode(p *generator.Person, today civil.Date, emit func(l *ext
 			date("ADDRESSDATE", a.MovedIn)
 			keep(put("CONAME", clip(a.CareOf, 34)))
 			keep(put("STREET", clip(extract.LabelledAddress(a), 34)))
-			num("ZIPCODE", a.Postcode)
+			num("ZIPCODE", int(a.Postcode))
 			keep(put("POSTDISTRICT", clip(extract.PostDistrictText(a.City), 20)))
-			num("STATE", a.Municipality)
-			num("STREETCODE", a.RoadCode)
+			num("STATE", int(a.Municipality))
+			num("STREETCODE", int(a.RoadCode))
 			keep(put("STREET_NUMBER", a.HouseNumber))
 			keep(put("FLOOR", a.Floor))
 			keep(put("SIDE_NUMBER", a.Door))
@@ -135,8 +135,8 @@ func (e *Encoder) Encode(p *generator.Person, today civil.Date, emit func(l *ext
 			// the address at death: the history keeps its codes, not its names
 			h := p.AddressHistory[len(p.AddressHistory)-1]
 			date("ADDRESSDATE", h.MovedIn)
-			num("STATE", h.Municipality)
-			num("STREETCODE", h.RoadCode)
+			num("STATE", int(h.Municipality))
+			num("STREETCODE", int(h.RoadCode))
 			keep(put("STREET_NUMBER", h.HouseNumber))
 			keep(put("FLOOR", h.Floor))
 			keep(put("SIDE_NUMBER", h.Door))
@@ -213,7 +213,7 @@ func (e *Encoder) lookup(n pnr.Number) (*generator.Person, bool) {
 }
 
 // protection returns p's protection of type t in force on today.
-func protection(p *generator.Person, t int, today civil.Date) (generator.Protection, bool) {
+func protection(p *generator.Person, t generator.Code4, today civil.Date) (generator.Protection, bool) {
 	for _, pr := range p.Protections {
 		if pr.Type == t && !pr.Start.After(today) && (pr.End.IsZero() || pr.End.After(today)) {
 			return pr, true
@@ -223,7 +223,7 @@ func protection(p *generator.Person, t int, today civil.Date) (generator.Protect
 }
 
 func active(p *generator.Person, t int, today civil.Date) bool {
-	_, ok := protection(p, t, today)
+	_, ok := protection(p, generator.Code4(t), today)
 	return ok
 }
 

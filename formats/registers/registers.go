@@ -86,26 +86,26 @@ func (c *Collector) known(muni, code int) bool {
 // the birth place's authority, citizenships, emigration and migrations.
 func (c *Collector) Add(p *generator.Person) {
 	if a := p.Address; a != nil {
-		c.road(a.Municipality, a.RoadCode, a.Road, a.Postcode, a.City)
-		c.municipality(a.PreviousMunicipality)
+		c.road(int(a.Municipality), int(a.RoadCode), a.Road, int(a.Postcode), a.City)
+		c.municipality(int(a.PreviousMunicipality))
 	}
 	for _, h := range p.AddressHistory {
-		c.municipality(h.Municipality)
+		c.municipality(int(h.Municipality))
 		if h.RoadCode != 0 {
-			c.roadCode(h.Municipality, h.RoadCode)
+			c.roadCode(int(h.Municipality), int(h.RoadCode))
 		}
 	}
-	c.authority(p.BirthPlace.Authority)
-	c.country(p.Citizenship.Country)
+	c.authority(int(p.BirthPlace.Authority))
+	c.country(int(p.Citizenship.Country))
 	for _, h := range p.CitizenshipHistory {
-		c.country(h.Country)
+		c.country(int(h.Country))
 	}
 	if e := p.Emigration; e != nil {
-		c.country(e.Country)
+		c.country(int(e.Country))
 	}
 	for _, m := range p.Migrations {
-		c.country(m.ExitCountry)
-		c.country(m.EntryCountry)
+		c.country(int(m.ExitCountry))
+		c.country(int(m.EntryCountry))
 	}
 }
 

@@ -56,14 +56,14 @@ var PersonColumns = []PersonColumn{
 	{"middle_name", TypeText, func(p *generator.Person) Cell { return str(p.Name.Middle) }},
 	{"last_name", TypeText, func(p *generator.Person) Cell { return str(p.Name.Last) }},
 	{"addressing_name", TypeText, func(p *generator.Person) Cell { return str(p.Name.Addressing) }},
-	{"municipality_code", TypeCode, func(p *generator.Person) Cell { return code(addr(p).Municipality) }},
-	{"road_code", TypeCode, func(p *generator.Person) Cell { return code(addr(p).RoadCode) }},
+	{"municipality_code", TypeCode, func(p *generator.Person) Cell { return code(int(addr(p).Municipality)) }},
+	{"road_code", TypeCode, func(p *generator.Person) Cell { return code(int(addr(p).RoadCode)) }},
 	{"road_name", TypeText, func(p *generator.Person) Cell { return str(addr(p).Road) }},
 	{"house_number", TypeText, func(p *generator.Person) Cell { return str(addr(p).HouseNumber) }},
 	{"floor", TypeText, func(p *generator.Person) Cell { return str(addr(p).Floor) }},
 	{"door", TypeText, func(p *generator.Person) Cell { return str(addr(p).Door) }},
 	{"care_of_name", TypeText, func(p *generator.Person) Cell { return str(addr(p).CareOf) }},
-	{"postcode", TypeCode, func(p *generator.Person) Cell { return code(addr(p).Postcode) }},
+	{"postcode", TypeCode, func(p *generator.Person) Cell { return code(int(addr(p).Postcode)) }},
 	{"post_district", TypeText, func(p *generator.Person) Cell { return str(addr(p).City) }},
 	{"relocation_date", TypeTimestamp, func(p *generator.Person) Cell { return day(addr(p).MovedIn) }},
 	{"address_protected", TypeFlag, func(p *generator.Person) Cell {
@@ -79,7 +79,7 @@ var PersonColumns = []PersonColumn{
 	{"spouse_pnr", TypePNR, func(p *generator.Person) Cell { return str(p.Civil.Spouse.String()) }},
 	{"mother_pnr", TypePNR, func(p *generator.Person) Cell { return str(p.Mother.Number.String()) }},
 	{"father_pnr", TypePNR, func(p *generator.Person) Cell { return str(p.Father.Number.String()) }},
-	{"citizenship_country_code", TypeCode, func(p *generator.Person) Cell { return code(p.Citizenship.Country) }},
+	{"citizenship_country_code", TypeCode, func(p *generator.Person) Cell { return code(int(p.Citizenship.Country)) }},
 	{"church_relationship", TypeText, func(p *generator.Person) Cell {
 		if p.Church.Code == 0 {
 			return Cell{}
@@ -90,7 +90,7 @@ var PersonColumns = []PersonColumn{
 		if p.Emigration == nil {
 			return Cell{}
 		}
-		return code(p.Emigration.Country)
+		return code(int(p.Emigration.Country))
 	}},
 	{"exit_date", TypeTimestamp, func(p *generator.Person) Cell {
 		if p.Emigration == nil {

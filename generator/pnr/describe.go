@@ -10,7 +10,7 @@ import (
 // Description is everything the rules say about one text that claims to be a personnummer. It is the
 // shape of `testdata pnr describe --json`.
 type Description struct {
-	Number    string     `json:"number"` // as given
+	Number    string     `json:"pnr"` // as given
 	Valid     bool       `json:"valid"`
 	Kind      Kind       `json:"kind"`             // empty when invalid
 	Scheme    Scheme     `json:"scheme,omitempty"` // the substitute scheme

@@ -325,9 +325,9 @@ func TestParseDoesNotAllocate(t *testing.T) {
 
 func TestDescriptionJSON(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
-		{"0707614285", `{"number":"0707614285","valid":true,"kind":"control-digit","birth_date":"1961-07-07","century":1900,"gender":"M","control_digit":true,"on_no_control_digit_list":false}`},
-		{"0203291WQ3", `{"number":"0203291WQ3","valid":true,"kind":"substitute","scheme":"health-x-ecpr","birth_date":"1929-03-02","century":1900,"gender":"M","control_digit":false,"on_no_control_digit_list":false}`},
-		{"3213651234", `{"number":"3213651234","valid":false,"kind":"","birth_date":"","gender":"","control_digit":false,"on_no_control_digit_list":false,"error":"day 32 is not 01-31, or 61-91 for a substitute number","position":1,"position_end":2}`},
+		{"0707614285", `{"pnr":"0707614285","valid":true,"kind":"control-digit","birth_date":"1961-07-07","century":1900,"gender":"M","control_digit":true,"on_no_control_digit_list":false}`},
+		{"0203291WQ3", `{"pnr":"0203291WQ3","valid":true,"kind":"substitute","scheme":"health-x-ecpr","birth_date":"1929-03-02","century":1900,"gender":"M","control_digit":false,"on_no_control_digit_list":false}`},
+		{"3213651234", `{"pnr":"3213651234","valid":false,"kind":"","birth_date":"","gender":"","control_digit":false,"on_no_control_digit_list":false,"error":"day 32 is not 01-31, or 61-91 for a substitute number","position":1,"position_end":2}`},
 	} {
 		got, err := json.Marshal(Describe(tt.in))
 		if err != nil {

@@ -55,7 +55,7 @@ func run(httpAddr, direkteAddr string, pid, clients int, d time.Duration) error 
 	base := "http://" + httpAddr
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	var persons []struct {
-		Number string `json:"number"`
+		Number string `json:"pnr"`
 	}
 	resp, err := client.Get(base + "/api/persons?name=e&limit=1000")
 	if err != nil {
