@@ -241,8 +241,9 @@ func TestPRIVCreditWarning(t *testing.T) {
 	r := call(t, dial, phpLogon("PRIV", "4000", "BANK", "Bank4000"))
 	recs := privRecords(t, call(t, dial, phpLookup("PRIV", "4000", r.Token, "BANK", p.Number.String())).Data)
 	cw := recs["050"]
+	tm := extract.TimeOf(extract.TimeKey(p), p.CreditWarning)
 	if cw == nil || cw.Get("PNR") != p.Number.String() || cw.Get("ProtectionType") != "0005" ||
-		cw.Get("StartDate") != p.CreditWarning.Time().Format("20060102")+extract.TimeOfDay {
+		cw.Get("StartDate") != p.CreditWarning.Time().Format("20060102")+string(tm[:]) {
 		t.Fatalf("050 for %s with a credit warning since %v: %v", p.Number, p.CreditWarning, cw)
 	}
 	sb2, err := New(context.Background(), Config{Generator: generator.Config{Persons: 2000, Seed: 4}})

@@ -111,8 +111,8 @@ func (tl *timeline) change(c *generator.Change) error {
 		}
 	}
 	if tl.events != nil {
-		for _, e := range c.Events {
-			tl.event = extract.AppendEvent(tl.event[:0], c.Person.Number, e)
+		for k, e := range c.Events {
+			tl.event = extract.AppendEvent(tl.event[:0], c.Person, e, k)
 			if err := tl.events.Write(c.Day, tl.event); err != nil {
 				return fmt.Errorf("events table: %w", err)
 			}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
-	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
 
 // spill is an unlinked temporary file written through a buffer; offset counts the bytes written.
@@ -208,9 +207,9 @@ func (s *ChangeSpool) Add(day int, p *generator.Person, events []generator.Event
 		return err
 	}
 	num := p.Number.String()
-	for _, e := range events {
+	for k, e := range events {
 		l := pw.start("099", num)
-		l.date(f099CprUpdateDate, e.Date)
+		putEventTime(l.field(f099CprUpdateDate), e.Date, TimeKey(p), k)
 		l.text(f099Event_, e.Code)
 		l.text(f099DerivedMark, e.Derived)
 		pw.emit(l, s.mainW)
@@ -273,17 +272,24 @@ func (s *ChangeSpool) Close() error {
 // EventLength is the length of a record 099.
 const EventLength = 45
 
-// AppendEvent appends the record 099 of event e, delivered for the person numbered num, to dst: its
-// ISO-8859-1 bytes without framing, as the events tables read them.
-func AppendEvent(dst []byte, num pnr.Number, e generator.Event) []byte {
+// AppendEvent appends the record 099 of event e, the k-th (0-based) of the day delivered for person p,
+// to dst: its ISO-8859-1 bytes without framing, as the events tables read them.
+func AppendEvent(dst []byte, p *generator.Person, e generator.Event, k int) []byte {
 	l, at := LayoutOf("099"), len(dst)
 	dst = append(dst, templates["099"]...)
 	b := dst[at:]
-	num.AppendTo(fieldOf(l, b, fieldPNR)[:0])
-	putDate(fieldOf(l, b, f099CprUpdateDate), l.Fields[f099CprUpdateDate].Kind, e.Date)
+	p.Number.AppendTo(fieldOf(l, b, fieldPNR)[:0])
+	putEventTime(fieldOf(l, b, f099CprUpdateDate), e.Date, TimeKey(p), k)
 	latin1Into(fieldOf(l, b, f099Event_), e.Code)
 	latin1Into(fieldOf(l, b, f099DerivedMark), e.Derived)
 	return dst
+}
+
+// putEventTime writes the TIMESTAMPU of the k-th event of a day delivered for the person keyed key.
+func putEventTime(dst []byte, d civil.Date, key uint64, k int) {
+	putDay(dst[0:8], d)
+	t := UpdateTime(key, d, k)
+	copy(dst[8:], t[:])
 }
 
 // latin1Into writes s, which must fit, into dst as ISO-8859-1; characters beyond it become '?'.

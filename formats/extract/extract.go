@@ -208,7 +208,7 @@ func (r *Record) SetDate(name string, d civil.Date) error {
 	switch f.Kind {
 	case KindDate, KindTimestamp, KindTimestampText, KindDay:
 		b := []byte(empty(f))
-		putDate(b, f.Kind, d)
+		putDate(b, f.Kind, d, 0)
 		r.Values[i] = string(b)
 		return nil
 	}

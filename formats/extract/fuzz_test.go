@@ -21,7 +21,7 @@ func fuzzSeries(f *testing.F) (status, change []byte) {
 	num, _ := pnr.Parse("0101650001")
 	status = append(AppendStart(nil, DefaultTask, day(1), day(0)), AppendEnd(nil, 0)...)
 	change = AppendStart(nil, DefaultTask, day(2), day(1))
-	change = AppendEvent(change, num, generator.Event{Date: day(2), Code: "A01"})
+	change = AppendEvent(change, &generator.Person{Number: num}, generator.Event{Date: day(2), Code: "A01"}, 0)
 	change = append(change, AppendEnd(nil, 1)...)
 	if data, err := os.ReadFile(filepath.Join(samples, "D100312.L431101")); err == nil {
 		f.Add(data[:min(len(data), 4000)])

@@ -105,8 +105,12 @@ func (l *Layout) PutNumber(rec []byte, i, v int) { putNumber(fieldOf(l, rec, i),
 
 // PutDate writes d into date, timestamp (at TimeOfDay) or day field i of rec; the zero date leaves it
 // empty.
-func (l *Layout) PutDate(rec []byte, i int, d civil.Date) {
+func (l *Layout) PutDate(rec []byte, i int, d civil.Date) { l.PutPersonDate(rec, i, d, 0) }
+
+// PutPersonDate writes d into date, timestamp or day field i of rec, a timestamp at the time of day
+// TimeOf gives the person keyed key (TimeKey) on d; the zero date leaves it empty.
+func (l *Layout) PutPersonDate(rec []byte, i int, d civil.Date, key uint64) {
 	if !d.IsZero() {
-		putDate(fieldOf(l, rec, i), l.Fields[i].Kind, d)
+		putDate(fieldOf(l, rec, i), l.Fields[i].Kind, d, key)
 	}
 }

@@ -110,7 +110,8 @@ type PersonWriter struct {
 	opts    FileOptions
 	block   *os.File // the 003 records, until Close
 	blockW  *bufio.Writer
-	records int // between 000 and 999
+	records int    // between 000 and 999
+	key     uint64 // the current person's TimeKey
 	ln      line
 	persons int
 	types   []*personType                      // the selected types, in type order
@@ -288,24 +289,23 @@ func putNumber(dst []byte, v int) {
 	}
 }
 
-// date writes d into a yyyy-MM-dd, yyyyMMddHHmm or yyyyMMdd field; the zero date leaves it empty.
+// date writes d into a yyyy-MM-dd, yyyyMMddHHmm or yyyyMMdd field, a timestamp at the person's time of
+// that date (TimeOf); the zero date leaves it empty.
 func (ln *line) date(i int, d civil.Date) {
 	if !d.IsZero() {
-		putDate(ln.field(i), ln.l.Fields[i].Kind, d)
+		putDate(ln.field(i), ln.l.Fields[i].Kind, d, ln.pw.key)
 	}
 }
 
-// TimeOfDay is the time CPR's yyyyMMddHHmm fields are given: the model has dates, not times.
-const TimeOfDay = "1200"
-
-// putDate writes d into a field of kind k.
-func putDate(dst []byte, k Kind, d civil.Date) {
+// putDate writes d into a field of kind k: a timestamp at the time of day TimeOf gives key on d.
+func putDate(dst []byte, k Kind, d civil.Date, key uint64) {
 	switch k {
 	case KindDate:
 		d.AppendFormat(dst[:0])
 	case KindTimestamp, KindTimestampText:
 		putDay(dst[0:8], d)
-		copy(dst[8:], TimeOfDay)
+		t := TimeOf(key, d)
+		copy(dst[8:], t[:])
 	case KindDay:
 		putDay(dst, d)
 	}
@@ -367,6 +367,7 @@ func (pw *PersonWriter) Write(p *generator.Person) error {
 // encode writes p's selected records to main, its 003 record to block.
 func (pw *PersonWriter) encode(p *generator.Person, main, block *bufio.Writer) error {
 	pw.num = p.Number.AppendTo(pw.num[:0])
+	pw.key = TimeKey(p)
 	num := unsafeString(pw.num)
 	for _, pt := range pw.types {
 		dst := main

@@ -202,7 +202,7 @@ func checkRecord(t *testing.T, rec *Record, p *generator.Person) {
 	case "029":
 		start := rec.Get("CivilStatusStartDate")
 		i := slices.IndexFunc(p.CivilHistory, func(c generator.CivilStatus) bool {
-			return c.Start.Time().Format("20060102")+TimeOfDay == start && string(rune(c.Code)) == rec.Get("CivilStatusCode")
+			return stampOf(p, c.Start) == start && string(rune(c.Code)) == rec.Get("CivilStatusCode")
 		})
 		if i < 0 {
 			fail("CivilStatusStartDate", start, p.CivilHistory)
@@ -215,7 +215,7 @@ func checkRecord(t *testing.T, rec *Record, p *generator.Person) {
 	case "030":
 		start, end := date(t, rec, "SeparationStartDate"), date(t, rec, "SeparationEndDate")
 		if !slices.ContainsFunc(p.SeparationHistory, func(h generator.HistoricSeparation) bool {
-			return h.Start == start && h.End == end && rec.Get("ReferenceToAnyMaritalStatus") == h.Marriage.Time().Format("20060102")+TimeOfDay
+			return h.Start == start && h.End == end && rec.Get("ReferenceToAnyMaritalStatus") == stampOf(p, h.Marriage)
 		}) {
 			fail("SeparationStartDate", rec.Get("SeparationStartDate"), p.SeparationHistory)
 		}
@@ -360,7 +360,9 @@ func TestMarkersWritten(t *testing.T) {
 func TestCreditWarningRecord(t *testing.T) {
 	ps := population(t, 3000)
 	want := map[string]civil.Date{}
+	byNum := map[string]*generator.Person{}
 	for _, p := range ps {
+		byNum[p.Number.String()] = p
 		if !p.CreditWarning.IsZero() {
 			want[p.Number.String()] = p.CreditWarning
 		}
@@ -389,7 +391,7 @@ func TestCreditWarningRecord(t *testing.T) {
 		switch {
 		case !ok:
 			t.Errorf("050 for %s, who has no credit warning", n)
-		case rec.Get("ProtectionType") != "0005" || rec.Get("StartDate") != start.Time().Format("20060102")+TimeOfDay:
+		case rec.Get("ProtectionType") != "0005" || rec.Get("StartDate") != stampOf(byNum[n], start):
 			t.Errorf("050 for %s: type %q start %q, want 0005 and %v", n, rec.Get("ProtectionType"), rec.Get("StartDate"), start)
 		}
 		got[n] = true
@@ -426,4 +428,10 @@ func TestGuardianshipWithTypeRecord(t *testing.T) {
 			t.Errorf("%s: 017 %q\n052 %q", n, a, b)
 		}
 	}
+}
+
+// stampOf is the yyyyMMddHHmm the records give person p's timestamp of date d.
+func stampOf(p *generator.Person, d civil.Date) string {
+	t := TimeOf(TimeKey(p), d)
+	return d.Time().Format("20060102") + string(t[:])
 }

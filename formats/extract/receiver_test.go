@@ -73,7 +73,7 @@ func TestReceiverChain(t *testing.T) {
 	file := func(production, previous int, events int) []byte {
 		b := AppendStart(nil, DefaultTask, day(production), day(previous))
 		num, _ := pnr.Parse("0101650001")
-		rec := AppendEvent(nil, num, generator.Event{Date: day(production), Code: "A01"})
+		rec := AppendEvent(nil, &generator.Person{Number: num}, generator.Event{Date: day(production), Code: "A01"}, 0)
 		for range events {
 			b = append(b, rec...)
 		}

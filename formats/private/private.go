@@ -84,7 +84,7 @@ func (e *Encoder) Encode(p *generator.Person, today civil.Date, emit func(l *ext
 	rec := l.Template()
 	put := func(name, v string) error { return l.PutText(rec, l.Field(name), v) }
 	num := func(name string, v int) { l.PutNumber(rec, l.Field(name), v) }
-	date := func(name string, d civil.Date) { l.PutDate(rec, l.Field(name), d) }
+	date := func(name string, d civil.Date) { l.PutPersonDate(rec, l.Field(name), d, extract.TimeKey(p)) }
 	var errs []error
 	keep := func(err error) {
 		if err != nil {
@@ -159,7 +159,7 @@ func (e *Encoder) Encode(p *generator.Person, today civil.Date, emit func(l *ext
 				return err
 			}
 		}
-		l.PutDate(rec, l.Field("EmigrationDate"), em.Date)
+		l.PutPersonDate(rec, l.Field("EmigrationDate"), em.Date, extract.TimeKey(p))
 		if err := emit(l, rec); err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func (e *Encoder) Encode(p *generator.Person, today civil.Date, emit func(l *ext
 			return err
 		}
 		l.PutNumber(rec, l.Field("ProtectionType"), generator.ProtectionCreditWarning)
-		l.PutDate(rec, l.Field("StartDate"), p.CreditWarning)
+		l.PutPersonDate(rec, l.Field("StartDate"), p.CreditWarning, extract.TimeKey(p))
 		if err := emit(l, rec); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package tables
 
 import (
+	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/generator"
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 )
@@ -10,6 +11,7 @@ import (
 type Cell struct {
 	S  string
 	D  civil.Date
+	T  [4]byte // a timestamp's time of day, HHmm, as the records give it (extract.TimeOf)
 	B  bool
 	L  []string
 	OK bool
@@ -26,6 +28,11 @@ type PersonColumn struct {
 func str(s string) Cell     { return Cell{S: s, OK: s != ""} }
 func day(d civil.Date) Cell { return Cell{D: d, OK: !d.IsZero()} }
 func flag(b bool) Cell      { return Cell{B: b, OK: true} }
+
+// stamp is p's timestamp of date d, at the time of day the records give it.
+func stamp(p *generator.Person, d civil.Date) Cell {
+	return Cell{D: d, T: extract.TimeOf(extract.TimeKey(p), d), OK: !d.IsZero()}
+}
 
 // code is a four-digit code as CPR writes it, leading zeros kept (KOMKOD 0420); 0 is none.
 func code(n int) Cell {
@@ -47,7 +54,7 @@ func addr(p *generator.Person) *generator.Address {
 var PersonColumns = []PersonColumn{
 	{"pnr", TypePNR, func(p *generator.Person) Cell { return str(p.Number.String()) }},
 	{"status", TypeCode, func(p *generator.Person) Cell { return str(generator.StatusCode(p.Status)) }},
-	{"status_start_date", TypeTimestamp, func(p *generator.Person) Cell { return day(p.StatusDate) }},
+	{"status_start_date", TypeTimestamp, func(p *generator.Person) Cell { return stamp(p, p.StatusDate) }},
 	{"current_pnr", TypePNR, func(p *generator.Person) Cell { return str(p.CurrentNumber.String()) }},
 	{"gender", TypeText, func(p *generator.Person) Cell { return str(p.Gender.String()) }},
 	{"birth_date", TypeDate, func(p *generator.Person) Cell { return day(p.BirthDate) }},
@@ -65,7 +72,7 @@ var PersonColumns = []PersonColumn{
 	{"care_of_name", TypeText, func(p *generator.Person) Cell { return str(addr(p).CareOf) }},
 	{"postcode", TypeCode, func(p *generator.Person) Cell { return code(int(addr(p).Postcode)) }},
 	{"post_district", TypeText, func(p *generator.Person) Cell { return str(addr(p).City) }},
-	{"relocation_date", TypeTimestamp, func(p *generator.Person) Cell { return day(addr(p).MovedIn) }},
+	{"relocation_date", TypeTimestamp, func(p *generator.Person) Cell { return stamp(p, addr(p).MovedIn) }},
 	{"address_protected", TypeFlag, func(p *generator.Person) Cell {
 		for _, pr := range p.Protections {
 			if pr.Type == generator.ProtectionNameAndAddress {
@@ -75,7 +82,7 @@ var PersonColumns = []PersonColumn{
 		return flag(false)
 	}},
 	{"civil_status_code", TypeText, func(p *generator.Person) Cell { return str(string(rune(p.Civil.Code))) }},
-	{"civil_status_start_date", TypeTimestamp, func(p *generator.Person) Cell { return day(p.Civil.Start) }},
+	{"civil_status_start_date", TypeTimestamp, func(p *generator.Person) Cell { return stamp(p, p.Civil.Start) }},
 	{"spouse_pnr", TypePNR, func(p *generator.Person) Cell { return str(p.Civil.Spouse.String()) }},
 	{"mother_pnr", TypePNR, func(p *generator.Person) Cell { return str(p.Mother.Number.String()) }},
 	{"father_pnr", TypePNR, func(p *generator.Person) Cell { return str(p.Father.Number.String()) }},
@@ -96,7 +103,7 @@ var PersonColumns = []PersonColumn{
 		if p.Emigration == nil {
 			return Cell{}
 		}
-		return day(p.Emigration.Date)
+		return stamp(p, p.Emigration.Date)
 	}},
 	{"scenarios", TypeList, func(p *generator.Person) Cell { return Cell{L: p.Scenarios, OK: len(p.Scenarios) > 0} }},
 }

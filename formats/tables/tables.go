@@ -128,11 +128,10 @@ func snake(s string) string {
 	return b.String()
 }
 
-// AppendTimestamp appends a date as the tables write CPR's timestamps: yyyy-MM-ddTHH:mm, at the time of
-// day the extract gives the model's dates (extract.TimeOfDay).
-func AppendTimestamp(dst []byte, d civil.Date) []byte {
+// AppendTimestamp appends a date and a time of day (HHmm) as the tables write CPR's timestamps:
+// yyyy-MM-ddTHH:mm.
+func AppendTimestamp(dst []byte, d civil.Date, t [4]byte) []byte {
 	dst = d.AppendFormat(dst)
-	t := extract.TimeOfDay
 	return append(dst, 'T', t[0], t[1], ':', t[2], t[3])
 }
 

@@ -152,7 +152,8 @@ One fact has one name and one type in every table, persons included: ` + "`birth
 CPR's leading zeros (` + "`0101`" + `), in CSV and in Parquet: read the CSV as text to keep them (pandas:
 ` + "`pd.read_csv(path, dtype=str)`" + `; DuckDB: ` + "`read_csv(path, all_varchar = true)`" + `). Uncertainty markers are booleans.
 Timestamps are CPR's local Danish times, without a zone (Parquet ` + "`isAdjustedToUTC=false`" + `: DuckDB's
-` + "`TIMESTAMP`" + `, not ` + "`TIMESTAMP WITH TIME ZONE`" + `); the model has dates, so their time is ` + "`" + extract.TimeOfDay[:2] + ":" + extract.TimeOfDay[2:] + "`" + `.
+` + "`TIMESTAMP`" + `, not ` + "`TIMESTAMP WITH TIME ZONE`" + `); their times of day are drawn from those of CPR's test extracts (` + "`fixtures/tables/times.tsv`" + `), the same for a
+person's date in every table.
 
 `)
 	b.WriteString("## persons\n\n`persons.csv`, `persons.parquet`: one row per person, the fields most users need.\n\n| column | CSV | Parquet |\n|---|---|---|\n")

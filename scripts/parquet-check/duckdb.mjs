@@ -54,12 +54,16 @@ if (Number(late) !== 0) {
   console.error(`persons.parquet: ${late} persons born after the as-of date ${manifest.as_of}`)
   failed++
 }
-// Codes keep CPR's leading zeros; timestamps are CPR's wall-clock time, not shifted by a zone.
-const [{ codes, stamps }] = (await con.runAndReadAll(
-  `SELECT count(*) FILTER (WHERE length(municipality_code) <> 4) AS codes,
-          count(*) FILTER (WHERE strftime(status_start_date, '%H:%M') <> '12:00') AS stamps FROM ${persons}`)).getRowObjects()
-if (Number(codes) !== 0 || Number(stamps) !== 0) {
-  console.error(`persons.parquet: ${codes} municipality codes not of four digits, ${stamps} status timestamps not at 12:00`)
+// Codes keep CPR's leading zeros; a fact is the same value in persons and in its record's table (the
+// status timestamp, time of day included: CPR's wall-clock time, not shifted by a zone).
+const p001 = `read_parquet(${quote(join(dir, 'parquet/001_person_information.parquet'))})`
+const [{ codes, stamps, times }] = (await con.runAndReadAll(
+  `SELECT count(*) FILTER (WHERE length(p.municipality_code) <> 4) AS codes,
+          count(*) FILTER (WHERE p.status_start_date IS DISTINCT FROM r.status_start_date) AS stamps,
+          count(DISTINCT strftime(p.status_start_date, '%H:%M')) AS times
+   FROM ${persons} p JOIN ${p001} r USING (pnr)`)).getRowObjects()
+if (Number(codes) !== 0 || Number(stamps) !== 0 || Number(times) < 10) {
+  console.error(`persons.parquet: ${codes} municipality codes not of four digits, ${stamps} status timestamps unlike 001's, ${times} times of day`)
   failed++
 }
 if (files === 0) {

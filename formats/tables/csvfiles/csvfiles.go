@@ -98,7 +98,7 @@ func appendCell(row []byte, typ tables.Type, cell tables.Cell) []byte {
 	case typ == tables.TypeDate:
 		return cell.D.AppendFormat(row)
 	case typ == tables.TypeTimestamp:
-		return tables.AppendTimestamp(row, cell.D)
+		return tables.AppendTimestamp(row, cell.D, cell.T)
 	case typ == tables.TypeFlag:
 		return strconv.AppendBool(row, cell.B)
 	case typ == tables.TypeList:

@@ -153,11 +153,13 @@ func TestNullsAgainstTheModel(t *testing.T) {
 		}
 		return d.String()
 	}
+	var key uint64
 	stamp := func(d civil.Date) string {
 		if d.IsZero() {
 			return ""
 		}
-		return d.String() + "T" + extract.TimeOfDay[:2] + ":" + extract.TimeOfDay[2:]
+		t := extract.TimeOf(key, d)
+		return d.String() + "T" + string(t[:2]) + ":" + string(t[2:])
 	}
 	code := func(n int) string {
 		if n == 0 {
@@ -172,6 +174,7 @@ func TestNullsAgainstTheModel(t *testing.T) {
 		return string(rune(c))
 	}
 	for i, p := range persons {
+		key = extract.TimeKey(p)
 		want := map[string]string{
 			"pnr": p.Number.String(), "status": generator.StatusCode(p.Status), "status_start_date": stamp(p.StatusDate),
 			"current_pnr": p.CurrentNumber.String(), "gender": p.Gender.String(), "birth_date": date(p.BirthDate, p.BirthDate.IsZero()),

@@ -1,10 +1,8 @@
 package parquetfiles
 
 import (
-	"strconv"
 	"time"
 
-	"github.com/cprtestdata/cprtestdata/formats/extract"
 	"github.com/cprtestdata/cprtestdata/formats/tables"
 )
 
@@ -29,12 +27,10 @@ func cellTimestamp(dst *time.Time, c tables.Cell) *time.Time {
 	if !c.OK {
 		return nil
 	}
-	*dst = time.Date(c.D.Year, c.D.Month, c.D.Day, timeOfDay/100, timeOfDay%100, 0, 0, time.UTC)
+	t := c.T
+	*dst = time.Date(c.D.Year, c.D.Month, c.D.Day, int(t[0]-'0')*10+int(t[1]-'0'), int(t[2]-'0')*10+int(t[3]-'0'), 0, 0, time.UTC)
 	return dst
 }
-
-// timeOfDay is extract.TimeOfDay as HHmm.
-var timeOfDay, _ = strconv.Atoi(extract.TimeOfDay)
 
 func cellFlag(dst *bool, c tables.Cell) *bool {
 	if !c.OK {
