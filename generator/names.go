@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/cprtestdata/cprtestdata/generator/civil"
 	"github.com/cprtestdata/cprtestdata/generator/pnr"
 )
 
@@ -99,10 +100,7 @@ func (d *detailer) names(m *member, p *Person, family string) {
 		first = pool[b.r.IntN(len(pool))]
 		last = d.fake().LastName()
 	default:
-		list := d.w.male
-		if female {
-			list = d.w.female
-		}
+		list := d.w.firstNames(female, m.birth)
 		first = list.draw(b)
 		if b.r.IntN(100) < 30 {
 			if second := list.draw(b); second != first {
@@ -133,4 +131,18 @@ func (d *detailer) names(m *member, p *Person, family string) {
 	case (m.flags&flagImmigrant != 0 || m.late) && b.r.IntN(100) == 0:
 		p.Name.LastMarker = "=" // one immigrant in a hundred: the name is insufficiently documented
 	}
+}
+
+// firstNames is the list the first names of someone born on birth are drawn from: the newborns' names of
+// recent years for those born since recentNamesFrom, the 2005 stock of names before.
+func (w *world) firstNames(female bool, birth civil.Date) names {
+	switch {
+	case birth.Year >= recentNamesFrom && female:
+		return w.femaleRecent
+	case birth.Year >= recentNamesFrom:
+		return w.maleRecent
+	case female:
+		return w.female
+	}
+	return w.male
 }

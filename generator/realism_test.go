@@ -407,3 +407,56 @@ func TestRealism(t *testing.T) {
 	}
 	t.Log("\n" + b.String())
 }
+
+// TestFirstNamesByCohort checks that first names follow the birth cohort: those born since 2015 are
+// named as DST's newborns of 2017-2022 are (the no. 1 name at about DST's share, the most common names on
+// its lists), not with the 2005 stock's most common names, which are older persons'.
+func TestFirstNamesByCohort(t *testing.T) {
+	tb, err := fixtures.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, n := range tb.NewbornNames {
+		listed[n.Sex+n.Name] = true
+	}
+	counts := map[string]map[string]int{"M": {}, "K": {}}
+	total := map[string]int{}
+	_, err = Generate(context.Background(), Config{Persons: 60000, Seed: 5}, func(p *Person) error {
+		first, _, _ := strings.Cut(p.Name.First, " ")
+		sex := p.Gender.String()
+		switch {
+		case p.Scenarios != nil || p.Name.First == "":
+		case p.BirthDate.Year >= 2015:
+			counts[sex][first]++
+			total[sex]++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := func(m map[string]int) (string, int) {
+		best, n := "", 0
+		for k, v := range m {
+			if v > n || v == n && k < best {
+				best, n = k, v
+			}
+		}
+		return best, n
+	}
+	for _, sex := range []string{"M", "K"} {
+		name, n := top(counts[sex])
+		share := float64(n) / float64(total[sex])
+		t.Logf("born since 2015, %s: %s %.3f of %d", sex, name, share, total[sex])
+		if !listed[sex+name] || share < 0.008 || share > 0.04 {
+			t.Errorf("the most common first name of %s born since 2015 is %s (%.3f); want a name of DST's newborn lists at about %.3f",
+				sex, name, share, tb.NewbornNames[0].Rank1Share)
+		}
+		for _, stock := range []string{"Peter", "Jens", "Erik", "Marie", "Karen", "Margrethe"} {
+			if c := counts[sex][stock]; float64(c)/float64(total[sex]) > 0.006 {
+				t.Errorf("%s born since 2015: %d named %s, a name of the 2005 stock's older persons", sex, c, stock)
+			}
+		}
+	}
+}

@@ -493,10 +493,7 @@ func (s *sim) birth(mi, ci int) {
 	mother := s.live[mi]
 	fi := s.gr.members[ci].father
 	p := s.arrive(ci)
-	list := d.w.male
-	if p.Gender == pnr.Female {
-		list = d.w.female
-	}
+	list := d.w.firstNames(p.Gender == pnr.Female, p.BirthDate)
 	first := list.draw(&d.b)
 	if d.b.r.IntN(100) < 30 {
 		if second := list.draw(&d.b); second != first {

@@ -15,16 +15,19 @@ import (
 // name and postal code.
 type world struct {
 	male, female, middle, last names
-	danish                     sampler // municipalities by population (Denmark)
-	munis                      []muni
-	greenland                  []int // indexes into munis
-	countries                  []fixtures.Country
-	foreignCountries           []int // indexes into countries: not Danmark
-	demog                      *demography
-	origins                    sampler            // over originCountry, by immigrants
-	originCountry              []int              // indexes into countries; -1 for the rest of the world
-	foreignShare               map[int][2]float64 // by country code: the foreign citizens among immigrants, descendants
-	restForeignShare           [2]float64
+	// maleRecent and femaleRecent are the first names of those born since recentNamesFrom (see
+	// recentNames).
+	maleRecent, femaleRecent names
+	danish                   sampler // municipalities by population (Denmark)
+	munis                    []muni
+	greenland                []int // indexes into munis
+	countries                []fixtures.Country
+	foreignCountries         []int // indexes into countries: not Danmark
+	demog                    *demography
+	origins                  sampler            // over originCountry, by immigrants
+	originCountry            []int              // indexes into countries; -1 for the rest of the world
+	foreignShare             map[int][2]float64 // by country code: the foreign citizens among immigrants, descendants
+	restForeignShare         [2]float64
 }
 
 // origin draws the country an immigrant comes from, as Denmark's immigrants do: the main countries of
@@ -84,6 +87,7 @@ func buildWorld() (*world, error) {
 	w := &world{
 		male: nameList(t.FirstNamesMale), female: nameList(t.FirstNamesFemale),
 		middle: nameList(t.MiddleNames), last: nameList(t.LastNames),
+		maleRecent: recentNames(t.NewbornNames, "M", t.FirstNamesMale), femaleRecent: recentNames(t.NewbornNames, "K", t.FirstNamesFemale),
 		countries: t.Countries,
 	}
 	if _, err := loadPyramid(); err != nil {
@@ -163,6 +167,38 @@ func nameList(ns []fixtures.Name) names {
 	weights := make([]float64, len(ns))
 	for i, x := range ns {
 		n.list[i], weights[i] = x.Name, float64(x.Count)
+	}
+	n.s = newSampler(weights)
+	return n
+}
+
+// recentNamesFrom is the first birth year given the names of recent newborns (the project's choice: the
+// reference has DST's newborn names of 2017-2022 and, before them, only the 2005 stock of names).
+const recentNamesFrom = 2010
+
+// recentNames is the first names of a sex for those born since recentNamesFrom: DST's newborn names
+// (fixtures.NewbornNames) at the share DST quotes for the no. 1 name divided by the rank (rank r has 1/r of
+// no. 1's share, the project's choice: the reference has ranks, not counts), and for the rest, the 2005
+// stock's other names, each as likely as another (their counts are of the living of 2005, mostly older
+// cohorts, so the names most common then are not the newborns' most common).
+func recentNames(newborn []fixtures.NewbornName, sex string, stock []fixtures.Name) names {
+	var n names
+	var weights []float64
+	head, seen := 0.0, map[string]bool{}
+	for _, x := range newborn {
+		if x.Sex == sex && x.Rank > 0 {
+			w := x.Rank1Share / float64(x.Rank)
+			n.list, weights, head, seen[x.Name] = append(n.list, x.Name), append(weights, w), head+w, true
+		}
+	}
+	var rest []string
+	for _, x := range stock {
+		if !seen[x.Name] {
+			rest = append(rest, x.Name)
+		}
+	}
+	for _, name := range rest {
+		n.list, weights = append(n.list, name), append(weights, max(0, 1-head)/float64(len(rest)))
 	}
 	n.s = newSampler(weights)
 	return n

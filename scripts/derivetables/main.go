@@ -44,6 +44,7 @@ func run(ref, out string) error {
 		func() error { return origins(ref, out) },
 		func() error { return roadSuffixes(ref, out) },
 		func() error { return times(ref, out) },
+		func() error { return newbornNames(ref, out) },
 		func() error { return names(ref, out, "male_first_names.csv", "first_names_male.tsv", 600) },
 		func() error { return names(ref, out, "female_first_names.csv", "first_names_female.tsv", 600) },
 		func() error { return names(ref, out, "all_middle_names.csv", "middle_names.tsv", 300) },
