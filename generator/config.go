@@ -57,6 +57,10 @@ type Config struct {
 	// (an event its person can no longer carry on the day does not happen), and a later request never
 	// changes an earlier one. A request past Days waits for a longer timeline.
 	EventsOn []EventRequest
+	// Family gives every person its relatives' clear-text addresses (Person.Family): the mother, the
+	// father and the children in CPR with a Danish address, as the family product P12180's records
+	// 031-033 deliver them. A status extract's: not with Days.
+	Family bool
 }
 
 // EventRequest is a request of Config.EventsOn: an event of Kind on Day to each of Persons, population
@@ -171,6 +175,9 @@ func (c Config) resolve() (*resolved, error) {
 		if n > 0 && c.Days == 0 {
 			return nil, fmt.Errorf("event %s=%d: %w: events happen on the timeline; give days", name, n, ErrConfig)
 		}
+	}
+	if c.Family && (c.Days > 0 || len(c.EventsOn) > 0) {
+		return nil, fmt.Errorf("family: %w: the family records are a status extract's (a relative's move would not deliver the person); give no days", ErrConfig)
 	}
 	for _, q := range c.EventsOn {
 		if _, ok := EventKinds[q.Kind]; !ok {

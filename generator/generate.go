@@ -436,6 +436,9 @@ func (g *generation) fillAll(ctx context.Context, in <-chan *chunk) <-chan *chun
 					gr.persons[i].Index = gr.first + i
 					gr.persons[i].Group = gr.index
 				}
+				if g.cfg.Family {
+					attachFamily(gr.persons, g.cfg.AsOf)
+				}
 				if g.handler.Prepare != nil {
 					g.prepare(gr)
 				}

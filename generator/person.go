@@ -94,8 +94,30 @@ type Person struct {
 	Custody      []Custody     `json:"custody,omitzero"`      // record 016: who holds custody of this (minor) person
 	Guardianship *Guardianship `json:"guardianship,omitzero"` // record 017
 
+	// Family is the relatives' clear-text addresses (records 031-033 of the family product), with
+	// Config.Family only.
+	Family []Relative `json:"family,omitzero"`
+
 	// Scenarios names the edge cases the person was made to carry (see Scenarios).
 	Scenarios []string `json:"scenarios,omitzero"`
+}
+
+// Relations of a Relative.
+const (
+	RelationMother = "mother" // record 031
+	RelationFather = "father" // record 032
+	RelationChild  = "child"  // record 033
+)
+
+// Relative is a mother, father or child in CPR with a Danish address, as the family product delivers
+// them: by number, addressing name and current address, and the start of a name and address
+// protection in force.
+type Relative struct {
+	Relation  string     `json:"relation"`
+	Number    pnr.Number `json:"pnr"`
+	Name      string     `json:"addressing_name"`
+	Address   Address    `json:"address"`
+	Protected civil.Date `json:"protection_start_date,omitzero"`
 }
 
 // PreviousNumber is a number a person held before the current one.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -72,7 +73,7 @@ Examples:
 			&cli.StringSliceFlag{Name: "event", Usage: "KIND=N: with --days, make N more events of KIND within the timeline, listed in the manifest with the persons and days (" + strings.Join(generator.EventKindNames(), ", ") + "; repeatable)"},
 			&cli.BoolFlag{Name: "final-status", Usage: "with --days, also write the status extract as of the last day to final/"},
 			&cli.BoolFlag{Name: "weekdays", Usage: "with --days, deliver change extracts on weekdays only, as CPR does: a weekend's events come on Monday", EnvVars: []string{"CPRTESTDATA_WEEKDAYS"}},
-			&cli.StringFlag{Name: "product", Value: "public", Usage: "public (Format A, U12170) or private: the fixed-width files in CPR Direkte PRIV's layout (U09480P), as a bank's PNR subscriptions receive them"},
+			&cli.StringFlag{Name: "product", Value: "public", Usage: "public (Format A, U12170); private: the fixed-width files in CPR Direkte PRIV's layout (U09480P), as a bank's PNR subscriptions receive them; family: Format A with the family product P12180's records 031-033 (mother, father and children with their clear-text addresses), a status extract"},
 			&cli.StringFlag{Name: "subscribe", Usage: "FILE: with --product private, the personnumre subscribed to, one a line (default: everyone)"},
 			&cli.StringFlag{Name: "municipality", Usage: "CODES: an area run, as CPR delivers U12170 by municipality code (101,147): only the persons living there, and the changes of those who lived there before a delivery or after it"},
 			&cli.BoolFlag{Name: "force", Usage: "write into a directory that is not empty"},
@@ -133,8 +134,16 @@ func generate(c *cli.Context) error {
 			return usagef(c, "--product private writes the fixed-width files: give --format fixed")
 		}
 		opts.Private.CreditWarnings = eo.Records["050"] // the customer's agreement includes 050: --records all,050
+	case "family":
+		opts.Product = dataset.ProductFamily
+		if c.Int("days") > 0 {
+			return usagef(c, "--product family is a status extract: a relative's move does not deliver the person, so change extracts would not keep its records 031-033; give no --days")
+		}
 	default:
-		return usagef(c, "--product %q: want public or private", product)
+		return usagef(c, "--product %q: want public, private or family", product)
+	}
+	if opts.Product != dataset.ProductFamily && slices.ContainsFunc(extract.FamilyTypes, func(t string) bool { return eo.Records[t] }) {
+		return usagef(c, "--records: 031-033 are the family product's records: give --product family")
 	}
 	if name := c.String("subscribe"); name != "" {
 		if opts.Product != dataset.ProductPrivate {

@@ -352,3 +352,46 @@ func TestGenerateEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerateFamily runs the family product from the command line: records 031-033 in the extract and
+// their tables, inspect passing them, the manifest remaking the run; the refusals with their exit code.
+func TestGenerateFamily(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "family")
+	if _, stderr, code := runCLI(t, "", "generate", "--out", dir, "--persons", "1500", "--product", "family", "--framing", "lf"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "D260101.L900001"))
+	for _, typ := range []string{"\n031", "\n032", "\n033"} {
+		if !strings.Contains(string(data), typ) {
+			t.Errorf("no record %s in the family extract", typ[1:])
+		}
+	}
+	for _, name := range []string{"csv/031_mother_with_clear_written_address.csv", "parquet/033_child_with_clear_written_address.parquet"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("no %s: %v", name, err)
+		}
+	}
+	manifest, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if !strings.Contains(string(manifest), `"product": "family"`) || !strings.Contains(string(manifest), "031,032,033") {
+		t.Errorf("the manifest does not record the family product and its records")
+	}
+	if out, stderr, code := runCLI(t, "", "inspect", filepath.Join(dir, "D260101.L900001")); code != exitOK || !strings.Contains(out, "0 violations") {
+		t.Errorf("inspect: exit %d, %s%s", code, out, stderr)
+	}
+	again := filepath.Join(t.TempDir(), "again")
+	if _, stderr, code := runCLI(t, "", "generate", "--out", again, "--persons", "1500", "--product", "family", "--framing", "lf"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(again, "D260101.L900001")); string(b) != string(data) {
+		t.Error("the same options give another family extract")
+	}
+	for _, args := range [][]string{
+		{"--product", "family", "--days", "3"},
+		{"--records", "all,031"},
+	} {
+		_, stderr, code := runCLI(t, "", append([]string{"generate", "--out", filepath.Join(t.TempDir(), "x"), "--persons", "100"}, args...)...)
+		if code != exitUsage || !strings.Contains(stderr, "family") {
+			t.Errorf("generate %v: exit %d, %q; want %d and a word on the family product", args, code, stderr, exitUsage)
+		}
+	}
+}

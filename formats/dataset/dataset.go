@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -62,8 +63,11 @@ func ParseFormats(s string) ([]Format, error) {
 	return fs, nil
 }
 
-// ProductPrivate is Options.Product for CPR's private layout.
-const ProductPrivate = "private"
+// The products of Options.Product.
+const (
+	ProductPrivate = "private" // CPR's private layout
+	ProductFamily  = "family"  // Format A with the family product's records 031-033
+)
 
 // personWriter writes a status extract: Format A's or the private one.
 type personWriter interface {
@@ -91,7 +95,9 @@ type Options struct {
 	FinalStatus bool
 	// Product "private" writes the fixed-width files in CPR's private layout (U09480P, formats/private)
 	// under Private's parameters, of the persons in Subscribed (nil: everyone), as a private customer's
-	// PNR subscriptions receive them; "" is the public Format A. The other formats are the same.
+	// PNR subscriptions receive them; "family" writes Format A with the family product P12180's records
+	// 031-033 (the mother, the father and the children with their clear-text addresses) in every
+	// format, a status extract only; "" is the public Format A. The other formats are the same.
 	Product    string
 	Private    private.Options
 	Subscribed map[pnr.Number]bool
@@ -131,6 +137,22 @@ func intoDir(dir string, force bool, fill func(*outdir.Dir) (*Manifest, error)) 
 }
 
 func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error) {
+	if opts.Product == ProductFamily {
+		if opts.Generator.Days > 0 {
+			return nil, fmt.Errorf("%w: the family product is a status extract: a relative's move does not deliver the person, so change extracts would not keep its records; give no days", ErrOption)
+		}
+		opts.Generator.Family = true
+		sel := extract.AllRecords()
+		if opts.Extract.Records != nil {
+			sel = maps.Clone(opts.Extract.Records)
+		}
+		for _, t := range extract.FamilyTypes {
+			sel[t] = true
+		}
+		opts.Extract.Records = sel
+	} else if slices.ContainsFunc(extract.FamilyTypes, func(t string) bool { return opts.Extract.Records[t] }) {
+		return nil, fmt.Errorf("%w: records 031-033 are the family product's: give the family product", ErrOption)
+	}
 	cfg := opts.Generator
 	formats := opts.Formats
 	if len(formats) == 0 {
@@ -205,8 +227,8 @@ func write(ctx context.Context, out *outdir.Dir, opts Options) (*Manifest, error
 		total = generator.DefaultPersons
 	}
 	switch {
-	case opts.Product != "" && opts.Product != ProductPrivate:
-		return nil, fmt.Errorf("%w: product %q: want %q or none", ErrOption, opts.Product, ProductPrivate)
+	case opts.Product != "" && opts.Product != ProductPrivate && opts.Product != ProductFamily:
+		return nil, fmt.Errorf("%w: product %q: want %q, %q or none", ErrOption, opts.Product, ProductPrivate, ProductFamily)
 	case opts.Product == ProductPrivate && !slices.Contains(formats, FormatFixed):
 		return nil, fmt.Errorf("%w: the private product is the fixed-width files: give the fixed format", ErrOption)
 	case opts.Product == ProductPrivate && opts.Area != nil:

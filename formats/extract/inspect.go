@@ -116,6 +116,30 @@ type person struct {
 	links    []link
 	oldOnNew []string // 022 old numbers
 	lastType string
+	// The family product: the parents (015) and children (014), the relatives of records 031-033, and
+	// the clear-text address of the person's own 003 that they must repeat.
+	mother, father string
+	children       []string
+	relatives      []relative
+	address        string
+}
+
+// relative is a record 031, 032 or 033: whose, and the clear-text address it gives.
+type relative struct {
+	typ, pnr, address string
+	at                Finding
+}
+
+// clearAddress is the part of a 003 or 031-033 that names the person and its address, for comparing
+// the two: ADRNVN, STANDARDADR, POSTNR, KOMKOD, VEJKOD, HUSNR, ETAGE, SIDEDOER.
+func clearAddress(rec *Record) string {
+	get := func(name string) string { return rec.Get(name) }
+	label := "LabelledAddress"
+	if rec.Type() != "003" {
+		label = "StandardAddress"
+	}
+	return get("AddressingName") + "|" + get(label) + "|" + get("PostCode") + "|" + get("MunicipalityCode") + "|" +
+		get("StreetCode") + "|" + get("HouseNumber") + "|" + get("Floor") + "|" + get("Door")
 }
 
 type link struct {
@@ -274,11 +298,19 @@ func (rep *Report) personRecord(rec *Record, p *person, at Finding, num string) 
 		}
 	case "012":
 		linkTo("AEGTEPNR", rec.Get("SpousePNR"))
+	case "003":
+		p.address = clearAddress(rec)
 	case "014":
 		linkTo("PNR", rec.Get("ChildPNR"))
+		p.children = append(p.children, rec.Get("ChildPNR"))
 	case "015":
 		linkTo("PNRMOR", rec.Get("MotherPNR"))
 		linkTo("PNRFAR", rec.Get("FatherPNR"))
+		p.mother, p.father = rec.Get("MotherPNR"), rec.Get("FatherPNR")
+	case "031", "032", "033":
+		who := map[string]string{"031": "MotherPNR", "032": "FatherPNR", "033": "ChildPNR"}[rec.Type()]
+		linkTo(rec.Layout.Fields[2].Danish, rec.Get(who))
+		p.relatives = append(p.relatives, relative{typ: rec.Type(), pnr: rec.Get(who), address: clearAddress(rec), at: at})
 	case "016", "017":
 		linkTo("RELPNR", rec.Get("RelationPNR"))
 	case "022":
@@ -351,6 +383,22 @@ func (rep *Report) persons(name string, fr *FileReport, persons map[string]*pers
 				f := l.at
 				f.Rule, f.Violates = "link", false
 				f.Message = fmt.Sprintf("%s %s is not in this file", l.what, l.to)
+				rep.add(f)
+			}
+		}
+		for _, r := range p.relatives {
+			f := r.at
+			f.Type, f.Rule, f.Violates = r.typ, "family", true
+			switch {
+			case r.typ == "031" && r.pnr != p.mother, r.typ == "032" && r.pnr != p.father:
+				f.Message = fmt.Sprintf("the relative %s is not the parent record 015 names", r.pnr)
+				rep.add(f)
+			case r.typ == "033" && !contains(p.children, r.pnr):
+				f.Message = fmt.Sprintf("the child %s is not among the records 014", r.pnr)
+				rep.add(f)
+			}
+			if q := persons[r.pnr]; q != nil && q.address != "" && q.address != r.address {
+				f.Message = fmt.Sprintf("the address of %s is not the one its own record 003 gives", r.pnr)
 				rep.add(f)
 			}
 		}

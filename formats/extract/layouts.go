@@ -351,6 +351,66 @@ var layouts = []*Layout{
 		{Name: "SeparationEndDate", Danish: "SLUT_DT-SEPARATION", Pos: 38, Len: 10, Kind: KindDate},
 		{Name: "SeparationEndDateUncertainty", Danish: "SLUT_DT_UMRK-SEPARATION", Pos: 48, Len: 1, Kind: KindText},
 	}},
+	{Type: "031", Name: "MotherWithClearWrittenAddress", Title: "Mor med klarskriftadresse (P12180 family variant)", Length: 269, Min: 0, Max: 1, Fields: []Field{
+		{Name: "RecordType", Danish: "RECORDTYPE", Pos: 1, Len: 3, Kind: KindNumber},
+		{Name: "PNR", Danish: "PNR", Pos: 4, Len: 10, Kind: KindText},
+		{Name: "MotherPNR", Danish: "PNRMOR", Pos: 14, Len: 10, Kind: KindNumberRef},
+		{Name: "AddressingName", Danish: "ADRNVN", Pos: 24, Len: 34, Kind: KindText},
+		{Name: "CareOfName", Danish: "CONVN", Pos: 58, Len: 34, Kind: KindText},
+		{Name: "LOKALITET", Danish: "LOKALITET", Pos: 92, Len: 34, Kind: KindText},
+		{Name: "StandardAddress", Danish: "STANDARDADR", Pos: 126, Len: 34, Kind: KindText},
+		{Name: "CityName", Danish: "BYNVN", Pos: 160, Len: 34, Kind: KindText},
+		{Name: "PostCode", Danish: "POSTNR", Pos: 194, Len: 4, Kind: KindNumber},
+		{Name: "PostDistrict", Danish: "POSTDISTTXT", Pos: 198, Len: 20, Kind: KindText},
+		{Name: "MunicipalityCode", Danish: "KOMKOD", Pos: 218, Len: 4, Kind: KindNumber},
+		{Name: "StreetCode", Danish: "VEJKOD", Pos: 222, Len: 4, Kind: KindNumber},
+		{Name: "HouseNumber", Danish: "HUSNR", Pos: 226, Len: 4, Kind: KindText},
+		{Name: "Floor", Danish: "ETAGE", Pos: 230, Len: 2, Kind: KindText},
+		{Name: "Door", Danish: "SIDEDOER", Pos: 232, Len: 4, Kind: KindText},
+		{Name: "BuildingNumber", Danish: "BNR", Pos: 236, Len: 4, Kind: KindText},
+		{Name: "StreetAddressingName", Danish: "VEJADRNVN", Pos: 240, Len: 20, Kind: KindText},
+		{Name: "ProtectionStartDate", Danish: "START_DT-BESKYTTELSE", Pos: 260, Len: 10, Kind: KindDate},
+	}},
+	{Type: "032", Name: "FatherWithClearWrittenAddress", Title: "Far med klarskriftadresse (P12180)", Length: 269, Min: 0, Max: 1, Fields: []Field{
+		{Name: "RecordType", Danish: "RECORDTYPE", Pos: 1, Len: 3, Kind: KindNumber},
+		{Name: "PNR", Danish: "PNR", Pos: 4, Len: 10, Kind: KindText},
+		{Name: "FatherPNR", Danish: "PNRFAR", Pos: 14, Len: 10, Kind: KindNumberRef},
+		{Name: "AddressingName", Danish: "ADRNVN", Pos: 24, Len: 34, Kind: KindText},
+		{Name: "CareOfName", Danish: "CONVN", Pos: 58, Len: 34, Kind: KindText},
+		{Name: "LOKALITET", Danish: "LOKALITET", Pos: 92, Len: 34, Kind: KindText},
+		{Name: "StandardAddress", Danish: "STANDARDADR", Pos: 126, Len: 34, Kind: KindText},
+		{Name: "CityName", Danish: "BYNVN", Pos: 160, Len: 34, Kind: KindText},
+		{Name: "PostCode", Danish: "POSTNR", Pos: 194, Len: 4, Kind: KindNumber},
+		{Name: "PostDistrict", Danish: "POSTDISTTXT", Pos: 198, Len: 20, Kind: KindText},
+		{Name: "MunicipalityCode", Danish: "KOMKOD", Pos: 218, Len: 4, Kind: KindNumber},
+		{Name: "StreetCode", Danish: "VEJKOD", Pos: 222, Len: 4, Kind: KindNumber},
+		{Name: "HouseNumber", Danish: "HUSNR", Pos: 226, Len: 4, Kind: KindText},
+		{Name: "Floor", Danish: "ETAGE", Pos: 230, Len: 2, Kind: KindText},
+		{Name: "Door", Danish: "SIDEDOER", Pos: 232, Len: 4, Kind: KindText},
+		{Name: "BuildingNumber", Danish: "BNR", Pos: 236, Len: 4, Kind: KindText},
+		{Name: "StreetAddressingName", Danish: "VEJADRNVN", Pos: 240, Len: 20, Kind: KindText},
+		{Name: "ProtectionStartDate", Danish: "START_DT-BESKYTTELSE", Pos: 260, Len: 10, Kind: KindDate},
+	}},
+	{Type: "033", Name: "ChildWithClearWrittenAddress", Title: "Barn med klarskriftadresse (P12180)", Length: 269, Min: 0, Max: 25, Fields: []Field{
+		{Name: "RecordType", Danish: "RECORDTYPE", Pos: 1, Len: 3, Kind: KindNumber},
+		{Name: "PNR", Danish: "PNR", Pos: 4, Len: 10, Kind: KindText},
+		{Name: "ChildPNR", Danish: "PNRMOR", Pos: 14, Len: 10, Kind: KindNumberRef},
+		{Name: "AddressingName", Danish: "ADRNVN", Pos: 24, Len: 34, Kind: KindText},
+		{Name: "CareOfName", Danish: "CONVN", Pos: 58, Len: 34, Kind: KindText},
+		{Name: "LOKALITET", Danish: "LOKALITET", Pos: 92, Len: 34, Kind: KindText},
+		{Name: "StandardAddress", Danish: "STANDARDADR", Pos: 126, Len: 34, Kind: KindText},
+		{Name: "CityName", Danish: "BYNVN", Pos: 160, Len: 34, Kind: KindText},
+		{Name: "PostCode", Danish: "POSTNR", Pos: 194, Len: 4, Kind: KindNumber},
+		{Name: "PostDistrict", Danish: "POSTDISTTXT", Pos: 198, Len: 20, Kind: KindText},
+		{Name: "MunicipalityCode", Danish: "KOMKOD", Pos: 218, Len: 4, Kind: KindNumber},
+		{Name: "StreetCode", Danish: "VEJKOD", Pos: 222, Len: 4, Kind: KindNumber},
+		{Name: "HouseNumber", Danish: "HUSNR", Pos: 226, Len: 4, Kind: KindText},
+		{Name: "Floor", Danish: "ETAGE", Pos: 230, Len: 2, Kind: KindText},
+		{Name: "Door", Danish: "SIDEDOER", Pos: 232, Len: 4, Kind: KindText},
+		{Name: "BuildingNumber", Danish: "BNR", Pos: 236, Len: 4, Kind: KindText},
+		{Name: "StreetAddressingName", Danish: "VEJADRNVN", Pos: 240, Len: 20, Kind: KindText},
+		{Name: "ProtectionStartDate", Danish: "START_DT-BESKYTTELSE", Pos: 260, Len: 10, Kind: KindDate},
+	}},
 	{Type: "099", Name: "Events", Title: "Hændelser (events that caused delivery)", Length: 45, Min: 0, Max: 1000000, Fields: []Field{
 		{Name: "RecordType", Danish: "RECORDTYPE", Pos: 1, Len: 3, Kind: KindNumber},
 		{Name: "PNR", Danish: "PNR", Pos: 4, Len: 10, Kind: KindText},
@@ -811,6 +871,72 @@ const (
 	f030SeparationStartDateUncertainty        // START_DT_UMRK-SEPARATION
 	f030SeparationEndDate                     // SLUT_DT-SEPARATION
 	f030SeparationEndDateUncertainty          // SLUT_DT_UMRK-SEPARATION
+)
+
+// The fields of record 031 (MotherWithClearWrittenAddress), by index in its Layout's Fields.
+const (
+	f031RecordType           = iota // RECORDTYPE
+	f031PNR                         // PNR
+	f031MotherPNR                   // PNRMOR
+	f031AddressingName              // ADRNVN
+	f031CareOfName                  // CONVN
+	f031LOKALITET                   // LOKALITET
+	f031StandardAddress             // STANDARDADR
+	f031CityName                    // BYNVN
+	f031PostCode                    // POSTNR
+	f031PostDistrict                // POSTDISTTXT
+	f031MunicipalityCode            // KOMKOD
+	f031StreetCode                  // VEJKOD
+	f031HouseNumber                 // HUSNR
+	f031Floor                       // ETAGE
+	f031Door                        // SIDEDOER
+	f031BuildingNumber              // BNR
+	f031StreetAddressingName        // VEJADRNVN
+	f031ProtectionStartDate         // START_DT-BESKYTTELSE
+)
+
+// The fields of record 032 (FatherWithClearWrittenAddress), by index in its Layout's Fields.
+const (
+	f032RecordType           = iota // RECORDTYPE
+	f032PNR                         // PNR
+	f032FatherPNR                   // PNRFAR
+	f032AddressingName              // ADRNVN
+	f032CareOfName                  // CONVN
+	f032LOKALITET                   // LOKALITET
+	f032StandardAddress             // STANDARDADR
+	f032CityName                    // BYNVN
+	f032PostCode                    // POSTNR
+	f032PostDistrict                // POSTDISTTXT
+	f032MunicipalityCode            // KOMKOD
+	f032StreetCode                  // VEJKOD
+	f032HouseNumber                 // HUSNR
+	f032Floor                       // ETAGE
+	f032Door                        // SIDEDOER
+	f032BuildingNumber              // BNR
+	f032StreetAddressingName        // VEJADRNVN
+	f032ProtectionStartDate         // START_DT-BESKYTTELSE
+)
+
+// The fields of record 033 (ChildWithClearWrittenAddress), by index in its Layout's Fields.
+const (
+	f033RecordType           = iota // RECORDTYPE
+	f033PNR                         // PNR
+	f033ChildPNR                    // PNRMOR
+	f033AddressingName              // ADRNVN
+	f033CareOfName                  // CONVN
+	f033LOKALITET                   // LOKALITET
+	f033StandardAddress             // STANDARDADR
+	f033CityName                    // BYNVN
+	f033PostCode                    // POSTNR
+	f033PostDistrict                // POSTDISTTXT
+	f033MunicipalityCode            // KOMKOD
+	f033StreetCode                  // VEJKOD
+	f033HouseNumber                 // HUSNR
+	f033Floor                       // ETAGE
+	f033Door                        // SIDEDOER
+	f033BuildingNumber              // BNR
+	f033StreetAddressingName        // VEJADRNVN
+	f033ProtectionStartDate         // START_DT-BESKYTTELSE
 )
 
 // The fields of record 099 (Events), by index in its Layout's Fields.

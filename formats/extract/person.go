@@ -20,18 +20,25 @@ type Selection map[string]bool
 
 // PersonTypes are the person record types the generator fills, in type order.
 var PersonTypes = []string{"001", "002", "003", "004", "005", "007", "008", "009", "010", "011", "012", "013",
-	"014", "015", "016", "017", "022", "023", "024", "025", "026", "027", "028", "029", "030", "050", "052"}
+	"014", "015", "016", "017", "022", "023", "024", "025", "026", "027", "028", "029", "030", "031", "032", "033",
+	"050", "052"}
+
+// FamilyTypes are the family product's records (P12180, cpr-formats.md §1.2): the mother, the father
+// and the children with their clear-text addresses. Not in AllRecords: the family product selects them,
+// with the persons' relatives (generator.Config.Family).
+var FamilyTypes = []string{"031", "032", "033"}
 
 // TaskTypes are the person record types CPR delivers only where the task enables them (cpr-formats.md
 // §15: the credit warning 050 and the guardianship with its type 052): not in AllRecords, selected by
 // name ("all,050,052").
 var TaskTypes = []string{"050", "052"}
 
-// AllRecords selects every person record type of CPR's standard task: all of PersonTypes but TaskTypes.
+// AllRecords selects every person record type of CPR's standard task: all of PersonTypes but TaskTypes
+// and FamilyTypes.
 func AllRecords() Selection {
 	s := Selection{}
 	for _, t := range PersonTypes {
-		if !slices.Contains(TaskTypes, t) {
+		if !slices.Contains(TaskTypes, t) && !slices.Contains(FamilyTypes, t) {
 			s[t] = true
 		}
 	}
@@ -294,6 +301,33 @@ func putNumber(dst []byte, v int) {
 func (ln *line) date(i int, d civil.Date) {
 	if !d.IsZero() {
 		putDate(ln.field(i), ln.l.Fields[i].Kind, d, ln.pw.key)
+	}
+}
+
+// relatives writes a record 031, 032 or 033 for each of p's relatives of the relation: the relative's
+// number, addressing name and clear-text address with the fields of its 003, and the start of its name
+// and address protection. The three records share one layout.
+func relatives(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer, relation string) {
+	for _, r := range p.Family {
+		if r.Relation != relation {
+			continue
+		}
+		l := pw.startType(pw.cur, num)
+		a := &r.Address
+		l.number(f031MotherPNR, r.Number)
+		l.text(f031AddressingName, r.Name)
+		l.text(f031CareOfName, a.CareOf)
+		l.text(f031StandardAddress, LabelledAddress(a))
+		l.num(f031PostCode, int(a.Postcode))
+		l.text(f031PostDistrict, PostDistrictText(a.City))
+		l.num(f031MunicipalityCode, int(a.Municipality))
+		l.num(f031StreetCode, int(a.RoadCode))
+		l.text(f031HouseNumber, a.HouseNumber)
+		l.text(f031Floor, a.Floor)
+		l.right(f031Door, a.Door)
+		l.text(f031StreetAddressingName, generator.RoadAddressingName(a.Road))
+		l.date(f031ProtectionStartDate, r.Protected)
+		pw.emit(l, dst)
 	}
 }
 
@@ -730,6 +764,15 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			l.text(f030CorrectionMarker, h.Correction)
 			pw.emit(l, dst)
 		}
+	},
+	"031": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		relatives(pw, p, num, dst, generator.RelationMother)
+	},
+	"032": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		relatives(pw, p, num, dst, generator.RelationFather)
+	},
+	"033": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		relatives(pw, p, num, dst, generator.RelationChild)
 	},
 	"052": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		if g := p.Guardianship; g != nil {

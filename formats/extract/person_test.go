@@ -267,7 +267,7 @@ func TestSelectionAndOptions(t *testing.T) {
 	if f, trimmed := r.Framing(); f != CRLF || !trimmed {
 		t.Errorf("framing %v %v", f, trimmed)
 	}
-	for _, bad := range []string{"000", "099", "031", "1", "abc"} {
+	for _, bad := range []string{"000", "099", "034", "1", "abc"} {
 		if _, err := ParseSelection(bad); err == nil {
 			t.Errorf("ParseSelection(%q) accepted", bad)
 		}

@@ -67,6 +67,8 @@ var vocabulary = map[string]string{
 	"street_code":             "road_code",
 	"post_code":               "postcode",
 	"post_district_text":      "post_district",
+	"lokalitet":               "location",                 // 031-033's LOKALITET, 003's location
+	"standard_address":        "labelled_address",         // 031-033's STANDARDADR, 003's labelled_address
 	"country_code":            "citizenship_country_code", // LANDEKOD of 010 and 027
 	"mother_name_uncertainty": "mother_name_marker",       // MORNVN_MRK is a name marker, not a date's
 	"father_name_uncertainty": "father_name_marker",

@@ -906,6 +906,186 @@ func (r *row030) fill(line []byte) {
 	r.SeparationEndDateUncertain = flagAt(&r.v.SeparationEndDateUncertain, line[47:48])
 }
 
+// row031 is a row of 031_mother_with_clear_written_address. Each column points into v, or is nil for null.
+type row031 struct {
+	Pnr                  *string `parquet:"pnr,optional"`
+	MotherPnr            *string `parquet:"mother_pnr,optional"`
+	AddressingName       *string `parquet:"addressing_name,optional"`
+	CareOfName           *string `parquet:"care_of_name,optional"`
+	Location             *string `parquet:"location,optional"`
+	LabelledAddress      *string `parquet:"labelled_address,optional"`
+	CityName             *string `parquet:"city_name,optional"`
+	Postcode             *string `parquet:"postcode,optional"`
+	PostDistrict         *string `parquet:"post_district,optional"`
+	MunicipalityCode     *string `parquet:"municipality_code,optional"`
+	RoadCode             *string `parquet:"road_code,optional"`
+	HouseNumber          *string `parquet:"house_number,optional"`
+	Floor                *string `parquet:"floor,optional"`
+	Door                 *string `parquet:"door,optional"`
+	BuildingNumber       *string `parquet:"building_number,optional"`
+	StreetAddressingName *string `parquet:"street_addressing_name,optional"`
+	ProtectionStartDate  *int32  `parquet:"protection_start_date,optional,date"`
+	v                    struct {
+		Pnr                  string
+		MotherPnr            string
+		AddressingName       string
+		CareOfName           string
+		Location             string
+		LabelledAddress      string
+		CityName             string
+		Postcode             string
+		PostDistrict         string
+		MunicipalityCode     string
+		RoadCode             string
+		HouseNumber          string
+		Floor                string
+		Door                 string
+		BuildingNumber       string
+		StreetAddressingName string
+		ProtectionStartDate  int32
+	}
+}
+
+func (r *row031) fill(line []byte) {
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.MotherPnr = codeAt(&r.v.MotherPnr, line[13:23])
+	r.AddressingName = textAt(&r.v.AddressingName, line[23:57])
+	r.CareOfName = textAt(&r.v.CareOfName, line[57:91])
+	r.Location = textAt(&r.v.Location, line[91:125])
+	r.LabelledAddress = textAt(&r.v.LabelledAddress, line[125:159])
+	r.CityName = textAt(&r.v.CityName, line[159:193])
+	r.Postcode = codeAt(&r.v.Postcode, line[193:197])
+	r.PostDistrict = textAt(&r.v.PostDistrict, line[197:217])
+	r.MunicipalityCode = codeAt(&r.v.MunicipalityCode, line[217:221])
+	r.RoadCode = codeAt(&r.v.RoadCode, line[221:225])
+	r.HouseNumber = textAt(&r.v.HouseNumber, line[225:229])
+	r.Floor = textAt(&r.v.Floor, line[229:231])
+	r.Door = textAt(&r.v.Door, line[231:235])
+	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[235:239])
+	r.StreetAddressingName = textAt(&r.v.StreetAddressingName, line[239:259])
+	r.ProtectionStartDate = dateAt(&r.v.ProtectionStartDate, line[259:269])
+}
+
+// row032 is a row of 032_father_with_clear_written_address. Each column points into v, or is nil for null.
+type row032 struct {
+	Pnr                  *string `parquet:"pnr,optional"`
+	FatherPnr            *string `parquet:"father_pnr,optional"`
+	AddressingName       *string `parquet:"addressing_name,optional"`
+	CareOfName           *string `parquet:"care_of_name,optional"`
+	Location             *string `parquet:"location,optional"`
+	LabelledAddress      *string `parquet:"labelled_address,optional"`
+	CityName             *string `parquet:"city_name,optional"`
+	Postcode             *string `parquet:"postcode,optional"`
+	PostDistrict         *string `parquet:"post_district,optional"`
+	MunicipalityCode     *string `parquet:"municipality_code,optional"`
+	RoadCode             *string `parquet:"road_code,optional"`
+	HouseNumber          *string `parquet:"house_number,optional"`
+	Floor                *string `parquet:"floor,optional"`
+	Door                 *string `parquet:"door,optional"`
+	BuildingNumber       *string `parquet:"building_number,optional"`
+	StreetAddressingName *string `parquet:"street_addressing_name,optional"`
+	ProtectionStartDate  *int32  `parquet:"protection_start_date,optional,date"`
+	v                    struct {
+		Pnr                  string
+		FatherPnr            string
+		AddressingName       string
+		CareOfName           string
+		Location             string
+		LabelledAddress      string
+		CityName             string
+		Postcode             string
+		PostDistrict         string
+		MunicipalityCode     string
+		RoadCode             string
+		HouseNumber          string
+		Floor                string
+		Door                 string
+		BuildingNumber       string
+		StreetAddressingName string
+		ProtectionStartDate  int32
+	}
+}
+
+func (r *row032) fill(line []byte) {
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.FatherPnr = codeAt(&r.v.FatherPnr, line[13:23])
+	r.AddressingName = textAt(&r.v.AddressingName, line[23:57])
+	r.CareOfName = textAt(&r.v.CareOfName, line[57:91])
+	r.Location = textAt(&r.v.Location, line[91:125])
+	r.LabelledAddress = textAt(&r.v.LabelledAddress, line[125:159])
+	r.CityName = textAt(&r.v.CityName, line[159:193])
+	r.Postcode = codeAt(&r.v.Postcode, line[193:197])
+	r.PostDistrict = textAt(&r.v.PostDistrict, line[197:217])
+	r.MunicipalityCode = codeAt(&r.v.MunicipalityCode, line[217:221])
+	r.RoadCode = codeAt(&r.v.RoadCode, line[221:225])
+	r.HouseNumber = textAt(&r.v.HouseNumber, line[225:229])
+	r.Floor = textAt(&r.v.Floor, line[229:231])
+	r.Door = textAt(&r.v.Door, line[231:235])
+	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[235:239])
+	r.StreetAddressingName = textAt(&r.v.StreetAddressingName, line[239:259])
+	r.ProtectionStartDate = dateAt(&r.v.ProtectionStartDate, line[259:269])
+}
+
+// row033 is a row of 033_child_with_clear_written_address. Each column points into v, or is nil for null.
+type row033 struct {
+	Pnr                  *string `parquet:"pnr,optional"`
+	ChildPnr             *string `parquet:"child_pnr,optional"`
+	AddressingName       *string `parquet:"addressing_name,optional"`
+	CareOfName           *string `parquet:"care_of_name,optional"`
+	Location             *string `parquet:"location,optional"`
+	LabelledAddress      *string `parquet:"labelled_address,optional"`
+	CityName             *string `parquet:"city_name,optional"`
+	Postcode             *string `parquet:"postcode,optional"`
+	PostDistrict         *string `parquet:"post_district,optional"`
+	MunicipalityCode     *string `parquet:"municipality_code,optional"`
+	RoadCode             *string `parquet:"road_code,optional"`
+	HouseNumber          *string `parquet:"house_number,optional"`
+	Floor                *string `parquet:"floor,optional"`
+	Door                 *string `parquet:"door,optional"`
+	BuildingNumber       *string `parquet:"building_number,optional"`
+	StreetAddressingName *string `parquet:"street_addressing_name,optional"`
+	ProtectionStartDate  *int32  `parquet:"protection_start_date,optional,date"`
+	v                    struct {
+		Pnr                  string
+		ChildPnr             string
+		AddressingName       string
+		CareOfName           string
+		Location             string
+		LabelledAddress      string
+		CityName             string
+		Postcode             string
+		PostDistrict         string
+		MunicipalityCode     string
+		RoadCode             string
+		HouseNumber          string
+		Floor                string
+		Door                 string
+		BuildingNumber       string
+		StreetAddressingName string
+		ProtectionStartDate  int32
+	}
+}
+
+func (r *row033) fill(line []byte) {
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.ChildPnr = codeAt(&r.v.ChildPnr, line[13:23])
+	r.AddressingName = textAt(&r.v.AddressingName, line[23:57])
+	r.CareOfName = textAt(&r.v.CareOfName, line[57:91])
+	r.Location = textAt(&r.v.Location, line[91:125])
+	r.LabelledAddress = textAt(&r.v.LabelledAddress, line[125:159])
+	r.CityName = textAt(&r.v.CityName, line[159:193])
+	r.Postcode = codeAt(&r.v.Postcode, line[193:197])
+	r.PostDistrict = textAt(&r.v.PostDistrict, line[197:217])
+	r.MunicipalityCode = codeAt(&r.v.MunicipalityCode, line[217:221])
+	r.RoadCode = codeAt(&r.v.RoadCode, line[221:225])
+	r.HouseNumber = textAt(&r.v.HouseNumber, line[225:229])
+	r.Floor = textAt(&r.v.Floor, line[229:231])
+	r.Door = textAt(&r.v.Door, line[231:235])
+	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[235:239])
+	r.StreetAddressingName = textAt(&r.v.StreetAddressingName, line[239:259])
+	r.ProtectionStartDate = dateAt(&r.v.ProtectionStartDate, line[259:269])
+}
+
 // row050 is a row of 050_credit_warning. Each column points into v, or is nil for null.
 type row050 struct {
 	Pnr            *string    `parquet:"pnr,optional"`
@@ -1184,6 +1364,15 @@ var tableMakers = map[string]func(io.Writer, ...parquet.WriterOption) table{
 	"030": func(w io.Writer, opts ...parquet.WriterOption) table {
 		return newTyped[row030](w, (*row030).fill, opts...)
 	},
+	"031": func(w io.Writer, opts ...parquet.WriterOption) table {
+		return newTyped[row031](w, (*row031).fill, opts...)
+	},
+	"032": func(w io.Writer, opts ...parquet.WriterOption) table {
+		return newTyped[row032](w, (*row032).fill, opts...)
+	},
+	"033": func(w io.Writer, opts ...parquet.WriterOption) table {
+		return newTyped[row033](w, (*row033).fill, opts...)
+	},
 	"050": func(w io.Writer, opts ...parquet.WriterOption) table {
 		return newTyped[row050](w, (*row050).fill, opts...)
 	},
@@ -1222,6 +1411,9 @@ var tableMergers = map[string]merger{
 	"028": mergeRows[row028],
 	"029": mergeRows[row029],
 	"030": mergeRows[row030],
+	"031": mergeRows[row031],
+	"032": mergeRows[row032],
+	"033": mergeRows[row033],
 	"050": mergeRows[row050],
 	"052": mergeRows[row052],
 	"099": mergeRows[row099],
