@@ -240,6 +240,24 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 		d.laterCorrections(&members[i], &persons[i])
 	}
 	d.custody(members, persons)
+	find := func(n pnr.Number) *Person {
+		for i := range persons {
+			if persons[i].Number == n {
+				return &persons[i]
+			}
+		}
+		return nil
+	}
+	for i := range persons {
+		p := &persons[i]
+		switch {
+		case members[i].scenario != "": // a scenario's persons have the records it expects
+		case p.Status == StatusEmigrated && p.Emigration != nil:
+			p.ContactAddress = contactAddress(d.w, p, p.Emigration.Date, find)
+		case p.Status == StatusDisappeared:
+			p.ContactAddress = contactAddress(d.w, p, p.Disappeared, find)
+		}
+	}
 	d.couples = marriages
 }
 

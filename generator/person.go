@@ -73,6 +73,8 @@ type Person struct {
 	Migrations     []Migration     `json:"migrations,omitzero"`         // record 024: earlier exits and returns
 	Disappeared    civil.Date      `json:"disappearance_date,omitzero"` // record 007, status 70
 	Disappearances []Disappearance `json:"disappearances,omitzero"`     // record 025
+	// ContactAddress is record 006: a contact person's address for someone emigrated or disappeared.
+	ContactAddress *ContactAddress `json:"contact_address,omitzero"`
 
 	BirthPlace BirthPlace `json:"birth_place,omitzero"` // record 009
 

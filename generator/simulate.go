@@ -272,6 +272,14 @@ func (c Config) DeliveryDay(day int) int {
 }
 
 // member returns the member holding number n in the group, or -1.
+// person is the live person numbered n, or nil.
+func (s *sim) person(n pnr.Number) *Person {
+	if i := s.member(n); i >= 0 {
+		return s.live[i]
+	}
+	return nil
+}
+
 func (s *sim) member(n pnr.Number) int {
 	if i, ok := s.byNum[n]; ok && !n.IsZero() {
 		return i
@@ -394,6 +402,7 @@ func (s *sim) structural(h *happening) {
 			s.endAddress(q)
 			q.Status, q.StatusDate = StatusEmigrated, s.date
 			q.Emigration = &Emigration{Country: Code4(c.Code), Date: s.date, ForeignAddress: addr}
+			q.ContactAddress = contactAddress(s.d.w, q, s.date, s.person)
 			q.Protections, q.CreditWarning = nil, civil.Date{}
 			s.mark(i, CodeEmigration, "", q.Number)
 		}
@@ -401,7 +410,7 @@ func (s *sim) structural(h *happening) {
 		e := p.Emigration
 		p.Migrations = append(p.Migrations, Migration{ExitCountry: e.Country, Exit: e.Date, EntryCountry: e.Country,
 			Entry: s.date, ForeignAddress: e.ForeignAddress})
-		p.Emigration = nil
+		p.Emigration, p.ContactAddress = nil, nil
 		p.Status, p.StatusDate = StatusActive, s.date
 		p.Address = s.newAddress(StatusActive)
 		s.mark(h.who, CodeReturn, "", p.Number)
@@ -413,11 +422,12 @@ func (s *sim) structural(h *happening) {
 	case evDisappearance:
 		s.endAddress(p)
 		p.Status, p.StatusDate, p.Disappeared = StatusDisappeared, s.date, s.date
+		p.ContactAddress = contactAddress(s.d.w, p, s.date, s.person)
 		p.Protections, p.CreditWarning = nil, civil.Date{}
 		s.mark(h.who, CodeDisappearance, "", p.Number)
 	case evFound:
 		p.Disappearances = append(p.Disappearances, Disappearance{Disappeared: p.Disappeared, Found: s.date})
-		p.Disappeared = civil.Date{}
+		p.Disappeared, p.ContactAddress = civil.Date{}, nil
 		p.Status, p.StatusDate = StatusActive, s.date
 		p.Address = s.newAddress(StatusActive)
 		s.mark(h.who, CodeFound, "", p.Number)
@@ -429,7 +439,7 @@ func (s *sim) death(i int) {
 	s.endAddress(p)
 	p.Status, p.StatusDate = StatusDead, s.date
 	s.endSeparation(p)
-	p.Protections, p.CreditWarning = nil, civil.Date{}
+	p.Protections, p.CreditWarning, p.ContactAddress = nil, civil.Date{}, nil
 	s.mark(i, CodeDeath, "", p.Number)
 	married := p.Civil.Code == 'G' || p.Civil.Code == 'P'
 	spouse := p.Civil.Spouse

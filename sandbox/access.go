@@ -622,7 +622,7 @@ func (a *access) grant(number int, id, password string, today civil.Date) error 
 }
 
 // direkteRecords are the record types a CPR Direkte lookup returns: the person's current data.
-var direkteRecords = extract.Selection{"001": true, "002": true, "003": true, "004": true, "005": true, "007": true,
+var direkteRecords = extract.Selection{"001": true, "002": true, "003": true, "004": true, "005": true, "006": true, "007": true,
 	"008": true, "009": true, "010": true, "011": true, "012": true, "013": true, "014": true, "015": true,
 	"016": true, "017": true}
 

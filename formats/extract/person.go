@@ -19,7 +19,7 @@ import (
 type Selection map[string]bool
 
 // PersonTypes are the person record types the generator fills, in type order.
-var PersonTypes = []string{"001", "002", "003", "004", "005", "007", "008", "009", "010", "011", "012", "013",
+var PersonTypes = []string{"001", "002", "003", "004", "005", "006", "007", "008", "009", "010", "011", "012", "013",
 	"014", "015", "016", "017", "022", "023", "024", "025", "026", "027", "028", "029", "030", "031", "032", "033",
 	"050", "052"}
 
@@ -764,6 +764,19 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			l.text(f030CorrectionMarker, h.Correction)
 			pw.emit(l, dst)
 		}
+	},
+	"006": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
+		c := p.ContactAddress
+		if c == nil {
+			return
+		}
+		l := pw.startType(pw.cur, num)
+		for i, line := range c.Lines[:min(5, len(c.Lines))] {
+			l.text(f006Line1+i, line)
+		}
+		l.date(f006StartDate, c.Start)
+		l.date(f006EndDate, c.End)
+		pw.emit(l, dst)
 	},
 	"031": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		relatives(pw, p, num, dst, generator.RelationMother)

@@ -67,6 +67,11 @@ var vocabulary = map[string]string{
 	"street_code":             "road_code",
 	"post_code":               "postcode",
 	"post_district_text":      "post_district",
+	"line1":                   "contact_address1", // 006's ADR1-KONTAKTADR …
+	"line2":                   "contact_address2",
+	"line3":                   "contact_address3",
+	"line4":                   "contact_address4",
+	"line5":                   "contact_address5",
 	"lokalitet":               "location",                 // 031-033's LOKALITET, 003's location
 	"standard_address":        "labelled_address",         // 031-033's STANDARDADR, 003's labelled_address
 	"country_code":            "citizenship_country_code", // LANDEKOD of 010 and 027

@@ -249,6 +249,39 @@ func (r *row005) fill(line []byte) {
 	r.ForeignAddress5 = textAt(&r.v.ForeignAddress5, line[166:200])
 }
 
+// row006 is a row of 006_contact_address. Each column points into v, or is nil for null.
+type row006 struct {
+	Pnr             *string `parquet:"pnr,optional"`
+	ContactAddress1 *string `parquet:"contact_address1,optional"`
+	ContactAddress2 *string `parquet:"contact_address2,optional"`
+	ContactAddress3 *string `parquet:"contact_address3,optional"`
+	ContactAddress4 *string `parquet:"contact_address4,optional"`
+	ContactAddress5 *string `parquet:"contact_address5,optional"`
+	StartDate       *int32  `parquet:"start_date,optional,date"`
+	EndDate         *int32  `parquet:"end_date,optional,date"`
+	v               struct {
+		Pnr             string
+		ContactAddress1 string
+		ContactAddress2 string
+		ContactAddress3 string
+		ContactAddress4 string
+		ContactAddress5 string
+		StartDate       int32
+		EndDate         int32
+	}
+}
+
+func (r *row006) fill(line []byte) {
+	r.Pnr = textAt(&r.v.Pnr, line[3:13])
+	r.ContactAddress1 = textAt(&r.v.ContactAddress1, line[13:47])
+	r.ContactAddress2 = textAt(&r.v.ContactAddress2, line[47:81])
+	r.ContactAddress3 = textAt(&r.v.ContactAddress3, line[81:115])
+	r.ContactAddress4 = textAt(&r.v.ContactAddress4, line[115:149])
+	r.ContactAddress5 = textAt(&r.v.ContactAddress5, line[149:183])
+	r.StartDate = dateAt(&r.v.StartDate, line[183:193])
+	r.EndDate = dateAt(&r.v.EndDate, line[193:203])
+}
+
 // row007 is a row of 007_current_disappearance_information. Each column points into v, or is nil for null.
 type row007 struct {
 	Pnr                        *string    `parquet:"pnr,optional"`
@@ -1304,6 +1337,9 @@ var tableMakers = map[string]func(io.Writer, ...parquet.WriterOption) table{
 	"005": func(w io.Writer, opts ...parquet.WriterOption) table {
 		return newTyped[row005](w, (*row005).fill, opts...)
 	},
+	"006": func(w io.Writer, opts ...parquet.WriterOption) table {
+		return newTyped[row006](w, (*row006).fill, opts...)
+	},
 	"007": func(w io.Writer, opts ...parquet.WriterOption) table {
 		return newTyped[row007](w, (*row007).fill, opts...)
 	},
@@ -1391,6 +1427,7 @@ var tableMergers = map[string]merger{
 	"003": mergeRows[row003],
 	"004": mergeRows[row004],
 	"005": mergeRows[row005],
+	"006": mergeRows[row006],
 	"007": mergeRows[row007],
 	"008": mergeRows[row008],
 	"009": mergeRows[row009],
