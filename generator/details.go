@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"time"
+
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -238,6 +240,7 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 	}
 	for i := range persons {
 		d.laterCorrections(&members[i], &persons[i])
+		partialDates(&members[i], &persons[i])
 	}
 	d.custody(members, persons)
 	find := func(n pnr.Number) *Person {
@@ -442,6 +445,36 @@ func (d *detailer) laterCorrections(m *member, p *Person) {
 	}
 	if h := p.SeparationHistory; len(h) > 0 && free && pick>>54%200 == 0 && h[0].Start.AddDays(7).Before(h[0].End) {
 		p.SeparationHistory = withMistaken(h, func(h *HistoricSeparation) { h.Start, h.Correction = h.Start.AddDays(7), "K" })
+	}
+}
+
+// partialDatesBefore is the birth year before which old history may have unknown parts.
+const partialDatesBefore = 1950
+
+// partialDates gives the oldest name and citizenship records of the born-1800s scenario's persons, and
+// of one in a hundred others born before 1950 (the project's share, picked by the number: no random
+// stream moves; the reference has the form, not how often it occurs), a start whose month and day are
+// not known, as CPR's test extract has them (cpr-formats.md §1.1: 194100001299, 196100000000).
+func partialDates(m *member, p *Person) {
+	switch {
+	case m.scenario == "born-1800s":
+	case m.scenario != "" || p.BirthDate.Year >= partialDatesBefore || numberHash(p.Number)>>44%100 != 0:
+		return
+	}
+	yearOnly := func(d civil.Date) civil.Date { return civil.Date{Year: d.Year, Month: time.January, Day: 1} }
+	switch {
+	case len(p.NameHistory) > 0:
+		h := &p.NameHistory[0].Name
+		h.Start, h.StartPartial = yearOnly(h.Start), true
+	case !p.Name.Start.IsZero():
+		p.Name.Start, p.Name.StartPartial = yearOnly(p.Name.Start), true
+	}
+	switch {
+	case len(p.CitizenshipHistory) > 0:
+		c := &p.CitizenshipHistory[0]
+		c.Start, c.StartPartial = yearOnly(c.Start), true
+	case !p.Citizenship.Start.IsZero():
+		p.Citizenship.Start, p.Citizenship.StartPartial = yearOnly(p.Citizenship.Start), true
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 // It changes whenever the same Config could give other bytes in any output (a test pins the golden
 // outputs' SHA-256 to it), so the same DataVersion, Config and seed give the same output, byte for byte.
 // It is not the program's version, which the build records.
-const DataVersion = "17"
+const DataVersion = "18"
 
 // chunkGroups is how many family groups are made at a time: it bounds memory whatever the population.
 const chunkGroups = 2048

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"slices"
+
 	"github.com/cprtestdata/cprtestdata/generator/civil"
 )
 
@@ -79,6 +81,9 @@ type Expected struct {
 	// Corrections are the correction markers (ANNKOR) of the history records 023-030, in record order,
 	// as "023:K"; records in order are not listed.
 	Corrections []string `json:"corrections,omitempty"`
+	// PartialDates are the fields of the person's records whose date has unknown parts (month and day
+	// 00), as "008:NVNHAENSTART", in record order.
+	PartialDates []string `json:"partial_dates,omitempty"`
 }
 
 // The number policies a manifest records.
@@ -151,6 +156,18 @@ func (m *Manifest) add(p *Person, scenario string) {
 	e.Corrections = appendCorrections(e.Corrections, "027", p.CitizenshipHistory, func(h Citizenship) string { return h.Correction })
 	e.Corrections = appendCorrections(e.Corrections, "029", p.CivilHistory, func(h CivilStatus) string { return h.Correction })
 	e.Corrections = appendCorrections(e.Corrections, "030", p.SeparationHistory, func(h HistoricSeparation) string { return h.Correction })
+	if p.Name.StartPartial {
+		e.PartialDates = append(e.PartialDates, "008:NVNHAENSTART")
+	}
+	if p.Citizenship.StartPartial {
+		e.PartialDates = append(e.PartialDates, "010:HAENSTART-STATSBORGERSKAB")
+	}
+	if slices.ContainsFunc(p.NameHistory, func(h HistoricName) bool { return h.StartPartial }) {
+		e.PartialDates = append(e.PartialDates, "026:NVNHAENSTART")
+	}
+	if slices.ContainsFunc(p.CitizenshipHistory, func(c Citizenship) bool { return c.StartPartial }) {
+		e.PartialDates = append(e.PartialDates, "027:HAENSTART-STATSBORGERSKAB")
+	}
 	i := m.index[scenario]
 	m.Scenarios[i].Persons = append(m.Scenarios[i].Persons, e)
 }

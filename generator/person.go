@@ -137,6 +137,10 @@ type Name struct {
 	// Addressing is ADRNVN: the name for addresses, at most 34 characters (see AddressingName).
 	Addressing string     `json:"addressing_name,omitzero"`
 	Start      civil.Date `json:"name_start_date,omitzero"`
+	// StartPartial: the month and day of Start are not known (old history): CPR writes them 00, with
+	// the time 12:99 its test extract has (194100001299), and Start holds 1 January of the year, as
+	// NSP's importer repairs such dates.
+	StartPartial bool `json:"name_start_date_partial,omitzero"`
 	// The name markers (FORNVN_MRK, MELNVN_MRK, EFTERNVN_MRK, cpr-formats.md §2.5): "+" the name is
 	// abbreviated, "*" it holds characters that cannot be reported to CPR, "=" it is insufficiently
 	// documented; empty when the name is in order.
@@ -239,7 +243,10 @@ type BirthPlace struct {
 type Citizenship struct {
 	Country Code4      `json:"citizenship_country_code,omitzero"`
 	Start   civil.Date `json:"citizenship_start_date,omitzero"`
-	End     civil.Date `json:"citizenship_end_date,omitzero"`
+	// StartPartial: the month and day of Start are not known, written 00 with the time 0000 as CPR's
+	// test extract has them (196100000000); Start holds 1 January of the year.
+	StartPartial bool       `json:"citizenship_start_date_partial,omitzero"`
+	End          civil.Date `json:"citizenship_end_date,omitzero"`
 	// Correction is ANNKOR, as HistoricAddress's: in the citizenship history (record 027) only.
 	Correction string `json:"correction_marker,omitzero"`
 }

@@ -103,7 +103,7 @@ var catalogue = []*scenario{
 	},
 	{
 		name: "born-1800s", quota: 3, persons: 1,
-		description: "born 1858-1899 (7th digit 5-8), dead in CPR's time",
+		description: "born 1858-1899 (7th digit 5-8), dead in CPR's time; the oldest name and citizenship start with month and day unknown (written 00, the name's time 12:99)",
 		available:   notBefore(date(1859, 1, 1)),
 		build: func(b *builder) {
 			birth := b.between(firstBirth, minDate(date(1899, 12, 31), yearsBefore(b.asOf, 1)))

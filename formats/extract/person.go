@@ -331,6 +331,26 @@ func relatives(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Wri
 	}
 }
 
+// The time parts CPR's test extract gives a start whose month and day are unknown (cpr-formats.md
+// §1.1): a name's 12:99, a citizenship's 00:00.
+const (
+	partialNameTime        = "1299"
+	partialCitizenshipTime = "0000"
+)
+
+// startDate writes a start timestamp: d, or, when partial, d's year with month and day 00 and the time
+// CPR writes with them.
+func (ln *line) startDate(i int, d civil.Date, partial bool, hhmm string) {
+	if !partial || d.IsZero() {
+		ln.date(i, d)
+		return
+	}
+	f := ln.field(i)
+	put4(f[0:4], d.Year)
+	copy(f[4:8], "0000")
+	copy(f[8:12], hhmm)
+}
+
 // putDate writes d into a field of kind k: a timestamp at the time of day TimeOf gives key on d.
 func putDate(dst []byte, k Kind, d civil.Date, key uint64) {
 	switch k {
@@ -577,7 +597,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		l.text(f008MiddleNameMarker, p.Name.MiddleMarker)
 		l.text(f008LastName, p.Name.Last)
 		l.text(f008LastNameMarker, p.Name.LastMarker)
-		l.date(f008NameStartDate, p.Name.Start)
+		l.startDate(f008NameStartDate, p.Name.Start, p.Name.StartPartial, partialNameTime)
 		l.text(f008AddressingName, p.Name.Addressing)
 		pw.emit(l, dst)
 	},
@@ -590,7 +610,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 	"010": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
 		l := pw.startType(pw.cur, num)
 		l.num(f010CountryCode, int(p.Citizenship.Country))
-		l.date(f010CitizenshipStartDate, p.Citizenship.Start)
+		l.startDate(f010CitizenshipStartDate, p.Citizenship.Start, p.Citizenship.StartPartial, partialCitizenshipTime)
 		pw.emit(l, dst)
 	},
 	"011": func(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Writer) {
@@ -716,7 +736,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 			l.text(f026MiddleNameMarker, h.MiddleMarker)
 			l.text(f026LastName, h.Last)
 			l.text(f026LastNameMarker, h.LastMarker)
-			l.date(f026NameStartDate, h.Start)
+			l.startDate(f026NameStartDate, h.Start, h.StartPartial, partialNameTime)
 			l.date(f026NameEndDate, h.End)
 			l.text(f026CorrectionMarker, h.Correction)
 			pw.emit(l, dst)
@@ -726,7 +746,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		for _, c := range p.CitizenshipHistory[:pw.upTo(len(p.CitizenshipHistory))] {
 			l := pw.startType(pw.cur, num)
 			l.num(f027CountryCode, int(c.Country))
-			l.date(f027CitizenshipStartDate, c.Start)
+			l.startDate(f027CitizenshipStartDate, c.Start, c.StartPartial, partialCitizenshipTime)
 			l.date(f027CitizenshipEndDate, c.End)
 			l.text(f027CorrectionMarker, c.Correction)
 			pw.emit(l, dst)

@@ -79,3 +79,69 @@ func TestEventTimesInOrder(t *testing.T) {
 		t.Error("no person with two events on a day in 20 days")
 	}
 }
+
+// TestPartialDates checks old history with unknown parts: the born-1800s scenario's persons (listed in
+// the manifest with the fields) and about one in a hundred others born before 1950 have name and
+// citizenship starts written with month and day 00, the name's time 12:99 and the citizenship's 0000,
+// as CPR's test extract has them; everyone else's starts are valid times.
+func TestPartialDates(t *testing.T) {
+	var ps []*generator.Person
+	m, err := generator.Run(context.Background(), generator.Config{Persons: 20000, Seed: 4}, generator.Handler{
+		Person: func(p *generator.Person, _ []byte) error {
+			q := *p
+			ps = append(ps, &q)
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string][]string{}
+	for _, sc := range m.Scenarios {
+		for _, e := range sc.Persons {
+			if sc.Name == "born-1800s" {
+				listed[e.Number] = e.PartialDates
+			}
+		}
+	}
+	recs, _ := readAll(t, writeExtract(t, ps, FileOptions{}))
+	partial, old := map[string]bool{}, 0
+	for _, rec := range recs {
+		var v string
+		switch rec.Type() {
+		case "008", "026":
+			v = rec.Get("NameStartDate")
+		case "010", "027":
+			v = rec.Get("CitizenshipStartDate")
+		default:
+			continue
+		}
+		if len(v) != 12 || v[4:8] != "0000" {
+			continue
+		}
+		want := "1299"
+		if rec.Type() == "010" || rec.Type() == "027" {
+			want = "0000"
+		}
+		if v[8:] != want {
+			t.Errorf("%s %s: start %s, want the time %s CPR writes with month and day 00", rec.Type(), rec.Get("PNR"), v, want)
+		}
+		partial[rec.Get("PNR")] = true
+	}
+	for _, p := range ps {
+		if p.BirthDate.Year < 1950 && len(p.Scenarios) == 0 {
+			old++
+		}
+	}
+	for num, fields := range listed {
+		if !partial[num] || len(fields) < 2 {
+			t.Errorf("born-1800s %s: partial starts written %v, manifest lists %v", num, partial[num], fields)
+		}
+	}
+	if len(listed) == 0 {
+		t.Fatal("no born-1800s persons")
+	}
+	others := len(partial) - len(listed)
+	if share := float64(others) / float64(old); share < 0.005 || share > 0.02 {
+		t.Errorf("%d of %d persons born before 1950 have partial starts; want about 1%%", others, old)
+	}
+}

@@ -8,6 +8,7 @@ package tables
 import (
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/cprtestdata/cprtestdata/formats/extract"
@@ -27,7 +28,15 @@ const (
 	TypeTimestamp             // yyyy-MM-ddTHH:mm, CPR's local time: TIMESTAMP without a zone
 	TypeFlag                  // an uncertainty marker (…_UMRK), `*` or blank: BOOLEAN
 	TypeList                  // a list of text (persons' scenarios): LIST of STRING
+	// TypePartial is a start timestamp as CPR wrote it when it is no valid time (month or day 00, a
+	// time 12:99: old history, cpr-formats.md §1.1), yyyy-MM-ddTHH:mm; empty when the timestamp column
+	// holds it. STRING.
+	TypePartial
 )
+
+// partialFields are the timestamps CPR's files have with unknown parts, and the project writes so:
+// each has a column <name>_as_written beside its own.
+var partialFields = map[string]bool{"NVNHAENSTART": true, "HAENSTART-STATSBORGERSKAB": true}
 
 // Column is one column of a record table: a field of the record's layout.
 type Column struct {
@@ -54,6 +63,9 @@ func ForLayout(l *extract.Layout) *Table {
 		}
 		name, typ := ColumnOf(l, i)
 		t.Columns = append(t.Columns, Column{Name: name, Field: i, Kind: f.Kind, Type: typ, Len: f.Len})
+		if partialFields[f.Danish] {
+			t.Columns = append(t.Columns, Column{Name: name + "_as_written", Field: i, Kind: f.Kind, Type: TypePartial, Len: f.Len})
+		}
 	}
 	return t
 }
@@ -165,6 +177,25 @@ func Flag(b []byte) (v, ok bool) {
 	return false, false
 }
 
+// ValidTimestamp reports whether b is a yyyyMMddHHmm that is a time: a month, a day of it, an hour and a
+// minute (CPR's old history has months and days 00 and times 12:99).
+func ValidTimestamp(b []byte) bool {
+	if len(b) != 12 {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	n := func(i int) int { return int(b[i]-'0')*10 + int(b[i+1]-'0') }
+	y, m, d := n(0)*100+n(2), n(4), n(6)
+	if y == 0 || m < 1 || m > 12 || d < 1 || n(8) > 23 || n(10) > 59 {
+		return false
+	}
+	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
 // AllZeros reports whether b is all '0': an empty number, timestamp or personnummer reference.
 func AllZeros(b []byte) bool { return allOf(b, '0') }
 
@@ -206,9 +237,16 @@ func (c Column) AppendCSV(dst, line []byte, l *extract.Layout) []byte {
 		}
 		return dst
 	}
+	if c.Type == TypePartial {
+		if allOf(raw, '0') || allOf(raw, ' ') || ValidTimestamp(raw) {
+			return dst
+		}
+		return append(dst, raw[0], raw[1], raw[2], raw[3], '-', raw[4], raw[5], '-', raw[6], raw[7], 'T',
+			raw[8], raw[9], ':', raw[10], raw[11])
+	}
 	switch c.Kind {
 	case extract.KindTimestamp, extract.KindTimestampText:
-		if allOf(raw, '0') || allOf(raw, ' ') {
+		if allOf(raw, '0') || allOf(raw, ' ') || !ValidTimestamp(raw) {
 			return dst
 		}
 		return append(dst, raw[0], raw[1], raw[2], raw[3], '-', raw[4], raw[5], '-', raw[6], raw[7], 'T',

@@ -51,7 +51,7 @@ func TestAppendCSV(t *testing.T) {
 // storage is the type a column has in Parquet and DuckDB: text, codes and personnummer references are
 // all STRING.
 func storage(t Type) Type {
-	if t == TypeCode || t == TypePNR {
+	if t == TypeCode || t == TypePNR || t == TypePartial {
 		return TypeText
 	}
 	return t

@@ -50,7 +50,7 @@ func columnOf(t tables.Type) column {
 		// days since 1970: time.Time with the date tag is written wrong by parquet-go
 		return column{"int32", ",optional,date", "dateAt", "DATE", "yyyy-MM-dd"}
 	case tables.TypeTimestamp:
-		return column{"time.Time", ",optional,timestamp(millisecond:local)", "timestampAt", "TIMESTAMP (ms, local time, no zone)", "yyyy-MM-ddTHH:mm"}
+		return column{"time.Time", ",optional,timestamp(millisecond:local)", "timestampAt", "TIMESTAMP (ms, local time, no zone)", "yyyy-MM-ddTHH:mm; empty where CPR wrote no valid time"}
 	case tables.TypeCode:
 		return column{"string", ",optional", "codeAt", "STRING", "digits as CPR writes them, leading zeros kept (0751)"}
 	case tables.TypePNR:
@@ -58,6 +58,8 @@ func columnOf(t tables.Type) column {
 		return column{"string", ",optional", "codeAt", "STRING", "a personnummer, ten digits"}
 	case tables.TypeFlag:
 		return column{"bool", ",optional", "flagAt", "BOOLEAN", "true (`*`) or false (blank)"}
+	case tables.TypePartial:
+		return column{"string", ",optional", "partialAt", "STRING", "yyyy-MM-ddTHH:mm as CPR wrote it (`1941-00-00T12:99`) where it is no valid time; empty otherwise"}
 	case tables.TypeList:
 		return column{"[]string", ",list", "", "LIST of STRING", "the items joined by commas"}
 	}

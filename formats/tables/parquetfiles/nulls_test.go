@@ -74,6 +74,14 @@ func fieldWant(b []byte, c tables.Column) (string, bool) {
 		}
 		return "", false
 	}
+	if c.Type == tables.TypePartial || (c.Kind == extract.KindTimestamp || c.Kind == extract.KindTimestampText) && strings.Trim(string(b), "0 ") != "" {
+		raw := string(b)
+		valid := tables.ValidTimestamp(b)
+		if valid == (c.Type == tables.TypePartial) {
+			return "", false
+		}
+		return raw[0:4] + "-" + raw[4:6] + "-" + raw[6:8] + "T" + raw[8:10] + ":" + raw[10:12], true
+	}
 	s := strings.TrimRight(strings.TrimLeft(string(b), " "), " ")
 	if s == "" || (c.Kind != extract.KindText && strings.Trim(s, "0") == "") {
 		return "", false

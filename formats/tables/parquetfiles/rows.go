@@ -310,6 +310,7 @@ type row008 struct {
 	LastName               *string    `parquet:"last_name,optional"`
 	LastNameMarker         *string    `parquet:"last_name_marker,optional"`
 	NameStartDate          *time.Time `parquet:"name_start_date,optional,timestamp(millisecond:local)"`
+	NameStartDateAsWritten *string    `parquet:"name_start_date_as_written,optional"`
 	NameStartDateUncertain *bool      `parquet:"name_start_date_uncertain,optional"`
 	AddressingName         *string    `parquet:"addressing_name,optional"`
 	v                      struct {
@@ -321,6 +322,7 @@ type row008 struct {
 		LastName               string
 		LastNameMarker         string
 		NameStartDate          time.Time
+		NameStartDateAsWritten string
 		NameStartDateUncertain bool
 		AddressingName         string
 	}
@@ -335,6 +337,7 @@ func (r *row008) fill(line []byte) {
 	r.LastName = textAt(&r.v.LastName, line[105:145])
 	r.LastNameMarker = textAt(&r.v.LastNameMarker, line[145:146])
 	r.NameStartDate = timestampAt(&r.v.NameStartDate, line[146:158])
+	r.NameStartDateAsWritten = partialAt(&r.v.NameStartDateAsWritten, line[146:158])
 	r.NameStartDateUncertain = flagAt(&r.v.NameStartDateUncertain, line[158:159])
 	r.AddressingName = textAt(&r.v.AddressingName, line[159:193])
 }
@@ -362,11 +365,13 @@ type row010 struct {
 	Pnr                           *string    `parquet:"pnr,optional"`
 	CitizenshipCountryCode        *string    `parquet:"citizenship_country_code,optional"`
 	CitizenshipStartDate          *time.Time `parquet:"citizenship_start_date,optional,timestamp(millisecond:local)"`
+	CitizenshipStartDateAsWritten *string    `parquet:"citizenship_start_date_as_written,optional"`
 	CitizenshipStartDateUncertain *bool      `parquet:"citizenship_start_date_uncertain,optional"`
 	v                             struct {
 		Pnr                           string
 		CitizenshipCountryCode        string
 		CitizenshipStartDate          time.Time
+		CitizenshipStartDateAsWritten string
 		CitizenshipStartDateUncertain bool
 	}
 }
@@ -375,6 +380,7 @@ func (r *row010) fill(line []byte) {
 	r.Pnr = textAt(&r.v.Pnr, line[3:13])
 	r.CitizenshipCountryCode = codeAt(&r.v.CitizenshipCountryCode, line[13:17])
 	r.CitizenshipStartDate = timestampAt(&r.v.CitizenshipStartDate, line[17:29])
+	r.CitizenshipStartDateAsWritten = partialAt(&r.v.CitizenshipStartDateAsWritten, line[17:29])
 	r.CitizenshipStartDateUncertain = flagAt(&r.v.CitizenshipStartDateUncertain, line[29:30])
 }
 
@@ -770,6 +776,7 @@ type row026 struct {
 	LastName               *string    `parquet:"last_name,optional"`
 	LastNameMarker         *string    `parquet:"last_name_marker,optional"`
 	NameStartDate          *time.Time `parquet:"name_start_date,optional,timestamp(millisecond:local)"`
+	NameStartDateAsWritten *string    `parquet:"name_start_date_as_written,optional"`
 	NameStartDateUncertain *bool      `parquet:"name_start_date_uncertain,optional"`
 	NameEndDate            *time.Time `parquet:"name_end_date,optional,timestamp(millisecond:local)"`
 	NameEndDateUncertain   *bool      `parquet:"name_end_date_uncertain,optional"`
@@ -783,6 +790,7 @@ type row026 struct {
 		LastName               string
 		LastNameMarker         string
 		NameStartDate          time.Time
+		NameStartDateAsWritten string
 		NameStartDateUncertain bool
 		NameEndDate            time.Time
 		NameEndDateUncertain   bool
@@ -799,6 +807,7 @@ func (r *row026) fill(line []byte) {
 	r.LastName = textAt(&r.v.LastName, line[106:146])
 	r.LastNameMarker = textAt(&r.v.LastNameMarker, line[146:147])
 	r.NameStartDate = timestampAt(&r.v.NameStartDate, line[147:159])
+	r.NameStartDateAsWritten = partialAt(&r.v.NameStartDateAsWritten, line[147:159])
 	r.NameStartDateUncertain = flagAt(&r.v.NameStartDateUncertain, line[159:160])
 	r.NameEndDate = timestampAt(&r.v.NameEndDate, line[160:172])
 	r.NameEndDateUncertain = flagAt(&r.v.NameEndDateUncertain, line[172:173])
@@ -810,6 +819,7 @@ type row027 struct {
 	CorrectionMarker              *string    `parquet:"correction_marker,optional"`
 	CitizenshipCountryCode        *string    `parquet:"citizenship_country_code,optional"`
 	CitizenshipStartDate          *time.Time `parquet:"citizenship_start_date,optional,timestamp(millisecond:local)"`
+	CitizenshipStartDateAsWritten *string    `parquet:"citizenship_start_date_as_written,optional"`
 	CitizenshipStartDateUncertain *bool      `parquet:"citizenship_start_date_uncertain,optional"`
 	CitizenshipEndDate            *time.Time `parquet:"citizenship_end_date,optional,timestamp(millisecond:local)"`
 	CitizenshipEndDateUncertain   *bool      `parquet:"citizenship_end_date_uncertain,optional"`
@@ -818,6 +828,7 @@ type row027 struct {
 		CorrectionMarker              string
 		CitizenshipCountryCode        string
 		CitizenshipStartDate          time.Time
+		CitizenshipStartDateAsWritten string
 		CitizenshipStartDateUncertain bool
 		CitizenshipEndDate            time.Time
 		CitizenshipEndDateUncertain   bool
@@ -829,6 +840,7 @@ func (r *row027) fill(line []byte) {
 	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
 	r.CitizenshipCountryCode = codeAt(&r.v.CitizenshipCountryCode, line[14:18])
 	r.CitizenshipStartDate = timestampAt(&r.v.CitizenshipStartDate, line[18:30])
+	r.CitizenshipStartDateAsWritten = partialAt(&r.v.CitizenshipStartDateAsWritten, line[18:30])
 	r.CitizenshipStartDateUncertain = flagAt(&r.v.CitizenshipStartDateUncertain, line[30:31])
 	r.CitizenshipEndDate = timestampAt(&r.v.CitizenshipEndDate, line[31:43])
 	r.CitizenshipEndDateUncertain = flagAt(&r.v.CitizenshipEndDateUncertain, line[43:44])

@@ -2,6 +2,7 @@ package parquetfiles
 
 import (
 	"io"
+	"strings"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -130,6 +131,15 @@ func flagAt(dst *bool, b []byte) *bool {
 	return dst
 }
 
+// partialAt is a start timestamp as CPR wrote it when it is no valid time (yyyy-MM-ddTHH:mm), nil
+// when the timestamp column holds it or it is empty.
+func partialAt(dst *string, b []byte) *string {
+	if tables.AllZeros(b) || len(b) != 12 || tables.ValidTimestamp(b) || strings.TrimSpace(string(b)) == "" {
+		return nil
+	}
+	return str(dst, string(b[0:4])+"-"+string(b[4:6])+"-"+string(b[6:8])+"T"+string(b[8:10])+":"+string(b[10:12]))
+}
+
 // str is s, or nil when s is empty.
 func str(dst *string, s string) *string {
 	if s == "" {
@@ -184,7 +194,7 @@ func date(dst *int32, d civil.Date) *int32 {
 // column is not adjusted to UTC: its value is the wall clock, whatever the zone); nil when empty (zeros)
 // or no time.
 func timestampAt(dst *time.Time, b []byte) *time.Time {
-	if len(b) != 12 {
+	if !tables.ValidTimestamp(b) {
 		return nil
 	}
 	y, ok1 := digits(b[0:4])
