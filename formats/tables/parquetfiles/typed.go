@@ -2,6 +2,7 @@ package parquetfiles
 
 import (
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -118,8 +119,24 @@ func codeAt(dst *string, b []byte) *string {
 	if tables.AllZeros(b) {
 		return nil
 	}
+	if n, ok := digits(b); ok && len(b) <= 4 {
+		*dst = fourDigits[len(b)-1][n] // no string made per value: codes repeat
+		return dst
+	}
 	return textAt(dst, b)
 }
+
+// fourDigits holds every code of one to four digits as text, leading zeros kept, by length and value.
+var fourDigits = func() (t [4][]string) {
+	for l, n := 1, 10; l <= 4; l, n = l+1, n*10 {
+		t[l-1] = make([]string, n)
+		for v := range n {
+			s := strconv.Itoa(v)
+			t[l-1][v] = strings.Repeat("0", l-len(s)) + s
+		}
+	}
+	return t
+}()
 
 // flagAt is an uncertainty marker: true for `*`, false for a blank, nil for anything else.
 func flagAt(dst *bool, b []byte) *bool {
