@@ -113,20 +113,22 @@ func FileName(production civil.Date, task int) string {
 // PersonWriter writes a person extract: the start record, each person's selected records, the 003 block
 // and the end record with the count of records between. It writes to an io.Writer it does not own.
 type PersonWriter struct {
-	w       *bufio.Writer
-	opts    FileOptions
-	block   *os.File // the 003 records, until Close
-	blockW  *bufio.Writer
-	records int    // between 000 and 999
-	key     uint64 // the current person's TimeKey
-	ln      line
-	persons int
-	types   []*personType                      // the selected types, in type order
-	cur     *personType                        // the type being written
-	num     []byte                             // the person's number, reused
-	sink    func(l *Layout, line []byte) error // when set, person records go here instead of the file
-	late    *deferred                          // persons written after all others, by WriteLast
-	err     error
+	w        *bufio.Writer
+	opts     FileOptions
+	block    *os.File // the 003 records, until Close
+	blockW   *bufio.Writer
+	records  int    // between 000 and 999
+	key      uint64 // the current person's TimeKey
+	times    [4]timeMemo
+	nextTime int
+	ln       line
+	persons  int
+	types    []*personType                      // the selected types, in type order
+	cur      *personType                        // the type being written
+	num      []byte                             // the person's number, reused
+	sink     func(l *Layout, line []byte) error // when set, person records go here instead of the file
+	late     *deferred                          // persons written after all others, by WriteLast
+	err      error
 }
 
 // personType is what writing one record type needs, looked up once.
@@ -299,9 +301,38 @@ func putNumber(dst []byte, v int) {
 // date writes d into a yyyy-MM-dd, yyyyMMddHHmm or yyyyMMdd field, a timestamp at the person's time of
 // that date (TimeOf); the zero date leaves it empty.
 func (ln *line) date(i int, d civil.Date) {
-	if !d.IsZero() {
-		putDate(ln.field(i), ln.l.Fields[i].Kind, d, ln.pw.key)
+	if d.IsZero() {
+		return
 	}
+	switch dst := ln.field(i); ln.l.Fields[i].Kind {
+	case KindTimestamp, KindTimestampText:
+		putDay(dst[0:8], d)
+		t := ln.pw.timeOf(d)
+		copy(dst[8:], t[:])
+	default:
+		putDate(dst, ln.l.Fields[i].Kind, d, ln.pw.key)
+	}
+}
+
+// timeOf is TimeOf for the current person, remembering the last dates asked: a person's records give
+// the same few dates (the birth, the last move) again and again.
+func (pw *PersonWriter) timeOf(d civil.Date) [4]byte {
+	for i := range pw.times {
+		if pw.times[i].ok && pw.times[i].d == d {
+			return pw.times[i].t
+		}
+	}
+	t := TimeOf(pw.key, d)
+	pw.times[pw.nextTime] = timeMemo{d: d, t: t, ok: true}
+	pw.nextTime = (pw.nextTime + 1) % len(pw.times)
+	return t
+}
+
+// timeMemo is a date's time for the current person.
+type timeMemo struct {
+	d  civil.Date
+	t  [4]byte
+	ok bool
 }
 
 // relatives writes a record 031, 032 or 033 for each of p's relatives of the relation: the relative's
@@ -422,6 +453,7 @@ func (pw *PersonWriter) Write(p *generator.Person) error {
 func (pw *PersonWriter) encode(p *generator.Person, main, block *bufio.Writer) error {
 	pw.num = p.Number.AppendTo(pw.num[:0])
 	pw.key = TimeKey(p)
+	pw.times, pw.nextTime = [4]timeMemo{}, 0
 	num := unsafeString(pw.num)
 	for _, pt := range pw.types {
 		dst := main
