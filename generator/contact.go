@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/cprtestdata/cprtestdata/generator/civil"
@@ -49,7 +50,7 @@ func contactAddress(w *world, p *Person, d civil.Date, find func(pnr.Number) *Pe
 			return nil
 		}
 		pc := mu.postcodes[h>>45%uint64(len(mu.postcodes))]
-		a = &Address{Road: mu.roads[h>>49%uint64(len(mu.roads))], HouseNumber: postcodeText(int(1 + h>>57%120))[1:],
+		a = &Address{Road: mu.roads[h>>49%uint64(len(mu.roads))], HouseNumber: strconv.Itoa(int(1 + h>>57%120)),
 			Postcode: Code4(pc.Code), City: pc.City}
 	}
 	street := strings.TrimLeft(a.HouseNumber, "0")
