@@ -63,16 +63,11 @@ func contactAddress(w *world, p *Person, d civil.Date, find func(pnr.Number) *Pe
 	if a.Door != "" {
 		street += " " + a.Door
 	}
-	lines := []string{name, a.Road + " " + street, postcodeText(int(a.Postcode)) + " " + a.City}
+	lines := []string{name, a.Road + " " + street, a.Postcode.Text() + " " + a.City}
 	for i, l := range lines {
 		lines[i] = fitLine(l)
 	}
 	return &ContactAddress{Lines: lines, Start: d}
-}
-
-// postcodeText is a postcode of four digits.
-func postcodeText(n int) string {
-	return string([]byte{byte('0' + n/1000%10), byte('0' + n/100%10), byte('0' + n/10%10), byte('0' + n%10)})
 }
 
 // contactLineWidth is the width of a contact address line (ADR1-KONTAKTADR …).

@@ -355,12 +355,18 @@ func (p *Person) AgeOn(d civil.Date) int { return ageAt(p.BirthDate, d) }
 // in Go, and in JSON the text CPR writes, its leading zeros kept ("0420"), as the tables carry it.
 type Code4 int
 
+// Text is the code as CPR writes it: four digits, leading zeros kept. A code outside 0-9999 has its
+// last four digits.
+func (c Code4) Text() string {
+	return string([]byte{byte('0' + c/1000%10), byte('0' + c/100%10), byte('0' + c/10%10), byte('0' + c%10)})
+}
+
 // MarshalText implements encoding.TextMarshaler.
 func (c Code4) MarshalText() ([]byte, error) {
 	if c < 0 || c > 9999 {
 		return nil, fmt.Errorf("code %d has more than four digits", int(c))
 	}
-	return []byte{byte('0' + c/1000), byte('0' + c/100%10), byte('0' + c/10%10), byte('0' + c%10)}, nil
+	return []byte(c.Text()), nil
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler.

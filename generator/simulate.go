@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -857,7 +856,7 @@ func (s *sim) detail(c *candidate) {
 		} else {
 			a := s.newAddress(StatusActive)
 			g.GuardianName = s.d.w.female.draw(&s.d.b) + " " + s.d.surname()
-			g.GuardianAddress = []string{a.Road + " " + a.HouseNumber, fmt.Sprintf("%04d %s", a.Postcode, a.City)}
+			g.GuardianAddress = []string{a.Road + " " + a.HouseNumber, a.Postcode.Text() + " " + a.City}
 		}
 		p.Guardianship = g
 		s.mark(c.who, CodeGuardianship, "", p.Number)

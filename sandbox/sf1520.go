@@ -224,7 +224,7 @@ func (s *Sandbox) adresse(w *soap.Writer, p *generator.Person) {
 		optText(w, "sidedoer", a.Door)
 		optText(w, "conavn", a.CareOf)
 		if a.Postcode != 0 {
-			w.Text("postnummer", fmt.Sprintf("%04d", a.Postcode))
+			w.Text("postnummer", a.Postcode.Text())
 		}
 		optText(w, "postdistrikt", extract.PostDistrictText(a.City))
 		optText(w, "vejnavn", a.Road)

@@ -40,7 +40,7 @@ func TestFamilyRecords(t *testing.T) {
 	for _, rec := range recs {
 		switch rec.Type() {
 		case "003":
-			own[rec.Get("PNR")] = clearAddress(rec)
+			own[rec.Get("PNR")] = addressText(rec)
 		case "031", "032", "033":
 			got[rec.Get("PNR")] = append(got[rec.Get("PNR")], rec.Type()+":"+rec.Get(rec.Layout.Fields[2].Name))
 		}
@@ -62,8 +62,8 @@ func TestFamilyRecords(t *testing.T) {
 		case typ == "033" && !containsNumber(p.Children, q):
 			t.Errorf("033 of %s names %s, not a child", p.Number, q.Number)
 		}
-		if clearAddress(rec) != own[q.Number.String()] {
-			t.Errorf("%s of %s: %q, the relative's own 003 %q", typ, p.Number, clearAddress(rec), own[q.Number.String()])
+		if addressText(rec) != own[q.Number.String()] {
+			t.Errorf("%s of %s: %q, the relative's own 003 %q", typ, p.Number, addressText(rec), own[q.Number.String()])
 		}
 	}
 	for _, typ := range FamilyTypes {

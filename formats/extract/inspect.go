@@ -130,9 +130,9 @@ type relative struct {
 	at                Finding
 }
 
-// clearAddress is the part of a 003 or 031-033 that names the person and its address, for comparing
+// addressText is the part of a 003 or 031-033 that names the person and its address, for comparing
 // the two: ADRNVN, STANDARDADR, POSTNR, KOMKOD, VEJKOD, HUSNR, ETAGE, SIDEDOER.
-func clearAddress(rec *Record) string {
+func addressText(rec *Record) string {
 	get := func(name string) string { return rec.Get(name) }
 	label := "LabelledAddress"
 	if rec.Type() != "003" {
@@ -299,7 +299,7 @@ func (rep *Report) personRecord(rec *Record, p *person, at Finding, num string) 
 	case "012":
 		linkTo("AEGTEPNR", rec.Get("SpousePNR"))
 	case "003":
-		p.address = clearAddress(rec)
+		p.address = addressText(rec)
 	case "014":
 		linkTo("PNR", rec.Get("ChildPNR"))
 		p.children = append(p.children, rec.Get("ChildPNR"))
@@ -310,7 +310,7 @@ func (rep *Report) personRecord(rec *Record, p *person, at Finding, num string) 
 	case "031", "032", "033":
 		who := map[string]string{"031": "MotherPNR", "032": "FatherPNR", "033": "ChildPNR"}[rec.Type()]
 		linkTo(rec.Layout.Fields[2].Danish, rec.Get(who))
-		p.relatives = append(p.relatives, relative{typ: rec.Type(), pnr: rec.Get(who), address: clearAddress(rec), at: at})
+		p.relatives = append(p.relatives, relative{typ: rec.Type(), pnr: rec.Get(who), address: addressText(rec), at: at})
 	case "016", "017":
 		linkTo("RELPNR", rec.Get("RelationPNR"))
 	case "022":

@@ -335,6 +335,33 @@ type timeMemo struct {
 	ok bool
 }
 
+// clearAddressFields are the fields of a clear-text address in a record: 003's, and 031-033's (one
+// layout) for a relative.
+type clearAddressFields struct {
+	careOf, label, postcode, district, municipality, road, house, floor, door, roadName int
+}
+
+var (
+	clearAddress003 = clearAddressFields{f003CareOfName, f003LabelledAddress, f003PostCode, f003PostDistrictText,
+		f003MunicipalityCode, f003StreetCode, f003HouseNumber, f003Floor, f003Door, f003StreetAddressingName}
+	clearAddress031 = clearAddressFields{f031CareOfName, f031StandardAddress, f031PostCode, f031PostDistrict,
+		f031MunicipalityCode, f031StreetCode, f031HouseNumber, f031Floor, f031Door, f031StreetAddressingName}
+)
+
+// clearAddress writes address a in clear text into the fields f names.
+func (ln *line) clearAddress(f *clearAddressFields, a *generator.Address) {
+	ln.text(f.careOf, a.CareOf)
+	ln.text(f.label, LabelledAddress(a))
+	ln.num(f.postcode, int(a.Postcode))
+	ln.text(f.district, PostDistrictText(a.City))
+	ln.num(f.municipality, int(a.Municipality))
+	ln.num(f.road, int(a.RoadCode))
+	ln.text(f.house, a.HouseNumber)
+	ln.text(f.floor, a.Floor)
+	ln.right(f.door, a.Door)
+	ln.text(f.roadName, generator.RoadAddressingName(a.Road))
+}
+
 // relatives writes a record 031, 032 or 033 for each of p's relatives of the relation: the relative's
 // number, addressing name and clear-text address with the fields of its 003, and the start of its name
 // and address protection. The three records share one layout.
@@ -344,19 +371,9 @@ func relatives(pw *PersonWriter, p *generator.Person, num string, dst *bufio.Wri
 			continue
 		}
 		l := pw.startType(pw.cur, num)
-		a := &r.Address
 		l.number(f031MotherPNR, r.Number)
 		l.text(f031AddressingName, r.Name)
-		l.text(f031CareOfName, a.CareOf)
-		l.text(f031StandardAddress, LabelledAddress(a))
-		l.num(f031PostCode, int(a.Postcode))
-		l.text(f031PostDistrict, PostDistrictText(a.City))
-		l.num(f031MunicipalityCode, int(a.Municipality))
-		l.num(f031StreetCode, int(a.RoadCode))
-		l.text(f031HouseNumber, a.HouseNumber)
-		l.text(f031Floor, a.Floor)
-		l.right(f031Door, a.Door)
-		l.text(f031StreetAddressingName, generator.RoadAddressingName(a.Road))
+		l.clearAddress(&clearAddress031, &r.Address)
 		l.date(f031ProtectionStartDate, r.Protected)
 		pw.emit(l, dst)
 	}
@@ -578,16 +595,7 @@ var encoders = map[string]func(pw *PersonWriter, p *generator.Person, num string
 		l := pw.startType(pw.cur, num)
 		l.text(f003AddressingName, p.Name.Addressing)
 		if a := p.Address; a != nil && p.Status < 30 {
-			l.text(f003CareOfName, a.CareOf)
-			l.text(f003LabelledAddress, LabelledAddress(a))
-			l.num(f003PostCode, int(a.Postcode))
-			l.text(f003PostDistrictText, PostDistrictText(a.City))
-			l.num(f003MunicipalityCode, int(a.Municipality))
-			l.num(f003StreetCode, int(a.RoadCode))
-			l.text(f003HouseNumber, a.HouseNumber)
-			l.text(f003Floor, a.Floor)
-			l.right(f003Door, a.Door)
-			l.text(f003StreetAddressingName, generator.RoadAddressingName(a.Road))
+			l.clearAddress(&clearAddress003, a)
 		}
 		pw.emit(l, dst)
 	},

@@ -12,7 +12,6 @@
 package private
 
 import (
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -175,7 +174,7 @@ func (e *Encoder) Encode(p *generator.Person, today civil.Date, emit func(l *ext
 			name = q.Name.Addressing
 			lines = nil
 			if a := q.Address; a != nil && q.Status.HasAddress() {
-				lines = []string{extract.LabelledAddress(a), fmt.Sprintf("%04d %s", a.Postcode, a.City)}
+				lines = []string{extract.LabelledAddress(a), a.Postcode.Text() + " " + a.City}
 			}
 		}
 		if err := l.PutText(rec, l.Field("GuardianName"), clip(name, 34)); err != nil {

@@ -35,11 +35,11 @@ func stamp(p *generator.Person, d civil.Date) Cell {
 }
 
 // code is a four-digit code as CPR writes it, leading zeros kept (KOMKOD 0420); 0 is none.
-func code(n int) Cell {
-	if n <= 0 || n > 9999 {
+func code(c generator.Code4) Cell {
+	if c <= 0 || c > 9999 {
 		return Cell{}
 	}
-	return Cell{S: string([]byte{byte('0' + n/1000), byte('0' + n/100%10), byte('0' + n/10%10), byte('0' + n%10)}), OK: true}
+	return Cell{S: c.Text(), OK: true}
 }
 
 func addr(p *generator.Person) *generator.Address {
@@ -63,14 +63,14 @@ var PersonColumns = []PersonColumn{
 	{"middle_name", TypeText, func(p *generator.Person) Cell { return str(p.Name.Middle) }},
 	{"last_name", TypeText, func(p *generator.Person) Cell { return str(p.Name.Last) }},
 	{"addressing_name", TypeText, func(p *generator.Person) Cell { return str(p.Name.Addressing) }},
-	{"municipality_code", TypeCode, func(p *generator.Person) Cell { return code(int(addr(p).Municipality)) }},
-	{"road_code", TypeCode, func(p *generator.Person) Cell { return code(int(addr(p).RoadCode)) }},
+	{"municipality_code", TypeCode, func(p *generator.Person) Cell { return code(addr(p).Municipality) }},
+	{"road_code", TypeCode, func(p *generator.Person) Cell { return code(addr(p).RoadCode) }},
 	{"road_name", TypeText, func(p *generator.Person) Cell { return str(addr(p).Road) }},
 	{"house_number", TypeText, func(p *generator.Person) Cell { return str(addr(p).HouseNumber) }},
 	{"floor", TypeText, func(p *generator.Person) Cell { return str(addr(p).Floor) }},
 	{"door", TypeText, func(p *generator.Person) Cell { return str(addr(p).Door) }},
 	{"care_of_name", TypeText, func(p *generator.Person) Cell { return str(addr(p).CareOf) }},
-	{"postcode", TypeCode, func(p *generator.Person) Cell { return code(int(addr(p).Postcode)) }},
+	{"postcode", TypeCode, func(p *generator.Person) Cell { return code(addr(p).Postcode) }},
 	{"post_district", TypeText, func(p *generator.Person) Cell { return str(addr(p).City) }},
 	{"relocation_date", TypeTimestamp, func(p *generator.Person) Cell { return stamp(p, addr(p).MovedIn) }},
 	{"address_protected", TypeFlag, func(p *generator.Person) Cell {
@@ -86,7 +86,7 @@ var PersonColumns = []PersonColumn{
 	{"spouse_pnr", TypePNR, func(p *generator.Person) Cell { return str(p.Civil.Spouse.String()) }},
 	{"mother_pnr", TypePNR, func(p *generator.Person) Cell { return str(p.Mother.Number.String()) }},
 	{"father_pnr", TypePNR, func(p *generator.Person) Cell { return str(p.Father.Number.String()) }},
-	{"citizenship_country_code", TypeCode, func(p *generator.Person) Cell { return code(int(p.Citizenship.Country)) }},
+	{"citizenship_country_code", TypeCode, func(p *generator.Person) Cell { return code(p.Citizenship.Country) }},
 	{"church_relationship", TypeText, func(p *generator.Person) Cell {
 		if p.Church.Code == 0 {
 			return Cell{}
@@ -97,7 +97,7 @@ var PersonColumns = []PersonColumn{
 		if p.Emigration == nil {
 			return Cell{}
 		}
-		return code(int(p.Emigration.Country))
+		return code(p.Emigration.Country)
 	}},
 	{"exit_date", TypeTimestamp, func(p *generator.Person) Cell {
 		if p.Emigration == nil {

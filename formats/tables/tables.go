@@ -241,16 +241,14 @@ func (c Column) AppendCSV(dst, line []byte, l *extract.Layout) []byte {
 		if allOf(raw, '0') || allOf(raw, ' ') || ValidTimestamp(raw) {
 			return dst
 		}
-		return append(dst, raw[0], raw[1], raw[2], raw[3], '-', raw[4], raw[5], '-', raw[6], raw[7], 'T',
-			raw[8], raw[9], ':', raw[10], raw[11])
+		return AppendStamp(dst, raw)
 	}
 	switch c.Kind {
 	case extract.KindTimestamp, extract.KindTimestampText:
 		if allOf(raw, '0') || allOf(raw, ' ') || !ValidTimestamp(raw) {
 			return dst
 		}
-		return append(dst, raw[0], raw[1], raw[2], raw[3], '-', raw[4], raw[5], '-', raw[6], raw[7], 'T',
-			raw[8], raw[9], ':', raw[10], raw[11])
+		return AppendStamp(dst, raw)
 	case extract.KindDay:
 		if allOf(raw, '0') {
 			return dst
@@ -262,6 +260,12 @@ func (c Column) AppendCSV(dst, line []byte, l *extract.Layout) []byte {
 		}
 	}
 	return AppendCSVLatin1(dst, trimBlanks(raw))
+}
+
+// AppendStamp appends a yyyyMMddHHmm field as written, yyyy-MM-ddTHH:mm, valid or not.
+func AppendStamp(dst, raw []byte) []byte {
+	return append(dst, raw[0], raw[1], raw[2], raw[3], '-', raw[4], raw[5], '-', raw[6], raw[7], 'T',
+		raw[8], raw[9], ':', raw[10], raw[11])
 }
 
 // AppendCSVLatin1 appends ISO-8859-1 bytes as an RFC 4180 cell in UTF-8.

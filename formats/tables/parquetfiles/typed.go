@@ -154,7 +154,7 @@ func partialAt(dst *string, b []byte) *string {
 	if tables.AllZeros(b) || len(b) != 12 || tables.ValidTimestamp(b) || strings.TrimSpace(string(b)) == "" {
 		return nil
 	}
-	return str(dst, string(b[0:4])+"-"+string(b[4:6])+"-"+string(b[6:8])+"T"+string(b[8:10])+":"+string(b[10:12]))
+	return str(dst, string(tables.AppendStamp(nil, b)))
 }
 
 // str is s, or nil when s is empty.
