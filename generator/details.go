@@ -24,11 +24,12 @@ type detailer struct {
 	faker   *gofakeit.Faker // for foreign names and addresses; made when first needed
 	couples coupleCache     // reused from group to group
 	homes   []home          // the group's other homes, by member.household; reused
+	keys    int             // the population's persons as of the start: home keys are below (see dwellings)
 }
 
-func newDetailer(w *world, asOf civil.Date) *detailer {
+func newDetailer(w *world, asOf civil.Date, keys int) *detailer {
 	src := rand.NewPCG(0, 0)
-	return &detailer{b: builder{r: rand.New(src), asOf: asOf}, w: w, src: src}
+	return &detailer{b: builder{r: rand.New(src), asOf: asOf}, w: w, src: src, keys: keys}
 }
 
 func (d *detailer) fake() *gofakeit.Faker {
@@ -51,13 +52,22 @@ func lastDay(m *member, asOf civil.Date) civil.Date {
 	return asOf
 }
 
-// fill makes the persons of one group. persons[i] corresponds to members[i] and numbers[i].
-func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person) {
+// fill makes the persons of one group, the first of them with index first. persons[i] corresponds to
+// members[i] and numbers[i].
+func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person, first int) {
 	b := &d.b
 	asOf := b.asOf
-	// A surname for the family, and the shared home of those who do not live elsewhere.
+	// A surname for the family, and the shared home of those who do not live elsewhere: each home the
+	// group lives in has the key of the first of its persons (see dwellings).
 	family := d.surname()
-	home := d.address(members)
+	homeKey := -1
+	for i := range members {
+		if !members[i].elsewhere && members[i].status.HasAddress() {
+			homeKey = first + i
+			break
+		}
+	}
+	home := d.address(members, homeKey)
 	clear(d.homes)
 	// The group's country of origin, for its immigrants and their children born here.
 	var groupOrigin *fixtures.Country
@@ -157,11 +167,11 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 					d.homes = slices.Grow(d.homes, int(m.household)+1-len(d.homes))[:int(m.household)+1]
 				}
 				if d.homes[m.household].muni == nil {
-					d.homes[m.household] = d.address([]member{*m})
+					d.homes[m.household] = d.address([]member{*m}, first+i)
 				}
 				a = d.homes[m.household]
 			case m.elsewhere || home.muni == nil:
-				a = d.address([]member{*m})
+				a = d.address([]member{*m}, first+i)
 			}
 			p.Address = d.place(a, m, arrived)
 			if m.elsewhere && m.household == 0 && b.r.IntN(100) < 3 {
@@ -172,7 +182,7 @@ func (d *detailer) fill(members []member, numbers []pnr.Number, persons []Person
 		} else if m.status != StatusAdministrative {
 			// Gone: the last Danish address ended with the event.
 			end := maxDate(m.event, m.birth)
-			a := d.address([]member{*m})
+			a := d.address([]member{*m}, -1)
 			in := b.between(maxDate(arrived, yearsBefore(end, 15)), end)
 			p.AddressHistory = append(p.AddressHistory, HistoricAddress{Municipality: Code4(a.muni.code), RoadCode: Code4(roadCode(a.road)),
 				HouseNumber: a.house, Floor: a.floor, Door: a.door, MovedIn: in, MovedOut: end})
@@ -293,39 +303,55 @@ type home struct {
 }
 
 // address chooses an address fitting the members' status: Danish, Greenlandic, or a special road code.
-func (d *detailer) address(members []member) home {
+// key is the home's key (see dwellings), or -1 for a random home.
+func (d *detailer) address(members []member, key int) home {
 	b := &d.b
 	var h home
-	if len(members) > 0 && (members[0].status == StatusGreenland || members[0].status == StatusGreenlandSpecialRoad) {
-		h.muni = &d.w.munis[d.w.greenland[b.r.IntN(len(d.w.greenland))]]
-		h.greenland = true
-	} else {
-		// Inactive groups still had addresses; choose a Danish one.
-		h.muni = &d.w.munis[d.w.danish.draw(b.r)]
-	}
 	st := StatusActive
 	if len(members) > 0 {
 		st = members[0].status
 	}
-	d.dwelling(&h, st)
+	switch {
+	case st == StatusGreenland || st == StatusGreenlandSpecialRoad:
+		h.muni = &d.w.munis[d.w.greenland[b.r.IntN(len(d.w.greenland))]]
+		h.greenland = true
+	case key >= 0:
+		m, at := d.w.homes.of(key)
+		h.muni = &d.w.munis[m]
+		d.dwelling(&h, st, at)
+		return h
+	default:
+		// Inactive groups still had addresses; choose a Danish one.
+		h.muni = &d.w.munis[d.w.danish.draw(b.r)]
+	}
+	d.dwelling(&h, st, -1)
 	return h
 }
 
-// dwelling chooses a road, house number, floor and door in h's municipality for a person of status st.
-func (d *detailer) dwelling(h *home, st Status) {
+// dwelling gives h the road, house number, floor and door of home at of its municipality, or of a
+// random one no key gives (see dwellings) when at is negative; a special road code for a person of
+// status st without a fixed abode.
+func (d *detailer) dwelling(h *home, st Status, at int) {
 	b := &d.b
-	h.road = b.r.IntN(len(h.muni.roads))
-	h.roadCode = roadCode(h.road)
+	mu := h.muni
+	if at < 0 {
+		at = d.w.homes.drawHome(b.r, mu, mu.space, d.keys)
+	}
+	kind := &mu.houses
+	if at >= kind.homes() {
+		at -= kind.homes()
+		kind = &mu.flats
+	}
+	road, number, flat := kind.locate(at)
+	h.road, h.roadCode, h.house, h.floor, h.door = road, roadCode(road), houseNumbers[number], "", ""
+	if kind == &mu.flats {
+		h.floor, h.door = floors[flat/len(doors)], doors[flat%len(doors)]
+	}
 	if st == StatusActiveSpecialRoad || st == StatusGreenlandSpecialRoad {
 		h.roadCode = 9900 + b.r.IntN(100)
 	}
-	h.house = houseNumbers[b.r.IntN(b.r.IntN(len(houseNumbers))+1)]
 	if b.r.IntN(20) == 0 {
 		h.house += string(rune('A' + b.r.IntN(4)))
-	}
-	if b.r.IntN(100) < 45 { // a flat
-		h.floor = floors[b.r.IntN(len(floors))]
-		h.door = doors[b.r.IntN(len(doors))]
 	}
 }
 
@@ -351,7 +377,7 @@ func (d *detailer) history(m *member, p *Person, arrived civil.Date) {
 	if a == nil || !a.MovedIn.After(maxDate(adult, arrived)) || b.r.IntN(100) < 30 {
 		return
 	}
-	prev := d.address([]member{*m})
+	prev := d.address([]member{*m}, -1)
 	in := b.between(maxDate(adult, arrived), a.MovedIn.AddDays(-1))
 	p.AddressHistory = append(p.AddressHistory, HistoricAddress{Municipality: Code4(prev.muni.code), RoadCode: Code4(roadCode(prev.road)),
 		HouseNumber: prev.house, Floor: prev.floor, Door: prev.door, MovedIn: in, MovedOut: a.MovedIn})
@@ -372,7 +398,7 @@ func (d *detailer) corrections(m *member, p *Person, arrived civil.Date) {
 	scenario := m.flags&flagCorrectedHistory != 0
 	if scenario && len(p.AddressHistory) == 0 {
 		a := p.Address
-		prev := d.address([]member{*m})
+		prev := d.address([]member{*m}, -1)
 		lo := maxDate(m.birth.AddDays(18*365), arrived)
 		if !a.MovedIn.After(lo.AddDays(2)) {
 			a.MovedIn = minDate(b.asOf, lo.AddDays(400))
@@ -394,7 +420,7 @@ func (d *detailer) corrections(m *member, p *Person, arrived civil.Date) {
 	}
 	hist := []HistoricAddress{wrong, h}
 	if scenario {
-		e := d.address([]member{*m})
+		e := d.address([]member{*m}, -1)
 		day := b.between(h.MovedIn, h.MovedOut)
 		hist = append(hist, HistoricAddress{Correction: "A", Municipality: Code4(e.muni.code), RoadCode: Code4(roadCode(e.road)),
 			HouseNumber: e.house, Floor: e.floor, Door: e.door, MovedIn: day, MovedOut: day})

@@ -28,9 +28,9 @@ func ExampleGenerate() {
 		}
 	}
 	// Output:
-	// 0101640001 true 1964-01-01 M Ali Raynor
-	// 2404780029 false 1978-04-24 M Bo Andersen
-	// 2612540058 false 1954-12-26 K Ilse Nilausen
+	// 0101640001 true 1964-01-01 M Jakub Weaver
+	// 2404780029 false 1978-04-24 M Marco Steen Andersen
+	// 2612540058 false 1954-12-26 K Helle Nilausen
 	// 1000 persons
 	// no-control-digit 0101640001 no-control-digit
 }

@@ -15,7 +15,7 @@ import (
 // It changes whenever the same Config could give other bytes in any output (a test pins the golden
 // outputs' SHA-256 to it), so the same DataVersion, Config and seed give the same output, byte for byte.
 // It is not the program's version, which the build records.
-const DataVersion = "18"
+const DataVersion = "19"
 
 // chunkGroups is how many family groups are made at a time: it bounds memory whatever the population.
 const chunkGroups = 2048
@@ -427,11 +427,11 @@ func (g *generation) fillAll(ctx context.Context, in <-chan *chunk) <-chan *chun
 	work := make(chan *group, chunkGroups)
 	for w := 0; w < max(1, g.cfg.Workers); w++ {
 		go func() {
-			d := newDetailer(g.world, g.cfg.AsOf)
+			d := newDetailer(g.world, g.cfg.AsOf, g.cfg.Persons)
 			for gr := range work {
 				d.src.Seed(streamSeeds(g.cfg.Seed, gr.index, 1))
 				d.faker = nil
-				d.fill(gr.members[:gr.base], gr.numbers[:gr.base], gr.persons)
+				d.fill(gr.members[:gr.base], gr.numbers[:gr.base], gr.persons, gr.first)
 				for i := range gr.persons {
 					gr.persons[i].Index = gr.first + i
 					gr.persons[i].Group = gr.index

@@ -306,7 +306,7 @@ func (s *sim) endAddress(p *Person) {
 
 // newAddress chooses an address for a person of status st, moved in today.
 func (s *sim) newAddress(st Status) *Address {
-	return s.addressAt(s.d.address([]member{{status: st}}))
+	return s.addressAt(s.d.address([]member{{status: st}}, -1))
 }
 
 // moveAddress chooses the address a person of status st moves to today from an address in municipality
@@ -325,7 +325,7 @@ func (s *sim) moveAddress(st Status, from int) *Address {
 	if h.muni == nil {
 		return s.newAddress(st)
 	}
-	s.d.dwelling(&h, st)
+	s.d.dwelling(&h, st, -1)
 	return s.addressAt(h)
 }
 

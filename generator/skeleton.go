@@ -315,7 +315,11 @@ func cohabiting(age int) float64 {
 // partnerFor adds a partner for member i aged age, of about the same age (sd years apart); one couple
 // in fifty is of the same sex.
 func (b *builder) partnerFor(i, age int, sd float64) int {
-	pAge := clamp(age+int(b.r.NormFloat64()*sd), 18, b.maxAgeNow())
+	pAge := age + int(b.r.NormFloat64()*sd)
+	if pAge > age && pAge >= 90 {
+		pAge = 2*age - pAge // the very old are few: an old person's partner is younger as often as older
+	}
+	pAge = clamp(pAge, 18, b.maxAgeNow())
 	g := other(b.members[i].gender)
 	var fl need
 	if b.r.IntN(100) < 2 {

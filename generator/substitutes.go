@@ -70,7 +70,7 @@ func GenerateSubstitutes(ctx context.Context, cfg Config, emit func(*Substitute)
 	if err != nil {
 		return err
 	}
-	d := newDetailer(w, r.AsOf)
+	d := newDetailer(w, r.AsOf, 0)
 	b := &d.b
 	seqs := map[[2]int]*pnr.Sequence{}
 	seen := map[pnr.Number]bool{}

@@ -19,6 +19,7 @@ type world struct {
 	// recentNames).
 	maleRecent, femaleRecent names
 	danish                   sampler // municipalities by population (Denmark)
+	homes                    homeSpace
 	munis                    []muni
 	greenland                []int // indexes into munis
 	countries                []fixtures.Country
@@ -75,6 +76,9 @@ type muni struct {
 	name      string
 	roads     []string // road i has code roadCode(i) and this name
 	postcodes []fixtures.Postcode
+	houses    dwellings // its homes: houses first, then flats (see dwellings)
+	flats     dwellings
+	space     int // its position in world.homes.munis; -1 for Greenland's
 }
 
 var loadWorld = sync.OnceValues(buildWorld)
@@ -120,7 +124,8 @@ func buildWorld() (*world, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reference tables: %w", err)
 		}
-		w.munis = append(w.munis, muni{code: m.Code, name: m.Name, roads: roads, postcodes: pcs})
+		houses, flats := newDwellings(m.Code, len(roads), m.Population)
+		w.munis = append(w.munis, muni{code: m.Code, name: m.Name, roads: roads, postcodes: pcs, houses: houses, flats: flats, space: -1})
 		wt := float64(m.Population)
 		if m.Greenland {
 			w.greenland = append(w.greenland, len(w.munis)-1)
@@ -129,6 +134,7 @@ func buildWorld() (*world, error) {
 		weights = append(weights, wt)
 	}
 	w.danish = newSampler(weights)
+	w.homes = newHomeSpace(w)
 	for i, c := range t.Countries {
 		if c.Code != 5100 {
 			w.foreignCountries = append(w.foreignCountries, i)

@@ -361,7 +361,8 @@ func TestDatafordelerRefusals(t *testing.T) {
 // TestDFFieldsAreTheDocumentsKeys holds dfFields to the keys the documents have: every key of a record
 // an entity filters on is a field of it, and every field but cadr's unfilled DLS ones occurs.
 func TestDFFieldsAreTheDocumentsKeys(t *testing.T) {
-	sb, err := New(t.Context(), Config{Generator: generator.Config{Persons: 3000, Seed: 7}})
+	// Enough persons that one of those living elsewhere has a c/o name (3 in 100 of them do).
+	sb, err := New(t.Context(), Config{Generator: generator.Config{Persons: 6000, Seed: 7}})
 	if err != nil {
 		t.Fatal(err)
 	}
