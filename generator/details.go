@@ -335,7 +335,7 @@ func (d *detailer) dwelling(h *home, st Status, at int) {
 	b := &d.b
 	mu := h.muni
 	if at < 0 {
-		at = d.w.homes.drawHome(b.r, mu, mu.space, d.keys)
+		at = d.w.homes.drawHome(b.r, mu, d.keys)
 	}
 	kind := &mu.houses
 	if at >= kind.homes() {

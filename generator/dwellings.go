@@ -52,14 +52,6 @@ func (d *dwellings) locate(i int) (road, number, flat int) {
 	return int(d.roads[k]), i / d.per, i % d.per
 }
 
-// mix64 is SplitMix64's finaliser: a well-spread hash of x.
-func mix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
-	x = (x ^ x>>27) * 0x94d049bb133111eb
-	return x ^ x>>31
-}
-
 // newDwellings lays out the homes of municipality code, with roads roads, for population residents.
 func newDwellings(code, roads, population int) (houses, flats dwellings) {
 	houses.per, flats.per = 1, perNumber
@@ -67,7 +59,7 @@ func newDwellings(code, roads, population int) (houses, flats dwellings) {
 	lengths := make([]float64, roads)
 	flat := make([]bool, roads)
 	for i := range roads {
-		h := mix64(uint64(code)<<32 | uint64(i))
+		h := splitmix(uint64(code)<<32 | uint64(i))
 		lengths[i], flat[i] = float64(10+h%141), h>>32%4 == 0
 		if flat[i] {
 			weight[1] += lengths[i]
@@ -114,7 +106,7 @@ func newHomeSpace(w *world) homeSpace {
 		s.mul += 2
 	}
 	s.inv = modInverse(s.mul, n)
-	s.off = mix64(n) % n
+	s.off = splitmix(n) % n
 	return s
 }
 
@@ -140,33 +132,35 @@ func modInverse(a, n uint64) uint64 {
 	return uint64(t)
 }
 
+// start returns the number of the first home of the municipality at position k of munis.
+func (s *homeSpace) start(k int) int {
+	if k == 0 {
+		return 0
+	}
+	return s.end[k-1]
+}
+
 // of returns the municipality (an index into world.munis) and its home of key.
 func (s *homeSpace) of(key int) (muni, home int) {
 	h := int((uint64(key)%uint64(s.homes)*s.mul + s.off) % uint64(s.homes))
 	k := sort.Search(len(s.end), func(k int) bool { return s.end[k] > h })
-	if k > 0 {
-		h -= s.end[k-1]
-	}
-	return s.munis[k], h
+	return s.munis[k], h - s.start(k)
 }
 
 // keyed reports whether home of the municipality at position k of munis is the home of a key below
 // keys: a home the population as of the start may live in.
 func (s *homeSpace) keyed(k, home, keys int) bool {
-	if k > 0 {
-		home += s.end[k-1]
-	}
 	n := uint64(s.homes)
-	key := (uint64(home) + n - s.off) % n * s.inv % n
+	key := (uint64(home+s.start(k)) + n - s.off) % n * s.inv % n
 	return key < uint64(keys)
 }
 
-// drawHome returns a random home of municipality mu (position k of munis, or -1 for a Greenlandic one)
-// that no key below keys gives, if one of a few draws finds one.
-func (s *homeSpace) drawHome(r *rand.Rand, mu *muni, k, keys int) int {
+// drawHome returns a random home of municipality mu that no key below keys gives, if one of a few
+// draws finds one (any home of a Greenlandic one, which no key gives).
+func (s *homeSpace) drawHome(r *rand.Rand, mu *muni, keys int) int {
 	n := mu.houses.homes() + mu.flats.homes()
 	h := r.IntN(n)
-	for try := 0; k >= 0 && try < 8 && s.keyed(k, h, keys); try++ {
+	for try := 0; mu.space >= 0 && try < 8 && s.keyed(mu.space, h, keys); try++ {
 		h = r.IntN(n)
 	}
 	return h
