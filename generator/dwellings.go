@@ -3,7 +3,6 @@ package generator
 import (
 	"math/rand/v2"
 	"slices"
-	"sort"
 )
 
 // The homes of the world. Each road of a municipality is a road of houses, one home at each house
@@ -45,7 +44,7 @@ func (d *dwellings) homes() int {
 
 // locate returns the road index and house number index of home i, and its floor and door index.
 func (d *dwellings) locate(i int) (road, number, flat int) {
-	k := sort.Search(len(d.end), func(k int) bool { return d.end[k] > i })
+	k, _ := slices.BinarySearch(d.end, i+1) // the first road whose homes end after i
 	if k > 0 {
 		i -= d.end[k-1]
 	}
@@ -143,7 +142,7 @@ func (s *homeSpace) start(k int) int {
 // of returns the municipality (an index into world.munis) and its home of key.
 func (s *homeSpace) of(key int) (muni, home int) {
 	h := int((uint64(key)%uint64(s.homes)*s.mul + s.off) % uint64(s.homes))
-	k := sort.Search(len(s.end), func(k int) bool { return s.end[k] > h })
+	k, _ := slices.BinarySearch(s.end, h+1)
 	return s.munis[k], h - s.start(k)
 }
 
