@@ -154,8 +154,8 @@ func AppendTimestamp(dst []byte, d civil.Date, t [4]byte) []byte {
 	return append(dst, 'T', t[0], t[1], ':', t[2], t[3])
 }
 
-// trimBlanks cuts the padding: on the right of text, on the left of right-aligned text (SIDEDOER).
-func trimBlanks(b []byte) []byte {
+// TrimBlanks cuts a text field's padding: on the right of text, on the left of right-aligned text (SIDEDOER).
+func TrimBlanks(b []byte) []byte {
 	for len(b) > 0 && b[len(b)-1] == ' ' {
 		b = b[:len(b)-1]
 	}
@@ -209,7 +209,19 @@ func allOf(b []byte, c byte) bool {
 }
 
 // Text is a text field's value: its ISO-8859-1 bytes without the padding on either side, decoded.
-func Text(b []byte) string { return latin1(trimBlanks(b)) }
+func Text(b []byte) string { return latin1(TrimBlanks(b)) }
+
+// AppendLatin1 appends ISO-8859-1 bytes to dst in UTF-8: the bytes of latin1's string.
+func AppendLatin1(dst, b []byte) []byte {
+	for _, c := range b {
+		if c < 0x80 {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, 0xC0|c>>6, 0x80|c&0x3F)
+		}
+	}
+	return dst
+}
 
 // latin1 decodes ISO-8859-1 bytes.
 func latin1(b []byte) string {
@@ -259,7 +271,7 @@ func (c Column) AppendCSV(dst, line []byte, l *extract.Layout) []byte {
 			return dst
 		}
 	}
-	return AppendCSVLatin1(dst, trimBlanks(raw))
+	return AppendCSVLatin1(dst, TrimBlanks(raw))
 }
 
 // AppendStamp appends a yyyyMMddHHmm field as written, yyyy-MM-ddTHH:mm, valid or not.

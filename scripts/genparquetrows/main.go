@@ -1,6 +1,7 @@
 // Command genparquetrows writes formats/tables/parquetfiles/rows.go: a Go struct per record table of
-// formats/tables, with parquet tags, and the code that fills one from a record's bytes, so that
-// parquet-go can write the tables through its typed, column-compiled path; and docs/tables.md, the data
+// formats/tables, with parquet tags: the schema of its file, which the columnar writer fills from the
+// records' bytes and merging reads and writes through parquet-go's typed path; the persons table's row
+// and the code that fills it from a person; and docs/tables.md, the data
 // dictionary of the tables, from the same types. Run it from the repository root after a change of the
 // layouts or the tables:
 //
@@ -36,34 +37,34 @@ func main() {
 	}
 }
 
-// column is how a column of a kind is written: its Go type and parquet tag in the row struct, the
-// converter that fills it from the record's bytes, and, for the data dictionary, its Parquet type and
-// its CSV form. It is the one place the tables' types are decided.
+// column is how a column of a kind is written: its Go type and parquet tag in the row struct and, for
+// the data dictionary, its Parquet type and its CSV form (the values themselves are the columnar
+// writer's column.value and tables.Column.AppendCSV). It is the one place the tables' types are decided.
 type column struct {
-	goType, tag, call string
-	parquet, csv      string
+	goType, tag  string
+	parquet, csv string
 }
 
 func columnOf(t tables.Type) column {
 	switch t {
 	case tables.TypeDate:
 		// days since 1970: time.Time with the date tag is written wrong by parquet-go
-		return column{"int32", ",optional,date", "dateAt", "DATE", "yyyy-MM-dd"}
+		return column{"int32", ",optional,date", "DATE", "yyyy-MM-dd"}
 	case tables.TypeTimestamp:
-		return column{"time.Time", ",optional,timestamp(millisecond:local)", "timestampAt", "TIMESTAMP (ms, local time, no zone)", "yyyy-MM-ddTHH:mm; empty where CPR wrote no valid time"}
+		return column{"time.Time", ",optional,timestamp(millisecond:local)", "TIMESTAMP (ms, local time, no zone)", "yyyy-MM-ddTHH:mm; empty where CPR wrote no valid time"}
 	case tables.TypeCode:
-		return column{"string", ",optional", "codeAt", "STRING", "digits as CPR writes them, leading zeros kept (0751)"}
+		return column{"string", ",optional", "STRING", "digits as CPR writes them, leading zeros kept (0751)"}
 	case tables.TypePNR:
 		// a personnummer: text, its leading zeros kept
-		return column{"string", ",optional", "codeAt", "STRING", "a personnummer, ten digits"}
+		return column{"string", ",optional", "STRING", "a personnummer, ten digits"}
 	case tables.TypeFlag:
-		return column{"bool", ",optional", "flagAt", "BOOLEAN", "true (`*`) or false (blank)"}
+		return column{"bool", ",optional", "BOOLEAN", "true (`*`) or false (blank)"}
 	case tables.TypePartial:
-		return column{"string", ",optional", "partialAt", "STRING", "yyyy-MM-ddTHH:mm as CPR wrote it (`1941-00-00T12:99`) where it is no valid time; empty otherwise"}
+		return column{"string", ",optional", "STRING", "yyyy-MM-ddTHH:mm as CPR wrote it (`1941-00-00T12:99`) where it is no valid time; empty otherwise"}
 	case tables.TypeList:
-		return column{"[]string", ",list", "", "LIST of STRING", "the items joined by commas"}
+		return column{"[]string", ",list", "LIST of STRING", "the items joined by commas"}
 	}
-	return column{"string", ",optional", "textAt", "STRING", "text, padding cut"}
+	return column{"string", ",optional", "STRING", "text, padding cut"}
 }
 
 // goName turns a snake_case column name into an exported Go name: foreign_address1 → ForeignAddress1.
@@ -85,23 +86,17 @@ func run(out string) error {
 	for _, t := range append(extract.PersonTypes, "099") {
 		tb := tables.ForLayout(extract.LayoutOf(t))
 		typ := "row" + t
-		fmt.Fprintf(&b, "// %s is a row of %s. Each column points into v, or is nil for null.\ntype %s struct {\n", typ, tb.Name, typ)
-		var fill, values strings.Builder
+		fmt.Fprintf(&b, "// %s is a row of %s, nil for null: the schema of its file, and its rows when files are merged.\ntype %s struct {\n", typ, tb.Name, typ)
 		for _, c := range tb.Columns {
-			f := tb.Layout.Fields[c.Field]
-			name := goName(c.Name)
 			col := columnOf(c.Type)
-			goType, tag, call := col.goType, col.tag, col.call
-			fmt.Fprintf(&b, "\t%s *%s `parquet:\"%s%s\"`\n", name, goType, c.Name, tag)
-			fmt.Fprintf(&values, "\t\t%s %s\n", name, goType)
-			fmt.Fprintf(&fill, "\tr.%s = %s(&r.v.%s, line[%d:%d])\n", name, call, name, f.Pos-1, f.Pos-1+f.Len)
+			fmt.Fprintf(&b, "\t%s *%s `parquet:\"%s%s\"`\n", goName(c.Name), col.goType, c.Name, col.tag)
 		}
-		fmt.Fprintf(&b, "\tv struct {\n%s\t}\n}\n\nfunc (r *%s) fill(line []byte) {\n%s}\n\n", values.String(), typ, fill.String())
-		fmt.Fprintf(&makers, "\t%q: func(w io.Writer, opts ...parquet.WriterOption) table { return newTyped[%s](w, (*%s).fill, opts...) },\n", t, typ, typ)
+		fmt.Fprintf(&b, "}\n\n")
+		fmt.Fprintf(&makers, "\t%q: func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[%s](w, %q, opts...) },\n", t, typ, t)
 		fmt.Fprintf(&mergers, "\t%q: mergeRows[%s],\n", t, typ)
 	}
 	writePersonRow(&b)
-	fmt.Fprintf(&b, "// tableMakers make the typed writer of each record type's table.\nvar tableMakers = map[string]func(io.Writer, ...parquet.WriterOption) table{\n%s}\n\n", makers.String())
+	fmt.Fprintf(&b, "// tableMakers make the writer of each record type's table.\nvar tableMakers = map[string]func(io.Writer, ...parquet.WriterOption) table{\n%s}\n\n", makers.String())
 	fmt.Fprintf(&b, "// tableMergers copy the rows of each record type's table from other files of it.\nvar tableMergers = map[string]merger{\n%s}\n", mergers.String())
 	src, err := format.Source(b.Bytes())
 	if err != nil {

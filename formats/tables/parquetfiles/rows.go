@@ -12,7 +12,7 @@ import (
 	"github.com/cprtestdata/cprtestdata/generator"
 )
 
-// row001 is a row of 001_person_information. Each column points into v, or is nil for null.
+// row001 is a row of 001_person_information, nil for null: the schema of its file, and its rows when files are merged.
 type row001 struct {
 	Pnr                      *string    `parquet:"pnr,optional"`
 	CurrentPnr               *string    `parquet:"current_pnr,optional"`
@@ -27,40 +27,9 @@ type row001 struct {
 	PersonEndDate            *int32     `parquet:"person_end_date,optional,date"`
 	PersonEndDateUncertain   *bool      `parquet:"person_end_date_uncertain,optional"`
 	Job                      *string    `parquet:"job,optional"`
-	v                        struct {
-		Pnr                      string
-		CurrentPnr               string
-		Status                   string
-		StatusStartDate          time.Time
-		StatusStartDateUncertain bool
-		Gender                   string
-		BirthDate                int32
-		BirthDateUncertain       bool
-		PersonStartDate          int32
-		PersonStartDateUncertain bool
-		PersonEndDate            int32
-		PersonEndDateUncertain   bool
-		Job                      string
-	}
 }
 
-func (r *row001) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CurrentPnr = textAt(&r.v.CurrentPnr, line[13:23])
-	r.Status = codeAt(&r.v.Status, line[23:25])
-	r.StatusStartDate = timestampAt(&r.v.StatusStartDate, line[25:37])
-	r.StatusStartDateUncertain = flagAt(&r.v.StatusStartDateUncertain, line[37:38])
-	r.Gender = textAt(&r.v.Gender, line[38:39])
-	r.BirthDate = dateAt(&r.v.BirthDate, line[39:49])
-	r.BirthDateUncertain = flagAt(&r.v.BirthDateUncertain, line[49:50])
-	r.PersonStartDate = dateAt(&r.v.PersonStartDate, line[50:60])
-	r.PersonStartDateUncertain = flagAt(&r.v.PersonStartDateUncertain, line[60:61])
-	r.PersonEndDate = dateAt(&r.v.PersonEndDate, line[61:71])
-	r.PersonEndDateUncertain = flagAt(&r.v.PersonEndDateUncertain, line[71:72])
-	r.Job = textAt(&r.v.Job, line[72:106])
-}
-
-// row002 is a row of 002_current_address_information. Each column points into v, or is nil for null.
+// row002 is a row of 002_current_address_information, nil for null: the schema of its file, and its rows when files are merged.
 type row002 struct {
 	Pnr                                       *string    `parquet:"pnr,optional"`
 	MunicipalityCode                          *string    `parquet:"municipality_code,optional"`
@@ -85,60 +54,9 @@ type row002 struct {
 	SupplementaryAddress5                     *string    `parquet:"supplementary_address5,optional"`
 	StartDate                                 *int32     `parquet:"start_date,optional,date"`
 	EndDate                                   *int32     `parquet:"end_date,optional,date"`
-	v                                         struct {
-		Pnr                                       string
-		MunicipalityCode                          string
-		RoadCode                                  string
-		HouseNumber                               string
-		Floor                                     string
-		Door                                      string
-		BuildingNumber                            string
-		CareOfName                                string
-		RelocationDate                            time.Time
-		RelocationDateUncertain                   bool
-		MunicipalityArrivalDate                   time.Time
-		MunicipalityArrivalDateUncertain          bool
-		LeavingMunicipalityCode                   string
-		LeavingMunicipalityDepartureDate          time.Time
-		LeavingMunicipalityDepartureDateUncertain bool
-		HomeAuthority                             string
-		SupplementaryAddress1                     string
-		SupplementaryAddress2                     string
-		SupplementaryAddress3                     string
-		SupplementaryAddress4                     string
-		SupplementaryAddress5                     string
-		StartDate                                 int32
-		EndDate                                   int32
-	}
 }
 
-func (r *row002) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.MunicipalityCode = codeAt(&r.v.MunicipalityCode, line[13:17])
-	r.RoadCode = codeAt(&r.v.RoadCode, line[17:21])
-	r.HouseNumber = textAt(&r.v.HouseNumber, line[21:25])
-	r.Floor = textAt(&r.v.Floor, line[25:27])
-	r.Door = textAt(&r.v.Door, line[27:31])
-	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[31:35])
-	r.CareOfName = textAt(&r.v.CareOfName, line[35:69])
-	r.RelocationDate = timestampAt(&r.v.RelocationDate, line[69:81])
-	r.RelocationDateUncertain = flagAt(&r.v.RelocationDateUncertain, line[81:82])
-	r.MunicipalityArrivalDate = timestampAt(&r.v.MunicipalityArrivalDate, line[82:94])
-	r.MunicipalityArrivalDateUncertain = flagAt(&r.v.MunicipalityArrivalDateUncertain, line[94:95])
-	r.LeavingMunicipalityCode = codeAt(&r.v.LeavingMunicipalityCode, line[95:99])
-	r.LeavingMunicipalityDepartureDate = timestampAt(&r.v.LeavingMunicipalityDepartureDate, line[99:111])
-	r.LeavingMunicipalityDepartureDateUncertain = flagAt(&r.v.LeavingMunicipalityDepartureDateUncertain, line[111:112])
-	r.HomeAuthority = codeAt(&r.v.HomeAuthority, line[112:116])
-	r.SupplementaryAddress1 = textAt(&r.v.SupplementaryAddress1, line[116:150])
-	r.SupplementaryAddress2 = textAt(&r.v.SupplementaryAddress2, line[150:184])
-	r.SupplementaryAddress3 = textAt(&r.v.SupplementaryAddress3, line[184:218])
-	r.SupplementaryAddress4 = textAt(&r.v.SupplementaryAddress4, line[218:252])
-	r.SupplementaryAddress5 = textAt(&r.v.SupplementaryAddress5, line[252:286])
-	r.StartDate = dateAt(&r.v.StartDate, line[286:296])
-	r.EndDate = dateAt(&r.v.EndDate, line[296:306])
-}
-
-// row003 is a row of 003_clear_written_address. Each column points into v, or is nil for null.
+// row003 is a row of 003_clear_written_address, nil for null: the schema of its file, and its rows when files are merged.
 type row003 struct {
 	Pnr                  *string `parquet:"pnr,optional"`
 	AddressingName       *string `parquet:"addressing_name,optional"`
@@ -155,65 +73,17 @@ type row003 struct {
 	Door                 *string `parquet:"door,optional"`
 	BuildingNumber       *string `parquet:"building_number,optional"`
 	StreetAddressingName *string `parquet:"street_addressing_name,optional"`
-	v                    struct {
-		Pnr                  string
-		AddressingName       string
-		CareOfName           string
-		Location             string
-		LabelledAddress      string
-		CityName             string
-		Postcode             string
-		PostDistrict         string
-		MunicipalityCode     string
-		RoadCode             string
-		HouseNumber          string
-		Floor                string
-		Door                 string
-		BuildingNumber       string
-		StreetAddressingName string
-	}
 }
 
-func (r *row003) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.AddressingName = textAt(&r.v.AddressingName, line[13:47])
-	r.CareOfName = textAt(&r.v.CareOfName, line[47:81])
-	r.Location = textAt(&r.v.Location, line[81:115])
-	r.LabelledAddress = textAt(&r.v.LabelledAddress, line[115:149])
-	r.CityName = textAt(&r.v.CityName, line[149:183])
-	r.Postcode = codeAt(&r.v.Postcode, line[183:187])
-	r.PostDistrict = textAt(&r.v.PostDistrict, line[187:207])
-	r.MunicipalityCode = codeAt(&r.v.MunicipalityCode, line[207:211])
-	r.RoadCode = codeAt(&r.v.RoadCode, line[211:215])
-	r.HouseNumber = textAt(&r.v.HouseNumber, line[215:219])
-	r.Floor = textAt(&r.v.Floor, line[219:221])
-	r.Door = textAt(&r.v.Door, line[221:225])
-	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[225:229])
-	r.StreetAddressingName = textAt(&r.v.StreetAddressingName, line[229:249])
-}
-
-// row004 is a row of 004_protection. Each column points into v, or is nil for null.
+// row004 is a row of 004_protection, nil for null: the schema of its file, and its rows when files are merged.
 type row004 struct {
 	Pnr            *string `parquet:"pnr,optional"`
 	ProtectionType *string `parquet:"protection_type,optional"`
 	StartDate      *int32  `parquet:"start_date,optional,date"`
 	EndDate        *int32  `parquet:"end_date,optional,date"`
-	v              struct {
-		Pnr            string
-		ProtectionType string
-		StartDate      int32
-		EndDate        int32
-	}
 }
 
-func (r *row004) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.ProtectionType = codeAt(&r.v.ProtectionType, line[13:17])
-	r.StartDate = dateAt(&r.v.StartDate, line[17:27])
-	r.EndDate = dateAt(&r.v.EndDate, line[27:37])
-}
-
-// row005 is a row of 005_current_departure_data. Each column points into v, or is nil for null.
+// row005 is a row of 005_current_departure_data, nil for null: the schema of its file, and its rows when files are merged.
 type row005 struct {
 	Pnr               *string    `parquet:"pnr,optional"`
 	ExitCountryCode   *string    `parquet:"exit_country_code,optional"`
@@ -224,32 +94,9 @@ type row005 struct {
 	ForeignAddress3   *string    `parquet:"foreign_address3,optional"`
 	ForeignAddress4   *string    `parquet:"foreign_address4,optional"`
 	ForeignAddress5   *string    `parquet:"foreign_address5,optional"`
-	v                 struct {
-		Pnr               string
-		ExitCountryCode   string
-		ExitDate          time.Time
-		ExitDateUncertain bool
-		ForeignAddress1   string
-		ForeignAddress2   string
-		ForeignAddress3   string
-		ForeignAddress4   string
-		ForeignAddress5   string
-	}
 }
 
-func (r *row005) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.ExitCountryCode = codeAt(&r.v.ExitCountryCode, line[13:17])
-	r.ExitDate = timestampAt(&r.v.ExitDate, line[17:29])
-	r.ExitDateUncertain = flagAt(&r.v.ExitDateUncertain, line[29:30])
-	r.ForeignAddress1 = textAt(&r.v.ForeignAddress1, line[30:64])
-	r.ForeignAddress2 = textAt(&r.v.ForeignAddress2, line[64:98])
-	r.ForeignAddress3 = textAt(&r.v.ForeignAddress3, line[98:132])
-	r.ForeignAddress4 = textAt(&r.v.ForeignAddress4, line[132:166])
-	r.ForeignAddress5 = textAt(&r.v.ForeignAddress5, line[166:200])
-}
-
-// row006 is a row of 006_contact_address. Each column points into v, or is nil for null.
+// row006 is a row of 006_contact_address, nil for null: the schema of its file, and its rows when files are merged.
 type row006 struct {
 	Pnr             *string `parquet:"pnr,optional"`
 	ContactAddress1 *string `parquet:"contact_address1,optional"`
@@ -259,48 +106,16 @@ type row006 struct {
 	ContactAddress5 *string `parquet:"contact_address5,optional"`
 	StartDate       *int32  `parquet:"start_date,optional,date"`
 	EndDate         *int32  `parquet:"end_date,optional,date"`
-	v               struct {
-		Pnr             string
-		ContactAddress1 string
-		ContactAddress2 string
-		ContactAddress3 string
-		ContactAddress4 string
-		ContactAddress5 string
-		StartDate       int32
-		EndDate         int32
-	}
 }
 
-func (r *row006) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.ContactAddress1 = textAt(&r.v.ContactAddress1, line[13:47])
-	r.ContactAddress2 = textAt(&r.v.ContactAddress2, line[47:81])
-	r.ContactAddress3 = textAt(&r.v.ContactAddress3, line[81:115])
-	r.ContactAddress4 = textAt(&r.v.ContactAddress4, line[115:149])
-	r.ContactAddress5 = textAt(&r.v.ContactAddress5, line[149:183])
-	r.StartDate = dateAt(&r.v.StartDate, line[183:193])
-	r.EndDate = dateAt(&r.v.EndDate, line[193:203])
-}
-
-// row007 is a row of 007_current_disappearance_information. Each column points into v, or is nil for null.
+// row007 is a row of 007_current_disappearance_information, nil for null: the schema of its file, and its rows when files are merged.
 type row007 struct {
 	Pnr                        *string    `parquet:"pnr,optional"`
 	DisappearanceDate          *time.Time `parquet:"disappearance_date,optional,timestamp(millisecond:local)"`
 	DisappearanceDateUncertain *bool      `parquet:"disappearance_date_uncertain,optional"`
-	v                          struct {
-		Pnr                        string
-		DisappearanceDate          time.Time
-		DisappearanceDateUncertain bool
-	}
 }
 
-func (r *row007) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.DisappearanceDate = timestampAt(&r.v.DisappearanceDate, line[13:25])
-	r.DisappearanceDateUncertain = flagAt(&r.v.DisappearanceDateUncertain, line[25:26])
-}
-
-// row008 is a row of 008_current_name_information. Each column points into v, or is nil for null.
+// row008 is a row of 008_current_name_information, nil for null: the schema of its file, and its rows when files are merged.
 type row008 struct {
 	Pnr                    *string    `parquet:"pnr,optional"`
 	FirstNames             *string    `parquet:"first_names,optional"`
@@ -313,99 +128,33 @@ type row008 struct {
 	NameStartDateAsWritten *string    `parquet:"name_start_date_as_written,optional"`
 	NameStartDateUncertain *bool      `parquet:"name_start_date_uncertain,optional"`
 	AddressingName         *string    `parquet:"addressing_name,optional"`
-	v                      struct {
-		Pnr                    string
-		FirstNames             string
-		FirstNameMarker        string
-		MiddleName             string
-		MiddleNameMarker       string
-		LastName               string
-		LastNameMarker         string
-		NameStartDate          time.Time
-		NameStartDateAsWritten string
-		NameStartDateUncertain bool
-		AddressingName         string
-	}
 }
 
-func (r *row008) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.FirstNames = textAt(&r.v.FirstNames, line[13:63])
-	r.FirstNameMarker = textAt(&r.v.FirstNameMarker, line[63:64])
-	r.MiddleName = textAt(&r.v.MiddleName, line[64:104])
-	r.MiddleNameMarker = textAt(&r.v.MiddleNameMarker, line[104:105])
-	r.LastName = textAt(&r.v.LastName, line[105:145])
-	r.LastNameMarker = textAt(&r.v.LastNameMarker, line[145:146])
-	r.NameStartDate = timestampAt(&r.v.NameStartDate, line[146:158])
-	r.NameStartDateAsWritten = partialAt(&r.v.NameStartDateAsWritten, line[146:158])
-	r.NameStartDateUncertain = flagAt(&r.v.NameStartDateUncertain, line[158:159])
-	r.AddressingName = textAt(&r.v.AddressingName, line[159:193])
-}
-
-// row009 is a row of 009_birth_registration_information. Each column points into v, or is nil for null.
+// row009 is a row of 009_birth_registration_information, nil for null: the schema of its file, and its rows when files are merged.
 type row009 struct {
 	Pnr                             *string `parquet:"pnr,optional"`
 	BirthRegistrationAuthorityCode  *string `parquet:"birth_registration_authority_code,optional"`
 	AdditionalBirthRegistrationText *string `parquet:"additional_birth_registration_text,optional"`
-	v                               struct {
-		Pnr                             string
-		BirthRegistrationAuthorityCode  string
-		AdditionalBirthRegistrationText string
-	}
 }
 
-func (r *row009) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.BirthRegistrationAuthorityCode = textAt(&r.v.BirthRegistrationAuthorityCode, line[13:17])
-	r.AdditionalBirthRegistrationText = textAt(&r.v.AdditionalBirthRegistrationText, line[17:37])
-}
-
-// row010 is a row of 010_current_citizenship. Each column points into v, or is nil for null.
+// row010 is a row of 010_current_citizenship, nil for null: the schema of its file, and its rows when files are merged.
 type row010 struct {
 	Pnr                           *string    `parquet:"pnr,optional"`
 	CitizenshipCountryCode        *string    `parquet:"citizenship_country_code,optional"`
 	CitizenshipStartDate          *time.Time `parquet:"citizenship_start_date,optional,timestamp(millisecond:local)"`
 	CitizenshipStartDateAsWritten *string    `parquet:"citizenship_start_date_as_written,optional"`
 	CitizenshipStartDateUncertain *bool      `parquet:"citizenship_start_date_uncertain,optional"`
-	v                             struct {
-		Pnr                           string
-		CitizenshipCountryCode        string
-		CitizenshipStartDate          time.Time
-		CitizenshipStartDateAsWritten string
-		CitizenshipStartDateUncertain bool
-	}
 }
 
-func (r *row010) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CitizenshipCountryCode = codeAt(&r.v.CitizenshipCountryCode, line[13:17])
-	r.CitizenshipStartDate = timestampAt(&r.v.CitizenshipStartDate, line[17:29])
-	r.CitizenshipStartDateAsWritten = partialAt(&r.v.CitizenshipStartDateAsWritten, line[17:29])
-	r.CitizenshipStartDateUncertain = flagAt(&r.v.CitizenshipStartDateUncertain, line[29:30])
-}
-
-// row011 is a row of 011_church_information. Each column points into v, or is nil for null.
+// row011 is a row of 011_church_information, nil for null: the schema of its file, and its rows when files are merged.
 type row011 struct {
 	Pnr                *string `parquet:"pnr,optional"`
 	ChurchRelationship *string `parquet:"church_relationship,optional"`
 	StartDate          *int32  `parquet:"start_date,optional,date"`
 	StartDateUncertain *bool   `parquet:"start_date_uncertain,optional"`
-	v                  struct {
-		Pnr                string
-		ChurchRelationship string
-		StartDate          int32
-		StartDateUncertain bool
-	}
 }
 
-func (r *row011) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.ChurchRelationship = textAt(&r.v.ChurchRelationship, line[13:14])
-	r.StartDate = dateAt(&r.v.StartDate, line[14:24])
-	r.StartDateUncertain = flagAt(&r.v.StartDateUncertain, line[24:25])
-}
-
-// row012 is a row of 012_current_civil_status. Each column points into v, or is nil for null.
+// row012 is a row of 012_current_civil_status, nil for null: the schema of its file, and its rows when files are merged.
 type row012 struct {
 	Pnr                           *string    `parquet:"pnr,optional"`
 	CivilStatusCode               *string    `parquet:"civil_status_code,optional"`
@@ -417,70 +166,23 @@ type row012 struct {
 	CivilStatusStartDate          *time.Time `parquet:"civil_status_start_date,optional,timestamp(millisecond:local)"`
 	CivilStatusStartDateUncertain *bool      `parquet:"civil_status_start_date_uncertain,optional"`
 	ReferenceToAnySeparation      *time.Time `parquet:"reference_to_any_separation,optional,timestamp(millisecond:local)"`
-	v                             struct {
-		Pnr                           string
-		CivilStatusCode               string
-		SpousePnr                     string
-		SpouseBirthDate               int32
-		SpouseBirthDateUncertain      bool
-		SpouseName                    string
-		SpouseNameMarker              string
-		CivilStatusStartDate          time.Time
-		CivilStatusStartDateUncertain bool
-		ReferenceToAnySeparation      time.Time
-	}
 }
 
-func (r *row012) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CivilStatusCode = textAt(&r.v.CivilStatusCode, line[13:14])
-	r.SpousePnr = codeAt(&r.v.SpousePnr, line[14:24])
-	r.SpouseBirthDate = dateAt(&r.v.SpouseBirthDate, line[24:34])
-	r.SpouseBirthDateUncertain = flagAt(&r.v.SpouseBirthDateUncertain, line[34:35])
-	r.SpouseName = textAt(&r.v.SpouseName, line[35:69])
-	r.SpouseNameMarker = textAt(&r.v.SpouseNameMarker, line[69:70])
-	r.CivilStatusStartDate = timestampAt(&r.v.CivilStatusStartDate, line[70:82])
-	r.CivilStatusStartDateUncertain = flagAt(&r.v.CivilStatusStartDateUncertain, line[82:83])
-	r.ReferenceToAnySeparation = timestampAt(&r.v.ReferenceToAnySeparation, line[83:95])
-}
-
-// row013 is a row of 013_current_separation. Each column points into v, or is nil for null.
+// row013 is a row of 013_current_separation, nil for null: the schema of its file, and its rows when files are merged.
 type row013 struct {
 	Pnr                          *string    `parquet:"pnr,optional"`
 	ReferenceToAnyMaritalStatus  *time.Time `parquet:"reference_to_any_marital_status,optional,timestamp(millisecond:local)"`
 	SeparationStartDate          *int32     `parquet:"separation_start_date,optional,date"`
 	SeparationStartDateUncertain *bool      `parquet:"separation_start_date_uncertain,optional"`
-	v                            struct {
-		Pnr                          string
-		ReferenceToAnyMaritalStatus  time.Time
-		SeparationStartDate          int32
-		SeparationStartDateUncertain bool
-	}
 }
 
-func (r *row013) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.ReferenceToAnyMaritalStatus = timestampAt(&r.v.ReferenceToAnyMaritalStatus, line[13:25])
-	r.SeparationStartDate = dateAt(&r.v.SeparationStartDate, line[25:35])
-	r.SeparationStartDateUncertain = flagAt(&r.v.SeparationStartDateUncertain, line[35:36])
-}
-
-// row014 is a row of 014_child. Each column points into v, or is nil for null.
+// row014 is a row of 014_child, nil for null: the schema of its file, and its rows when files are merged.
 type row014 struct {
 	Pnr      *string `parquet:"pnr,optional"`
 	ChildPnr *string `parquet:"child_pnr,optional"`
-	v        struct {
-		Pnr      string
-		ChildPnr string
-	}
 }
 
-func (r *row014) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.ChildPnr = textAt(&r.v.ChildPnr, line[13:23])
-}
-
-// row015 is a row of 015_parents_information. Each column points into v, or is nil for null.
+// row015 is a row of 015_parents_information, nil for null: the schema of its file, and its rows when files are merged.
 type row015 struct {
 	Pnr                      *string `parquet:"pnr,optional"`
 	MotherDate               *int32  `parquet:"mother_date,optional,date"`
@@ -497,44 +199,9 @@ type row015 struct {
 	FatherBirthDateUncertain *bool   `parquet:"father_birth_date_uncertain,optional"`
 	FatherName               *string `parquet:"father_name,optional"`
 	FatherNameMarker         *string `parquet:"father_name_marker,optional"`
-	v                        struct {
-		Pnr                      string
-		MotherDate               int32
-		MotherDateUncertain      bool
-		MotherPnr                string
-		MotherBirthDate          int32
-		MotherBirthDateUncertain bool
-		MotherName               string
-		MotherNameMarker         string
-		FatherDate               int32
-		FatherDateUncertain      bool
-		FatherPnr                string
-		FatherBirthDate          int32
-		FatherBirthDateUncertain bool
-		FatherName               string
-		FatherNameMarker         string
-	}
 }
 
-func (r *row015) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.MotherDate = dateAt(&r.v.MotherDate, line[13:23])
-	r.MotherDateUncertain = flagAt(&r.v.MotherDateUncertain, line[23:24])
-	r.MotherPnr = codeAt(&r.v.MotherPnr, line[24:34])
-	r.MotherBirthDate = dateAt(&r.v.MotherBirthDate, line[34:44])
-	r.MotherBirthDateUncertain = flagAt(&r.v.MotherBirthDateUncertain, line[44:45])
-	r.MotherName = textAt(&r.v.MotherName, line[45:79])
-	r.MotherNameMarker = textAt(&r.v.MotherNameMarker, line[79:80])
-	r.FatherDate = dateAt(&r.v.FatherDate, line[80:90])
-	r.FatherDateUncertain = flagAt(&r.v.FatherDateUncertain, line[90:91])
-	r.FatherPnr = codeAt(&r.v.FatherPnr, line[91:101])
-	r.FatherBirthDate = dateAt(&r.v.FatherBirthDate, line[101:111])
-	r.FatherBirthDateUncertain = flagAt(&r.v.FatherBirthDateUncertain, line[111:112])
-	r.FatherName = textAt(&r.v.FatherName, line[112:146])
-	r.FatherNameMarker = textAt(&r.v.FatherNameMarker, line[146:147])
-}
-
-// row016 is a row of 016_parental_authority. Each column points into v, or is nil for null.
+// row016 is a row of 016_parental_authority, nil for null: the schema of its file, and its rows when files are merged.
 type row016 struct {
 	Pnr                       *string `parquet:"pnr,optional"`
 	RelationshipType          *string `parquet:"relationship_type,optional"`
@@ -543,28 +210,9 @@ type row016 struct {
 	CustodyEndDate            *int32  `parquet:"custody_end_date,optional,date"`
 	RelationPnr               *string `parquet:"relation_pnr,optional"`
 	RelationPnrStartDate      *int32  `parquet:"relation_pnr_start_date,optional,date"`
-	v                         struct {
-		Pnr                       string
-		RelationshipType          string
-		CustodyStartDate          int32
-		CustodyStartDateUncertain bool
-		CustodyEndDate            int32
-		RelationPnr               string
-		RelationPnrStartDate      int32
-	}
 }
 
-func (r *row016) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.RelationshipType = codeAt(&r.v.RelationshipType, line[13:17])
-	r.CustodyStartDate = dateAt(&r.v.CustodyStartDate, line[17:27])
-	r.CustodyStartDateUncertain = flagAt(&r.v.CustodyStartDateUncertain, line[27:28])
-	r.CustodyEndDate = dateAt(&r.v.CustodyEndDate, line[28:38])
-	r.RelationPnr = textAt(&r.v.RelationPnr, line[38:48])
-	r.RelationPnrStartDate = dateAt(&r.v.RelationPnrStartDate, line[48:58])
-}
-
-// row017 is a row of 017_disempowerment. Each column points into v, or is nil for null.
+// row017 is a row of 017_disempowerment, nil for null: the schema of its file, and its rows when files are merged.
 type row017 struct {
 	Pnr                              *string `parquet:"pnr,optional"`
 	DisempowermentStartDate          *int32  `parquet:"disempowerment_start_date,optional,date"`
@@ -580,42 +228,9 @@ type row017 struct {
 	RelationText3                    *string `parquet:"relation_text3,optional"`
 	RelationText4                    *string `parquet:"relation_text4,optional"`
 	RelationText5                    *string `parquet:"relation_text5,optional"`
-	v                                struct {
-		Pnr                              string
-		DisempowermentStartDate          int32
-		DisempowermentStartDateUncertain bool
-		DisempowermentEndDate            int32
-		GuardianRelationType             string
-		RelationPnr                      string
-		RelationPnrStartDate             int32
-		GuardianName                     string
-		GuardianAddressStartDate         int32
-		RelationText1                    string
-		RelationText2                    string
-		RelationText3                    string
-		RelationText4                    string
-		RelationText5                    string
-	}
 }
 
-func (r *row017) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.DisempowermentStartDate = dateAt(&r.v.DisempowermentStartDate, line[13:23])
-	r.DisempowermentStartDateUncertain = flagAt(&r.v.DisempowermentStartDateUncertain, line[23:24])
-	r.DisempowermentEndDate = dateAt(&r.v.DisempowermentEndDate, line[24:34])
-	r.GuardianRelationType = codeAt(&r.v.GuardianRelationType, line[34:38])
-	r.RelationPnr = textAt(&r.v.RelationPnr, line[38:48])
-	r.RelationPnrStartDate = dateAt(&r.v.RelationPnrStartDate, line[48:58])
-	r.GuardianName = textAt(&r.v.GuardianName, line[58:92])
-	r.GuardianAddressStartDate = dateAt(&r.v.GuardianAddressStartDate, line[92:102])
-	r.RelationText1 = textAt(&r.v.RelationText1, line[102:136])
-	r.RelationText2 = textAt(&r.v.RelationText2, line[136:170])
-	r.RelationText3 = textAt(&r.v.RelationText3, line[170:204])
-	r.RelationText4 = textAt(&r.v.RelationText4, line[204:238])
-	r.RelationText5 = textAt(&r.v.RelationText5, line[238:272])
-}
-
-// row022 is a row of 022_historical_pnr. Each column points into v, or is nil for null.
+// row022 is a row of 022_historical_pnr, nil for null: the schema of its file, and its rows when files are merged.
 type row022 struct {
 	Pnr                      *string `parquet:"pnr,optional"`
 	OldPnr                   *string `parquet:"old_pnr,optional"`
@@ -623,26 +238,9 @@ type row022 struct {
 	OldPnrStartDateUncertain *bool   `parquet:"old_pnr_start_date_uncertain,optional"`
 	OldPnrEndDate            *int32  `parquet:"old_pnr_end_date,optional,date"`
 	OldPnrEndDateUncertain   *bool   `parquet:"old_pnr_end_date_uncertain,optional"`
-	v                        struct {
-		Pnr                      string
-		OldPnr                   string
-		OldPnrStartDate          int32
-		OldPnrStartDateUncertain bool
-		OldPnrEndDate            int32
-		OldPnrEndDateUncertain   bool
-	}
 }
 
-func (r *row022) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.OldPnr = textAt(&r.v.OldPnr, line[13:23])
-	r.OldPnrStartDate = dateAt(&r.v.OldPnrStartDate, line[23:33])
-	r.OldPnrStartDateUncertain = flagAt(&r.v.OldPnrStartDateUncertain, line[33:34])
-	r.OldPnrEndDate = dateAt(&r.v.OldPnrEndDate, line[34:44])
-	r.OldPnrEndDateUncertain = flagAt(&r.v.OldPnrEndDateUncertain, line[44:45])
-}
-
-// row023 is a row of 023_historical_address. Each column points into v, or is nil for null.
+// row023 is a row of 023_historical_address, nil for null: the schema of its file, and its rows when files are merged.
 type row023 struct {
 	Pnr                     *string    `parquet:"pnr,optional"`
 	CorrectionMarker        *string    `parquet:"correction_marker,optional"`
@@ -657,40 +255,9 @@ type row023 struct {
 	RelocationDateUncertain *bool      `parquet:"relocation_date_uncertain,optional"`
 	LeavingDate             *time.Time `parquet:"leaving_date,optional,timestamp(millisecond:local)"`
 	LeavingDateUncertain    *bool      `parquet:"leaving_date_uncertain,optional"`
-	v                       struct {
-		Pnr                     string
-		CorrectionMarker        string
-		MunicipalityCode        string
-		RoadCode                string
-		HouseNumber             string
-		Floor                   string
-		Door                    string
-		BuildingNumber          string
-		CareOfName              string
-		RelocationDate          time.Time
-		RelocationDateUncertain bool
-		LeavingDate             time.Time
-		LeavingDateUncertain    bool
-	}
 }
 
-func (r *row023) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
-	r.MunicipalityCode = codeAt(&r.v.MunicipalityCode, line[14:18])
-	r.RoadCode = codeAt(&r.v.RoadCode, line[18:22])
-	r.HouseNumber = textAt(&r.v.HouseNumber, line[22:26])
-	r.Floor = textAt(&r.v.Floor, line[26:28])
-	r.Door = textAt(&r.v.Door, line[28:32])
-	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[32:36])
-	r.CareOfName = textAt(&r.v.CareOfName, line[36:70])
-	r.RelocationDate = timestampAt(&r.v.RelocationDate, line[70:82])
-	r.RelocationDateUncertain = flagAt(&r.v.RelocationDateUncertain, line[82:83])
-	r.LeavingDate = timestampAt(&r.v.LeavingDate, line[83:95])
-	r.LeavingDateUncertain = flagAt(&r.v.LeavingDateUncertain, line[95:96])
-}
-
-// row024 is a row of 024_historical_departure. Each column points into v, or is nil for null.
+// row024 is a row of 024_historical_departure, nil for null: the schema of its file, and its rows when files are merged.
 type row024 struct {
 	Pnr                *string    `parquet:"pnr,optional"`
 	CorrectionMarker   *string    `parquet:"correction_marker,optional"`
@@ -705,40 +272,9 @@ type row024 struct {
 	ForeignAddress3    *string    `parquet:"foreign_address3,optional"`
 	ForeignAddress4    *string    `parquet:"foreign_address4,optional"`
 	ForeignAddress5    *string    `parquet:"foreign_address5,optional"`
-	v                  struct {
-		Pnr                string
-		CorrectionMarker   string
-		ExitCountryCode    string
-		ExitDate           time.Time
-		ExitDateUncertain  bool
-		EntryCountryCode   string
-		EntryDate          time.Time
-		EntryDateUncertain bool
-		ForeignAddress1    string
-		ForeignAddress2    string
-		ForeignAddress3    string
-		ForeignAddress4    string
-		ForeignAddress5    string
-	}
 }
 
-func (r *row024) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
-	r.ExitCountryCode = codeAt(&r.v.ExitCountryCode, line[14:18])
-	r.ExitDate = timestampAt(&r.v.ExitDate, line[18:30])
-	r.ExitDateUncertain = flagAt(&r.v.ExitDateUncertain, line[30:31])
-	r.EntryCountryCode = codeAt(&r.v.EntryCountryCode, line[31:35])
-	r.EntryDate = timestampAt(&r.v.EntryDate, line[35:47])
-	r.EntryDateUncertain = flagAt(&r.v.EntryDateUncertain, line[47:48])
-	r.ForeignAddress1 = textAt(&r.v.ForeignAddress1, line[48:82])
-	r.ForeignAddress2 = textAt(&r.v.ForeignAddress2, line[82:116])
-	r.ForeignAddress3 = textAt(&r.v.ForeignAddress3, line[116:150])
-	r.ForeignAddress4 = textAt(&r.v.ForeignAddress4, line[150:184])
-	r.ForeignAddress5 = textAt(&r.v.ForeignAddress5, line[184:218])
-}
-
-// row025 is a row of 025_historical_disappearance. Each column points into v, or is nil for null.
+// row025 is a row of 025_historical_disappearance, nil for null: the schema of its file, and its rows when files are merged.
 type row025 struct {
 	Pnr                        *string    `parquet:"pnr,optional"`
 	CorrectionMarker           *string    `parquet:"correction_marker,optional"`
@@ -746,26 +282,9 @@ type row025 struct {
 	DisappearanceDateUncertain *bool      `parquet:"disappearance_date_uncertain,optional"`
 	RetrievalDate              *time.Time `parquet:"retrieval_date,optional,timestamp(millisecond:local)"`
 	RetrievalDateUncertain     *bool      `parquet:"retrieval_date_uncertain,optional"`
-	v                          struct {
-		Pnr                        string
-		CorrectionMarker           string
-		DisappearanceDate          time.Time
-		DisappearanceDateUncertain bool
-		RetrievalDate              time.Time
-		RetrievalDateUncertain     bool
-	}
 }
 
-func (r *row025) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
-	r.DisappearanceDate = timestampAt(&r.v.DisappearanceDate, line[14:26])
-	r.DisappearanceDateUncertain = flagAt(&r.v.DisappearanceDateUncertain, line[26:27])
-	r.RetrievalDate = timestampAt(&r.v.RetrievalDate, line[27:39])
-	r.RetrievalDateUncertain = flagAt(&r.v.RetrievalDateUncertain, line[39:40])
-}
-
-// row026 is a row of 026_historical_name. Each column points into v, or is nil for null.
+// row026 is a row of 026_historical_name, nil for null: the schema of its file, and its rows when files are merged.
 type row026 struct {
 	Pnr                    *string    `parquet:"pnr,optional"`
 	CorrectionMarker       *string    `parquet:"correction_marker,optional"`
@@ -780,40 +299,9 @@ type row026 struct {
 	NameStartDateUncertain *bool      `parquet:"name_start_date_uncertain,optional"`
 	NameEndDate            *time.Time `parquet:"name_end_date,optional,timestamp(millisecond:local)"`
 	NameEndDateUncertain   *bool      `parquet:"name_end_date_uncertain,optional"`
-	v                      struct {
-		Pnr                    string
-		CorrectionMarker       string
-		FirstNames             string
-		FirstNameMarker        string
-		MiddleName             string
-		MiddleNameMarker       string
-		LastName               string
-		LastNameMarker         string
-		NameStartDate          time.Time
-		NameStartDateAsWritten string
-		NameStartDateUncertain bool
-		NameEndDate            time.Time
-		NameEndDateUncertain   bool
-	}
 }
 
-func (r *row026) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
-	r.FirstNames = textAt(&r.v.FirstNames, line[14:64])
-	r.FirstNameMarker = textAt(&r.v.FirstNameMarker, line[64:65])
-	r.MiddleName = textAt(&r.v.MiddleName, line[65:105])
-	r.MiddleNameMarker = textAt(&r.v.MiddleNameMarker, line[105:106])
-	r.LastName = textAt(&r.v.LastName, line[106:146])
-	r.LastNameMarker = textAt(&r.v.LastNameMarker, line[146:147])
-	r.NameStartDate = timestampAt(&r.v.NameStartDate, line[147:159])
-	r.NameStartDateAsWritten = partialAt(&r.v.NameStartDateAsWritten, line[147:159])
-	r.NameStartDateUncertain = flagAt(&r.v.NameStartDateUncertain, line[159:160])
-	r.NameEndDate = timestampAt(&r.v.NameEndDate, line[160:172])
-	r.NameEndDateUncertain = flagAt(&r.v.NameEndDateUncertain, line[172:173])
-}
-
-// row027 is a row of 027_historical_citizenship. Each column points into v, or is nil for null.
+// row027 is a row of 027_historical_citizenship, nil for null: the schema of its file, and its rows when files are merged.
 type row027 struct {
 	Pnr                           *string    `parquet:"pnr,optional"`
 	CorrectionMarker              *string    `parquet:"correction_marker,optional"`
@@ -823,30 +311,9 @@ type row027 struct {
 	CitizenshipStartDateUncertain *bool      `parquet:"citizenship_start_date_uncertain,optional"`
 	CitizenshipEndDate            *time.Time `parquet:"citizenship_end_date,optional,timestamp(millisecond:local)"`
 	CitizenshipEndDateUncertain   *bool      `parquet:"citizenship_end_date_uncertain,optional"`
-	v                             struct {
-		Pnr                           string
-		CorrectionMarker              string
-		CitizenshipCountryCode        string
-		CitizenshipStartDate          time.Time
-		CitizenshipStartDateAsWritten string
-		CitizenshipStartDateUncertain bool
-		CitizenshipEndDate            time.Time
-		CitizenshipEndDateUncertain   bool
-	}
 }
 
-func (r *row027) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
-	r.CitizenshipCountryCode = codeAt(&r.v.CitizenshipCountryCode, line[14:18])
-	r.CitizenshipStartDate = timestampAt(&r.v.CitizenshipStartDate, line[18:30])
-	r.CitizenshipStartDateAsWritten = partialAt(&r.v.CitizenshipStartDateAsWritten, line[18:30])
-	r.CitizenshipStartDateUncertain = flagAt(&r.v.CitizenshipStartDateUncertain, line[30:31])
-	r.CitizenshipEndDate = timestampAt(&r.v.CitizenshipEndDate, line[31:43])
-	r.CitizenshipEndDateUncertain = flagAt(&r.v.CitizenshipEndDateUncertain, line[43:44])
-}
-
-// row028 is a row of 028_historical_church_information. Each column points into v, or is nil for null.
+// row028 is a row of 028_historical_church_information, nil for null: the schema of its file, and its rows when files are merged.
 type row028 struct {
 	Pnr                *string `parquet:"pnr,optional"`
 	ChurchRelationship *string `parquet:"church_relationship,optional"`
@@ -854,26 +321,9 @@ type row028 struct {
 	StartDateUncertain *bool   `parquet:"start_date_uncertain,optional"`
 	EndDate            *int32  `parquet:"end_date,optional,date"`
 	EndDateUncertain   *bool   `parquet:"end_date_uncertain,optional"`
-	v                  struct {
-		Pnr                string
-		ChurchRelationship string
-		StartDate          int32
-		StartDateUncertain bool
-		EndDate            int32
-		EndDateUncertain   bool
-	}
 }
 
-func (r *row028) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.ChurchRelationship = textAt(&r.v.ChurchRelationship, line[13:14])
-	r.StartDate = dateAt(&r.v.StartDate, line[14:24])
-	r.StartDateUncertain = flagAt(&r.v.StartDateUncertain, line[24:25])
-	r.EndDate = dateAt(&r.v.EndDate, line[25:35])
-	r.EndDateUncertain = flagAt(&r.v.EndDateUncertain, line[35:36])
-}
-
-// row029 is a row of 029_historical_civil_status. Each column points into v, or is nil for null.
+// row029 is a row of 029_historical_civil_status, nil for null: the schema of its file, and its rows when files are merged.
 type row029 struct {
 	Pnr                           *string    `parquet:"pnr,optional"`
 	CorrectionMarker              *string    `parquet:"correction_marker,optional"`
@@ -888,40 +338,9 @@ type row029 struct {
 	CivilStatusEndDate            *time.Time `parquet:"civil_status_end_date,optional,timestamp(millisecond:local)"`
 	CivilStatusEndDateUncertain   *bool      `parquet:"civil_status_end_date_uncertain,optional"`
 	ReferenceToAnySeparation      *time.Time `parquet:"reference_to_any_separation,optional,timestamp(millisecond:local)"`
-	v                             struct {
-		Pnr                           string
-		CorrectionMarker              string
-		CivilStatusCode               string
-		SpousePnr                     string
-		SpouseBirthDate               int32
-		SpouseBirthDateUncertain      bool
-		SpouseName                    string
-		SpouseNameMarker              string
-		CivilStatusStartDate          time.Time
-		CivilStatusStartDateUncertain bool
-		CivilStatusEndDate            time.Time
-		CivilStatusEndDateUncertain   bool
-		ReferenceToAnySeparation      time.Time
-	}
 }
 
-func (r *row029) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
-	r.CivilStatusCode = textAt(&r.v.CivilStatusCode, line[14:15])
-	r.SpousePnr = codeAt(&r.v.SpousePnr, line[15:25])
-	r.SpouseBirthDate = dateAt(&r.v.SpouseBirthDate, line[25:35])
-	r.SpouseBirthDateUncertain = flagAt(&r.v.SpouseBirthDateUncertain, line[35:36])
-	r.SpouseName = textAt(&r.v.SpouseName, line[36:70])
-	r.SpouseNameMarker = textAt(&r.v.SpouseNameMarker, line[70:71])
-	r.CivilStatusStartDate = timestampAt(&r.v.CivilStatusStartDate, line[71:83])
-	r.CivilStatusStartDateUncertain = flagAt(&r.v.CivilStatusStartDateUncertain, line[83:84])
-	r.CivilStatusEndDate = timestampAt(&r.v.CivilStatusEndDate, line[84:96])
-	r.CivilStatusEndDateUncertain = flagAt(&r.v.CivilStatusEndDateUncertain, line[96:97])
-	r.ReferenceToAnySeparation = timestampAt(&r.v.ReferenceToAnySeparation, line[97:109])
-}
-
-// row030 is a row of 030_historical_separation. Each column points into v, or is nil for null.
+// row030 is a row of 030_historical_separation, nil for null: the schema of its file, and its rows when files are merged.
 type row030 struct {
 	Pnr                          *string    `parquet:"pnr,optional"`
 	CorrectionMarker             *string    `parquet:"correction_marker,optional"`
@@ -930,28 +349,9 @@ type row030 struct {
 	SeparationStartDateUncertain *bool      `parquet:"separation_start_date_uncertain,optional"`
 	SeparationEndDate            *int32     `parquet:"separation_end_date,optional,date"`
 	SeparationEndDateUncertain   *bool      `parquet:"separation_end_date_uncertain,optional"`
-	v                            struct {
-		Pnr                          string
-		CorrectionMarker             string
-		ReferenceToAnyMaritalStatus  time.Time
-		SeparationStartDate          int32
-		SeparationStartDateUncertain bool
-		SeparationEndDate            int32
-		SeparationEndDateUncertain   bool
-	}
 }
 
-func (r *row030) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CorrectionMarker = textAt(&r.v.CorrectionMarker, line[13:14])
-	r.ReferenceToAnyMaritalStatus = timestampAt(&r.v.ReferenceToAnyMaritalStatus, line[14:26])
-	r.SeparationStartDate = dateAt(&r.v.SeparationStartDate, line[26:36])
-	r.SeparationStartDateUncertain = flagAt(&r.v.SeparationStartDateUncertain, line[36:37])
-	r.SeparationEndDate = dateAt(&r.v.SeparationEndDate, line[37:47])
-	r.SeparationEndDateUncertain = flagAt(&r.v.SeparationEndDateUncertain, line[47:48])
-}
-
-// row031 is a row of 031_mother_with_clear_written_address. Each column points into v, or is nil for null.
+// row031 is a row of 031_mother_with_clear_written_address, nil for null: the schema of its file, and its rows when files are merged.
 type row031 struct {
 	Pnr                  *string `parquet:"pnr,optional"`
 	MotherPnr            *string `parquet:"mother_pnr,optional"`
@@ -970,48 +370,9 @@ type row031 struct {
 	BuildingNumber       *string `parquet:"building_number,optional"`
 	StreetAddressingName *string `parquet:"street_addressing_name,optional"`
 	ProtectionStartDate  *int32  `parquet:"protection_start_date,optional,date"`
-	v                    struct {
-		Pnr                  string
-		MotherPnr            string
-		AddressingName       string
-		CareOfName           string
-		Location             string
-		LabelledAddress      string
-		CityName             string
-		Postcode             string
-		PostDistrict         string
-		MunicipalityCode     string
-		RoadCode             string
-		HouseNumber          string
-		Floor                string
-		Door                 string
-		BuildingNumber       string
-		StreetAddressingName string
-		ProtectionStartDate  int32
-	}
 }
 
-func (r *row031) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.MotherPnr = codeAt(&r.v.MotherPnr, line[13:23])
-	r.AddressingName = textAt(&r.v.AddressingName, line[23:57])
-	r.CareOfName = textAt(&r.v.CareOfName, line[57:91])
-	r.Location = textAt(&r.v.Location, line[91:125])
-	r.LabelledAddress = textAt(&r.v.LabelledAddress, line[125:159])
-	r.CityName = textAt(&r.v.CityName, line[159:193])
-	r.Postcode = codeAt(&r.v.Postcode, line[193:197])
-	r.PostDistrict = textAt(&r.v.PostDistrict, line[197:217])
-	r.MunicipalityCode = codeAt(&r.v.MunicipalityCode, line[217:221])
-	r.RoadCode = codeAt(&r.v.RoadCode, line[221:225])
-	r.HouseNumber = textAt(&r.v.HouseNumber, line[225:229])
-	r.Floor = textAt(&r.v.Floor, line[229:231])
-	r.Door = textAt(&r.v.Door, line[231:235])
-	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[235:239])
-	r.StreetAddressingName = textAt(&r.v.StreetAddressingName, line[239:259])
-	r.ProtectionStartDate = dateAt(&r.v.ProtectionStartDate, line[259:269])
-}
-
-// row032 is a row of 032_father_with_clear_written_address. Each column points into v, or is nil for null.
+// row032 is a row of 032_father_with_clear_written_address, nil for null: the schema of its file, and its rows when files are merged.
 type row032 struct {
 	Pnr                  *string `parquet:"pnr,optional"`
 	FatherPnr            *string `parquet:"father_pnr,optional"`
@@ -1030,48 +391,9 @@ type row032 struct {
 	BuildingNumber       *string `parquet:"building_number,optional"`
 	StreetAddressingName *string `parquet:"street_addressing_name,optional"`
 	ProtectionStartDate  *int32  `parquet:"protection_start_date,optional,date"`
-	v                    struct {
-		Pnr                  string
-		FatherPnr            string
-		AddressingName       string
-		CareOfName           string
-		Location             string
-		LabelledAddress      string
-		CityName             string
-		Postcode             string
-		PostDistrict         string
-		MunicipalityCode     string
-		RoadCode             string
-		HouseNumber          string
-		Floor                string
-		Door                 string
-		BuildingNumber       string
-		StreetAddressingName string
-		ProtectionStartDate  int32
-	}
 }
 
-func (r *row032) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.FatherPnr = codeAt(&r.v.FatherPnr, line[13:23])
-	r.AddressingName = textAt(&r.v.AddressingName, line[23:57])
-	r.CareOfName = textAt(&r.v.CareOfName, line[57:91])
-	r.Location = textAt(&r.v.Location, line[91:125])
-	r.LabelledAddress = textAt(&r.v.LabelledAddress, line[125:159])
-	r.CityName = textAt(&r.v.CityName, line[159:193])
-	r.Postcode = codeAt(&r.v.Postcode, line[193:197])
-	r.PostDistrict = textAt(&r.v.PostDistrict, line[197:217])
-	r.MunicipalityCode = codeAt(&r.v.MunicipalityCode, line[217:221])
-	r.RoadCode = codeAt(&r.v.RoadCode, line[221:225])
-	r.HouseNumber = textAt(&r.v.HouseNumber, line[225:229])
-	r.Floor = textAt(&r.v.Floor, line[229:231])
-	r.Door = textAt(&r.v.Door, line[231:235])
-	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[235:239])
-	r.StreetAddressingName = textAt(&r.v.StreetAddressingName, line[239:259])
-	r.ProtectionStartDate = dateAt(&r.v.ProtectionStartDate, line[259:269])
-}
-
-// row033 is a row of 033_child_with_clear_written_address. Each column points into v, or is nil for null.
+// row033 is a row of 033_child_with_clear_written_address, nil for null: the schema of its file, and its rows when files are merged.
 type row033 struct {
 	Pnr                  *string `parquet:"pnr,optional"`
 	ChildPnr             *string `parquet:"child_pnr,optional"`
@@ -1090,66 +412,16 @@ type row033 struct {
 	BuildingNumber       *string `parquet:"building_number,optional"`
 	StreetAddressingName *string `parquet:"street_addressing_name,optional"`
 	ProtectionStartDate  *int32  `parquet:"protection_start_date,optional,date"`
-	v                    struct {
-		Pnr                  string
-		ChildPnr             string
-		AddressingName       string
-		CareOfName           string
-		Location             string
-		LabelledAddress      string
-		CityName             string
-		Postcode             string
-		PostDistrict         string
-		MunicipalityCode     string
-		RoadCode             string
-		HouseNumber          string
-		Floor                string
-		Door                 string
-		BuildingNumber       string
-		StreetAddressingName string
-		ProtectionStartDate  int32
-	}
 }
 
-func (r *row033) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.ChildPnr = codeAt(&r.v.ChildPnr, line[13:23])
-	r.AddressingName = textAt(&r.v.AddressingName, line[23:57])
-	r.CareOfName = textAt(&r.v.CareOfName, line[57:91])
-	r.Location = textAt(&r.v.Location, line[91:125])
-	r.LabelledAddress = textAt(&r.v.LabelledAddress, line[125:159])
-	r.CityName = textAt(&r.v.CityName, line[159:193])
-	r.Postcode = codeAt(&r.v.Postcode, line[193:197])
-	r.PostDistrict = textAt(&r.v.PostDistrict, line[197:217])
-	r.MunicipalityCode = codeAt(&r.v.MunicipalityCode, line[217:221])
-	r.RoadCode = codeAt(&r.v.RoadCode, line[221:225])
-	r.HouseNumber = textAt(&r.v.HouseNumber, line[225:229])
-	r.Floor = textAt(&r.v.Floor, line[229:231])
-	r.Door = textAt(&r.v.Door, line[231:235])
-	r.BuildingNumber = textAt(&r.v.BuildingNumber, line[235:239])
-	r.StreetAddressingName = textAt(&r.v.StreetAddressingName, line[239:259])
-	r.ProtectionStartDate = dateAt(&r.v.ProtectionStartDate, line[259:269])
-}
-
-// row050 is a row of 050_credit_warning. Each column points into v, or is nil for null.
+// row050 is a row of 050_credit_warning, nil for null: the schema of its file, and its rows when files are merged.
 type row050 struct {
 	Pnr            *string    `parquet:"pnr,optional"`
 	ProtectionType *string    `parquet:"protection_type,optional"`
 	StartTimestamp *time.Time `parquet:"start_timestamp,optional,timestamp(millisecond:local)"`
-	v              struct {
-		Pnr            string
-		ProtectionType string
-		StartTimestamp time.Time
-	}
 }
 
-func (r *row050) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.ProtectionType = codeAt(&r.v.ProtectionType, line[13:17])
-	r.StartTimestamp = timestampAt(&r.v.StartTimestamp, line[17:29])
-}
-
-// row052 is a row of 052_disempowerment_with_type. Each column points into v, or is nil for null.
+// row052 is a row of 052_disempowerment_with_type, nil for null: the schema of its file, and its rows when files are merged.
 type row052 struct {
 	Pnr                              *string `parquet:"pnr,optional"`
 	DisempowermentStartDate          *int32  `parquet:"disempowerment_start_date,optional,date"`
@@ -1166,65 +438,15 @@ type row052 struct {
 	RelationText4                    *string `parquet:"relation_text4,optional"`
 	RelationText5                    *string `parquet:"relation_text5,optional"`
 	GuardianshipType                 *string `parquet:"guardianship_type,optional"`
-	v                                struct {
-		Pnr                              string
-		DisempowermentStartDate          int32
-		DisempowermentStartDateUncertain bool
-		DisempowermentEndDate            int32
-		GuardianRelationType             string
-		RelationPnr                      string
-		RelationPnrStartDate             int32
-		GuardianName                     string
-		GuardianAddressStartDate         int32
-		RelationText1                    string
-		RelationText2                    string
-		RelationText3                    string
-		RelationText4                    string
-		RelationText5                    string
-		GuardianshipType                 string
-	}
 }
 
-func (r *row052) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.DisempowermentStartDate = dateAt(&r.v.DisempowermentStartDate, line[13:23])
-	r.DisempowermentStartDateUncertain = flagAt(&r.v.DisempowermentStartDateUncertain, line[23:24])
-	r.DisempowermentEndDate = dateAt(&r.v.DisempowermentEndDate, line[24:34])
-	r.GuardianRelationType = codeAt(&r.v.GuardianRelationType, line[34:38])
-	r.RelationPnr = textAt(&r.v.RelationPnr, line[38:48])
-	r.RelationPnrStartDate = dateAt(&r.v.RelationPnrStartDate, line[48:58])
-	r.GuardianName = textAt(&r.v.GuardianName, line[58:92])
-	r.GuardianAddressStartDate = dateAt(&r.v.GuardianAddressStartDate, line[92:102])
-	r.RelationText1 = textAt(&r.v.RelationText1, line[102:136])
-	r.RelationText2 = textAt(&r.v.RelationText2, line[136:170])
-	r.RelationText3 = textAt(&r.v.RelationText3, line[170:204])
-	r.RelationText4 = textAt(&r.v.RelationText4, line[204:238])
-	r.RelationText5 = textAt(&r.v.RelationText5, line[238:272])
-	r.GuardianshipType = textAt(&r.v.GuardianshipType, line[272:287])
-}
-
-// row099 is a row of 099_events. Each column points into v, or is nil for null.
+// row099 is a row of 099_events, nil for null: the schema of its file, and its rows when files are merged.
 type row099 struct {
 	Pnr           *string    `parquet:"pnr,optional"`
 	CprUpdateDate *time.Time `parquet:"cpr_update_date,optional,timestamp(millisecond:local)"`
 	Event         *string    `parquet:"event,optional"`
 	DerivedMark   *string    `parquet:"derived_mark,optional"`
 	KeyConstant   *string    `parquet:"key_constant,optional"`
-	v             struct {
-		Pnr           string
-		CprUpdateDate time.Time
-		Event         string
-		DerivedMark   string
-		KeyConstant   string
-	}
-}
-
-func (r *row099) fill(line []byte) {
-	r.Pnr = textAt(&r.v.Pnr, line[3:13])
-	r.CprUpdateDate = timestampAt(&r.v.CprUpdateDate, line[13:25])
-	r.Event = textAt(&r.v.Event, line[25:28])
-	r.DerivedMark = textAt(&r.v.DerivedMark, line[28:30])
-	r.KeyConstant = textAt(&r.v.KeyConstant, line[30:45])
 }
 
 // personRow is a row of persons.parquet, a column per tables.PersonColumns. Each column points into v, or is nil for null.
@@ -1332,104 +554,40 @@ func (r *personRow) fillPerson(p *generator.Person) {
 	r.Scenarios = cols[31].Get(p).L
 }
 
-// tableMakers make the typed writer of each record type's table.
+// tableMakers make the writer of each record type's table.
 var tableMakers = map[string]func(io.Writer, ...parquet.WriterOption) table{
-	"001": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row001](w, (*row001).fill, opts...)
-	},
-	"002": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row002](w, (*row002).fill, opts...)
-	},
-	"003": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row003](w, (*row003).fill, opts...)
-	},
-	"004": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row004](w, (*row004).fill, opts...)
-	},
-	"005": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row005](w, (*row005).fill, opts...)
-	},
-	"006": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row006](w, (*row006).fill, opts...)
-	},
-	"007": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row007](w, (*row007).fill, opts...)
-	},
-	"008": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row008](w, (*row008).fill, opts...)
-	},
-	"009": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row009](w, (*row009).fill, opts...)
-	},
-	"010": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row010](w, (*row010).fill, opts...)
-	},
-	"011": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row011](w, (*row011).fill, opts...)
-	},
-	"012": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row012](w, (*row012).fill, opts...)
-	},
-	"013": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row013](w, (*row013).fill, opts...)
-	},
-	"014": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row014](w, (*row014).fill, opts...)
-	},
-	"015": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row015](w, (*row015).fill, opts...)
-	},
-	"016": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row016](w, (*row016).fill, opts...)
-	},
-	"017": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row017](w, (*row017).fill, opts...)
-	},
-	"022": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row022](w, (*row022).fill, opts...)
-	},
-	"023": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row023](w, (*row023).fill, opts...)
-	},
-	"024": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row024](w, (*row024).fill, opts...)
-	},
-	"025": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row025](w, (*row025).fill, opts...)
-	},
-	"026": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row026](w, (*row026).fill, opts...)
-	},
-	"027": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row027](w, (*row027).fill, opts...)
-	},
-	"028": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row028](w, (*row028).fill, opts...)
-	},
-	"029": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row029](w, (*row029).fill, opts...)
-	},
-	"030": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row030](w, (*row030).fill, opts...)
-	},
-	"031": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row031](w, (*row031).fill, opts...)
-	},
-	"032": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row032](w, (*row032).fill, opts...)
-	},
-	"033": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row033](w, (*row033).fill, opts...)
-	},
-	"050": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row050](w, (*row050).fill, opts...)
-	},
-	"052": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row052](w, (*row052).fill, opts...)
-	},
-	"099": func(w io.Writer, opts ...parquet.WriterOption) table {
-		return newTyped[row099](w, (*row099).fill, opts...)
-	},
+	"001": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row001](w, "001", opts...) },
+	"002": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row002](w, "002", opts...) },
+	"003": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row003](w, "003", opts...) },
+	"004": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row004](w, "004", opts...) },
+	"005": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row005](w, "005", opts...) },
+	"006": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row006](w, "006", opts...) },
+	"007": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row007](w, "007", opts...) },
+	"008": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row008](w, "008", opts...) },
+	"009": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row009](w, "009", opts...) },
+	"010": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row010](w, "010", opts...) },
+	"011": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row011](w, "011", opts...) },
+	"012": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row012](w, "012", opts...) },
+	"013": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row013](w, "013", opts...) },
+	"014": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row014](w, "014", opts...) },
+	"015": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row015](w, "015", opts...) },
+	"016": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row016](w, "016", opts...) },
+	"017": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row017](w, "017", opts...) },
+	"022": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row022](w, "022", opts...) },
+	"023": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row023](w, "023", opts...) },
+	"024": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row024](w, "024", opts...) },
+	"025": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row025](w, "025", opts...) },
+	"026": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row026](w, "026", opts...) },
+	"027": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row027](w, "027", opts...) },
+	"028": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row028](w, "028", opts...) },
+	"029": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row029](w, "029", opts...) },
+	"030": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row030](w, "030", opts...) },
+	"031": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row031](w, "031", opts...) },
+	"032": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row032](w, "032", opts...) },
+	"033": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row033](w, "033", opts...) },
+	"050": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row050](w, "050", opts...) },
+	"052": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row052](w, "052", opts...) },
+	"099": func(w io.Writer, opts ...parquet.WriterOption) table { return newColumnar[row099](w, "099", opts...) },
 }
 
 // tableMergers copy the rows of each record type's table from other files of it.
