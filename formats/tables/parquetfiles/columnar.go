@@ -134,11 +134,11 @@ func (t *columnar[T]) writeRows(b *lines, start, n int, values []parquet.Value, 
 		for i := start; i < start+n; i++ {
 			var v parquet.Value
 			v, scratch = c.value(b.line(i)[c.from:c.to], scratch)
-			def := 1 // the column's one optional level: a value, or null
-			if v.IsNull() {
-				def = 0
+			if !v.IsNull() {
+				v.SetDefinitionLevel(1) // the column's one optional level
 			}
-			values = append(values, v.Level(0, def, j))
+			v.SetColumnIndex(j)
+			values = append(values, v)
 		}
 		if _, err := writers[j].WriteRowValues(values); err != nil {
 			return values, scratch, err
