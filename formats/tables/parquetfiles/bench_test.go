@@ -1,21 +1,13 @@
 package parquetfiles
 
 import (
-	"context"
 	"io"
 	"testing"
-
-	"github.com/cprtestdata/cprtestdata/generator"
 )
 
 // BenchmarkWriter measures writing persons as Parquet (generation excluded: persons are made first).
 func BenchmarkWriter(b *testing.B) {
-	var ps []*generator.Person
-	generator.Generate(context.Background(), generator.Config{Persons: 20000, Seed: 1}, func(p *generator.Person) error {
-		q := *p
-		ps = append(ps, &q)
-		return nil
-	})
+	ps := population(b, 20000, 1)
 	b.ResetTimer()
 	for b.Loop() {
 		w, err := NewWriter(func(string) (io.Writer, error) { return io.Discard, nil }, nil, Zstd)

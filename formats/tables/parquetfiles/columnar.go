@@ -221,10 +221,7 @@ func wallMillis(b []byte) (int64, bool) {
 	if !tables.ValidTimestamp(b) {
 		return 0, false
 	}
-	day, ok := dayNumber(b[0:8])
-	if !ok {
-		return 0, false
-	}
+	day, _ := dayNumber(b[0:8]) // a valid timestamp's date is a date
 	hh, _ := digits(b[8:10])
 	mm, _ := digits(b[10:12])
 	return (int64(day)*24*60 + int64(hh*60+mm)) * 60 * 1000, true

@@ -9,24 +9,31 @@ import (
 	"github.com/cprtestdata/cprtestdata/generator"
 )
 
-// TestColumnarSameBytes holds the columnar writer to parquet-go's typed one: every table of a
-// population large enough for several row groups and many pages per column, read back and written again
-// through GenericWriter[T].Write in batches of batchRows (what Merge does with one file), gives the
-// same bytes; so do the codecs. The events table is written by WriteEvents the same way.
-func TestColumnarSameBytes(t *testing.T) {
-	persons := RowGroupRows + 3000 // 001 has a row per person: two row groups, the second short
-	if testing.Short() {
-		persons = 5000
-	}
+// population makes n persons of a seed and keeps them.
+func population(tb testing.TB, n int, seed uint64) []*generator.Person {
+	tb.Helper()
 	var ps []*generator.Person
-	_, err := generator.Generate(context.Background(), generator.Config{Persons: persons, Seed: 5}, func(p *generator.Person) error {
+	_, err := generator.Generate(context.Background(), generator.Config{Persons: n, Seed: seed}, func(p *generator.Person) error {
 		q := *p
 		ps = append(ps, &q)
 		return nil
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	return ps
+}
+
+// TestColumnarSameBytes holds the columnar writer to parquet-go's typed one: every table of a
+// population large enough for several row groups and many pages per column, read back and written again
+// through GenericWriter[T].Write in batches of batchRows (what Merge does with one file), gives the
+// same bytes, compressed with zstd and uncompressed.
+func TestColumnarSameBytes(t *testing.T) {
+	persons := RowGroupRows + 3000 // 001 has a row per person: two row groups, the second short
+	if testing.Short() {
+		persons = 5000
+	}
+	ps := population(t, persons, 5)
 	for _, c := range []Compression{Zstd, None} {
 		files := map[string]*bytes.Buffer{}
 		w, err := NewWriter(func(name string) (io.Writer, error) { files[name] = &bytes.Buffer{}; return files[name], nil }, nil, c)
